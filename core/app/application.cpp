@@ -1,0 +1,371 @@
+#include "app/application.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <iostream>
+
+#include "config/config_writer.hpp"
+#include "config/env_files.hpp"
+#include "config/paths.hpp"
+#include "config/qwen_code_settings.hpp"
+#include "services/cancellation.hpp"
+#include "services/host_table.hpp"
+#include "util/log.hpp"
+#include "util/redactor.hpp"
+#include "util/strings.hpp"
+
+namespace qwen::app {
+namespace {
+
+std::string getenv_or_empty(const char *name) {
+  const char *v = std::getenv(name);
+  return v ? v : "";
+}
+
+qwen_status call_plugin(const std::string &what, qwen_error *err, const std::function<qwen_status()> &fn) {
+  try {
+    qwen_status s = fn();
+    if (s != QWEN_OK && err && err->message[0] == '\0') services::fill_error(err, s, what + " failed");
+    return s;
+  } catch (...) {
+    return services::fill_error(err, QWEN_ERR_INTERNAL, what + " threw a C++ exception across the plugin boundary");
+  }
+}
+
+}  // namespace
+
+Application::Application(cli::Options options, config::Config config, config::EnvFileLoad env)
+    : options_(std::move(options)),
+      config_(std::move(config)),
+      env_(std::move(env)),
+      home_(config::qwen_home().string()),
+      registry_(config::plugin_search_path()),
+      plugins_(registry_, *this),
+      session_(config_.network, services::cancel_requested, services::interruptible_sleep) {
+  interactive_ = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+  if (options_.model) session_.set_model(*options_.model);
+  if (config_.model) session_.set_fallback_model(*config_.model);
+}
+
+Application::~Application() { plugins_.deinit_all(); }
+
+std::string Application::choose_frontend() const {
+  if (options_.frontend) return *options_.frontend;
+  if (config_.frontend) return *config_.frontend;
+  if (options_.prompt || !interactive_) return "pipe";
+  return "tty";
+}
+
+std::string Application::choose_auth() const {
+  if (options_.auth_type) return *options_.auth_type;
+  if (config_.auth) return *config_.auth;
+  if (auto qwen_code = config::qwen_code_selected_auth(std::filesystem::path(home_) / "settings.json"))
+    return *qwen_code;
+  if (!getenv_or_empty("OPENAI_API_KEY").empty() || options_.openai_api_key) return "openai";
+  return "qwen-oauth";
+}
+
+bool Application::load_frontend(std::string &error) {
+  std::string id = choose_frontend();
+  frontend_ = plugins_.get(id, QWEN_PLUGIN_KIND_FRONTEND, error);
+  if (!frontend_ && id == "tty" && !options_.frontend && !config_.frontend) {
+    // The automatic choice falls back to the always-possible front-end.
+    util::log_debug("tty front-end unavailable (" + error + "); using pipe");
+    frontend_ = plugins_.get("pipe", QWEN_PLUGIN_KIND_FRONTEND, error);
+  }
+  return frontend_ != nullptr;
+}
+
+int Application::run() {
+  if (options_.command == cli::Command::Plugins) return list_plugins();
+  std::string error;
+  if (!load_frontend(error)) {
+    util::log_error(error);
+    return QWEN_EXIT_BAD_INPUT;
+  }
+  qwen_error err = empty_error();
+  qwen_status s = select_auth(choose_auth(), &err);
+  if (s != QWEN_OK) {
+    util::log_error(err.message);
+    return qwen_exit_status_for(s);
+  }
+  if (options_.command != cli::Command::Chat) return run_auth_command();
+  int32_t code = QWEN_EXIT_ERROR;
+  err = empty_error();
+  try {
+    code = frontend_->frontend()->run(&err);
+  } catch (...) {
+    util::log_error("the front-end '" + frontend_->id() + "' threw a C++ exception across the plugin boundary");
+    return QWEN_EXIT_ERROR;
+  }
+  if (code != 0 && err.message[0]) util::log_error(err.message);
+  return code;
+}
+
+qwen_status Application::select_auth(const std::string &id, qwen_error *err) {
+  std::string error;
+  auto *plugin = plugins_.get(id, QWEN_PLUGIN_KIND_AUTH, error);
+  if (!plugin) return services::fill_error(err, QWEN_ERR_CONFIG, error);
+  if (plugin->auth()->available) {
+    qwen_status s = call_plugin("'" + id + "' availability check", err,
+                                [&] { return plugin->auth()->available(err); });
+    if (s != QWEN_OK) return s;
+  }
+  auth_ = plugin;
+  auth_source_ = std::make_unique<AuthSource>(*plugin);
+  return QWEN_OK;
+}
+
+qwen_status Application::auth_login(plugin_host::LoadedPlugin &plugin, qwen_error *err) {
+  if (!plugin.auth()->login)
+    return services::fill_error(err, QWEN_ERR_UNSUPPORTED, "'" + plugin.id() + "' has no interactive sign-in");
+  services::clear_cancel();
+  return call_plugin("sign-in with '" + plugin.id() + "'", err, [&] { return plugin.auth()->login(err); });
+}
+
+qwen_status Application::auth_status(plugin_host::LoadedPlugin &plugin, const qwen_kv_sink *out, qwen_error *err) {
+  if (out && out->put) {
+    out->put(out->ctx, "method", plugin.id().c_str());
+    out->put(out->ctx, "name", plugin.auth()->display_name ? plugin.auth()->display_name : plugin.id().c_str());
+  }
+  return call_plugin("status of '" + plugin.id() + "'", err, [&] { return plugin.auth()->status(out, err); });
+}
+
+int Application::run_auth_command() {
+  qwen_error err = empty_error();
+  const char *name = auth_->auth()->display_name ? auth_->auth()->display_name : auth_->id().c_str();
+  qwen_status s = QWEN_OK;
+  switch (options_.command) {
+    case cli::Command::AuthLogin:
+      s = auth_login(*auth_, &err);
+      if (s == QWEN_OK) std::cout << "Signed in with " << name << ".\n";
+      break;
+    case cli::Command::AuthLogout:
+      if (auth_->auth()->logout)
+        s = call_plugin("sign-out", &err, [&] { return auth_->auth()->logout(&err); });
+      if (s == QWEN_OK) std::cout << "Signed out of " << name << ".\n";
+      break;
+    default: {
+      KeyValues kv;
+      qwen_kv_sink sink = kv.sink();
+      s = auth_status(*auth_, &sink, &err);
+      for (const auto &[k, v] : kv.pairs) std::cout << k << ": " << util::scrub(v) << "\n";
+      break;
+    }
+  }
+  if (s != QWEN_OK) util::log_error(err.message);
+  return qwen_exit_status_for(s);
+}
+
+int Application::list_plugins() {
+  auto scan = registry_.scan();
+  std::vector<std::unique_ptr<services::HostTable>> hosts;
+  std::printf("%-16s %-9s %-10s %-5s %s\n", "ID", "KIND", "VERSION", "ABI", "FILE");
+  for (auto &p : scan.plugins) {
+    auto host = std::make_unique<services::HostTable>(*this, p->id(), p->kind());
+    std::string message;
+    if (!p->init(host->get(), message)) {
+      scan.rejected.push_back({p->file(), message});
+      continue;
+    }
+    std::string abi = std::to_string(p->entry().abi_major) + "." + std::to_string(p->entry().abi_minor);
+    std::printf("%-16s %-9s %-10s %-5s %s\n", p->id().c_str(), p->kind_name(), p->version().c_str(), abi.c_str(),
+                p->file().c_str());
+    hosts.push_back(std::move(host));
+  }
+  if (scan.plugins.empty()) std::printf("(no plugins found)\n");
+  for (const auto &s : scan.shadowed)
+    std::printf("shadowed: %s (the same id is provided earlier by %s)\n", s.file.c_str(), s.winner.c_str());
+  for (const auto &r : scan.rejected) std::printf("rejected: %s: %s\n", r.file.c_str(), r.reason.c_str());
+  std::string path;
+  for (const auto &d : registry_.search_path()) path += (path.empty() ? "" : ":") + d.string();
+  std::printf("search path: %s\n", path.c_str());
+  std::fflush(stdout);
+  for (auto &p : scan.plugins) p->deinit();
+  return QWEN_EXIT_OK;
+}
+
+std::optional<std::string> Application::config_value(const std::string &plugin_id, const std::string &key) {
+  if (key.rfind("qwen.", 0) != 0) return config_.lookup("plugins." + plugin_id + "." + key);
+  auto opt = [](const std::optional<std::string> &v) { return v; };
+  if (key == "qwen.model") return session_.model().empty() ? std::nullopt : opt(session_.model());
+  if (key == "qwen.prompt") return opt(options_.prompt);
+  if (key == "qwen.output_format") return options_.output_format;
+  if (key == "qwen.frontend") return frontend_ ? opt(frontend_->id()) : std::nullopt;
+  if (key == "qwen.auth") return auth_ ? opt(auth_->id()) : std::nullopt;
+  if (key == "qwen.interactive") return std::string(interactive_ ? "true" : "false");
+  if (key == "qwen.debug") return std::string(util::debug_logging() ? "true" : "false");
+  if (key == "qwen.version") return std::string(QWEN_VERSION);
+  if (key == "qwen.cli.openai_api_key") return opt(options_.openai_api_key);
+  if (key == "qwen.cli.openai_base_url") return opt(options_.openai_base_url);
+  if (key == "qwen.env_file") return env_.file ? opt(env_.file->string()) : std::nullopt;
+  if (key == "qwen.env_file.keys") return util::join(env_.applied, ",");
+  return std::nullopt;
+}
+
+qwen_status Application::ui(const qwen_ui_request &request, char *answer, uint64_t capacity, qwen_error *err) {
+  if (!frontend_) {
+    if (request.text) util::log_info(request.text);
+    return services::fill_error(err, QWEN_ERR_UNSUPPORTED, "no front-end to ask the user");
+  }
+  return call_plugin("the front-end's ui", err,
+                     [&] { return frontend_->frontend()->ui(&request, answer, capacity, err); });
+}
+
+qwen_status Application::chat_send(const std::string &text, const qwen_event_sink *sink, qwen_error *err) {
+  services::clear_cancel();
+  if (!auth_source_) return services::fill_error(err, QWEN_ERR_AUTH_REQUIRED, "no sign-in method is selected");
+  qwen_event_sink s{};
+  if (sink) std::memcpy(&s, sink, std::min<size_t>(sink->struct_size, sizeof s));
+  std::string error;
+  qwen_status status = session_.send(
+      text, *auth_source_,
+      [&](const chat::ChatEvent &e) {
+        if (!s.on_event) return true;
+        std::string json = util::scrub(e.json.dump());
+        std::string text_copy = e.type == QWEN_EVENT_DELTA ? e.text : util::scrub(e.text);
+        qwen_event ev{};
+        ev.struct_size = sizeof ev;
+        ev.type = e.type;
+        ev.text = (e.type == QWEN_EVENT_DELTA || e.type == QWEN_EVENT_ERROR || e.type == QWEN_EVENT_RETRY)
+                      ? text_copy.c_str()
+                      : nullptr;
+        ev.json = json.c_str();
+        try {
+          return s.on_event(s.ctx, &ev) == 0;
+        } catch (...) {
+          return false;
+        }
+      },
+      error);
+  if (status != QWEN_OK) return services::fill_error(err, status, error);
+  return QWEN_OK;
+}
+
+qwen_status Application::list_auth_methods(const qwen_kv_sink *out) {
+  for (const auto &id : registry_.candidate_ids()) {
+    std::string error;
+    auto *plugin = plugins_.get(id, QWEN_PLUGIN_KIND_AUTH, error);
+    if (!plugin) continue;  // a front-end, or a broken file: `qwen plugins` reports those
+    std::string availability = "available";
+    if (plugin->auth()->available) {
+      qwen_error e = empty_error();
+      if (call_plugin("availability", &e, [&] { return plugin->auth()->available(&e); }) != QWEN_OK)
+        availability = std::string("unavailable: ") + e.message;
+    }
+    std::string value = std::string(plugin->auth()->display_name ? plugin->auth()->display_name : id.c_str()) +
+                        "\t" + (plugin == auth_ ? "selected" : "") + "\t" + availability;
+    if (out && out->put) out->put(out->ctx, id.c_str(), value.c_str());
+  }
+  return QWEN_OK;
+}
+
+qwen_status Application::command(const std::string &verb, const char *arg_ptr, const qwen_kv_sink *out,
+                                 qwen_error *err) {
+  const std::string arg = arg_ptr ? arg_ptr : "";
+  auto put = [out](const std::string &k, const std::string &v) {
+    if (out && out->put) out->put(out->ctx, k.c_str(), v.c_str());
+  };
+  if (verb == "auth.list") return list_auth_methods(out);
+  if (verb == "auth.select") {
+    if (arg.empty()) return services::fill_error(err, QWEN_ERR_INVALID_ARGUMENT, "auth.select needs a method id");
+    qwen_status s = select_auth(arg, err);
+    if (s != QWEN_OK) return s;
+    try {
+      config::set_top_level_string(config_.user_file, "auth", arg);
+    } catch (const std::exception &e) {
+      util::log_warning(std::string("the choice is not remembered: ") + e.what());
+    }
+    return QWEN_OK;
+  }
+  if (verb == "auth.login") {
+    std::string error;
+    auto *plugin = arg.empty() ? auth_ : plugins_.get(arg, QWEN_PLUGIN_KIND_AUTH, error);
+    if (!plugin) return services::fill_error(err, QWEN_ERR_CONFIG, error.empty() ? "no sign-in method" : error);
+    return auth_login(*plugin, err);
+  }
+  if (!auth_) return services::fill_error(err, QWEN_ERR_AUTH_REQUIRED, "no sign-in method is selected");
+  if (verb == "auth.logout") {
+    if (!auth_->auth()->logout) return QWEN_OK;
+    return call_plugin("sign-out", err, [&] { return auth_->auth()->logout(err); });
+  }
+  if (verb == "auth.status") return auth_status(*auth_, out, err);
+  if (verb == "auth.check") {
+    chat::Credentials creds;
+    std::string error;
+    qwen_status s = auth_source_->credentials(0, creds, error);
+    if (s != QWEN_OK) return services::fill_error(err, s, error);
+    put("base_url", creds.base_url);
+    put("model", session_.model().empty() ? creds.model : session_.model());
+    return QWEN_OK;
+  }
+  if (verb == "model.get") {
+    if (!session_.model().empty()) {
+      put("model", session_.model());
+      return QWEN_OK;
+    }
+    chat::Credentials creds;
+    std::string error;
+    if (auth_source_->credentials(0, creds, error) == QWEN_OK && !creds.model.empty()) put("model", creds.model);
+    return QWEN_OK;
+  }
+  if (verb == "model.set") {
+    session_.set_model(arg);
+    return QWEN_OK;
+  }
+  if (verb == "session.clear") {
+    session_.clear();
+    return QWEN_OK;
+  }
+  if (verb == "session.stats") {
+    const auto &st = session_.stats();
+    put("turns", std::to_string(st.turns));
+    put("requests", std::to_string(st.requests));
+    put("prompt_tokens", std::to_string(st.prompt_tokens));
+    put("completion_tokens", std::to_string(st.completion_tokens));
+    put("total_tokens", std::to_string(st.total_tokens));
+    KeyValues kv;
+    qwen_kv_sink sink = kv.sink();
+    qwen_error ignored = empty_error();
+    auth_status(*auth_, &sink, &ignored);
+    for (const auto &[k, v] : kv.pairs) put("auth." + k, v);
+    return QWEN_OK;
+  }
+  return services::fill_error(err, QWEN_ERR_UNSUPPORTED, "unknown command '" + verb + "'");
+}
+
+int run_qwen(int argc, const char *const *argv) {
+  auto parsed = cli::parse_command_line(argc, argv);
+  if (parsed.exit_code >= 0) return parsed.exit_code;
+  services::install_signal_handlers();
+  util::set_debug_logging(parsed.options.debug);
+  const auto home = config::qwen_home();
+  std::error_code ec;
+  const auto cwd = std::filesystem::current_path(ec);
+  config::Config config;
+  try {
+    config = config::load_config(home / "config.toml", config::find_project_config(cwd, home));
+  } catch (const config::ConfigError &e) {
+    util::log_error(std::string("configuration: ") + e.what());
+    return QWEN_EXIT_BAD_INPUT;
+  }
+  auto env = config::load_env_file(cwd, config::user_home(), config.excluded_env_vars, config::process_environment());
+  util::set_debug_logging(parsed.options.debug || util::is_truthy(getenv_or_empty("DEBUG")) ||
+                          util::is_truthy(getenv_or_empty("DEBUG_MODE")));
+  for (const auto &w : env.warnings) util::log_warning(w);
+  for (const char *key : {"OPENAI_API_KEY"}) util::register_secret(getenv_or_empty(key));
+  if (parsed.options.openai_api_key) util::register_secret(*parsed.options.openai_api_key);
+  if (env.file) {
+    util::log_debug("loaded " + env.file->string() + " (" + std::to_string(env.applied.size()) + " set, " +
+                    std::to_string(env.kept.size()) + " already in the environment, " +
+                    std::to_string(env.excluded.size()) + " excluded)");
+  }
+  for (const auto &f : config.files) util::log_debug("configuration from " + f.string());
+  Application app(std::move(parsed.options), std::move(config), std::move(env));
+  return app.run();
+}
+
+}  // namespace qwen::app

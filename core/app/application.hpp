@@ -1,0 +1,64 @@
+// application.hpp — one run of `qwen`: reads the command line, the
+// configuration and the .env file, picks and loads the front-end and the
+// auth plugin, and serves them as their HostBackend (the session, the
+// commands, the UI routing) until the front-end's loop ends.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "app/auth_source.hpp"
+#include "app/plugin_set.hpp"
+#include "chat/chat_session.hpp"
+#include "cli/options.hpp"
+#include "config/config.hpp"
+#include "config/env_files.hpp"
+#include "plugin_host/plugin_registry.hpp"
+#include "services/host_backend.hpp"
+
+namespace qwen::app {
+
+class Application : public services::HostBackend {
+ public:
+  Application(cli::Options options, config::Config config, config::EnvFileLoad env);
+  ~Application() override;
+
+  int run();
+
+  // HostBackend
+  std::optional<std::string> config_value(const std::string &plugin_id, const std::string &key) override;
+  const std::string &home_dir() const override { return home_; }
+  qwen_status ui(const qwen_ui_request &request, char *answer, uint64_t capacity, qwen_error *err) override;
+  qwen_status chat_send(const std::string &text, const qwen_event_sink *sink, qwen_error *err) override;
+  qwen_status command(const std::string &verb, const char *arg, const qwen_kv_sink *out, qwen_error *err) override;
+
+ private:
+  int list_plugins();
+  int run_auth_command();
+  std::string choose_frontend() const;
+  std::string choose_auth() const;
+  bool load_frontend(std::string &error);
+  // Makes `id` the session's auth method (opening it if needed).
+  qwen_status select_auth(const std::string &id, qwen_error *err);
+  qwen_status auth_login(plugin_host::LoadedPlugin &plugin, qwen_error *err);
+  qwen_status auth_status(plugin_host::LoadedPlugin &plugin, const qwen_kv_sink *out, qwen_error *err);
+  qwen_status list_auth_methods(const qwen_kv_sink *out);
+
+  cli::Options options_;
+  config::Config config_;
+  config::EnvFileLoad env_;
+  std::string home_;
+  plugin_host::PluginRegistry registry_;
+  PluginSet plugins_;
+  plugin_host::LoadedPlugin *frontend_ = nullptr;
+  plugin_host::LoadedPlugin *auth_ = nullptr;
+  std::unique_ptr<AuthSource> auth_source_;
+  chat::ChatSession session_;
+  bool interactive_ = false;
+};
+
+// The whole program: parse, load configuration, run. Returns the exit status.
+int run_qwen(int argc, const char *const *argv);
+
+}  // namespace qwen::app

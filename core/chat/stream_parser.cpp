@@ -1,0 +1,162 @@
+#include "chat/stream_parser.hpp"
+
+#include "util/strings.hpp"
+
+namespace qwen::chat {
+namespace {
+
+constexpr size_t kMaxJsonBody = 32u << 20;
+
+bool looks_like_html(std::string_view bytes) {
+  auto t = util::to_lower(util::trim(bytes.substr(0, 256)));
+  return util::starts_with(t, "<!doctype html") || util::starts_with(t, "<html") || util::starts_with(t, "<");
+}
+
+}  // namespace
+
+void StreamParser::fail(qwen_status status, std::string message) {
+  if (error_) return;
+  error_ = std::move(message);
+  error_status_ = status;
+}
+
+void StreamParser::decide_mode(std::string_view first) {
+  auto type = util::to_lower(content_type_);
+  if (type.find("text/event-stream") != std::string::npos) {
+    mode_ = Mode::Sse;
+  } else if (type.find("json") != std::string::npos) {
+    mode_ = Mode::Json;
+  } else if (type.find("html") != std::string::npos || looks_like_html(first)) {
+    mode_ = Mode::Other;
+    fail(QWEN_ERR_BAD_RESPONSE,
+         "the server answered with a web page (HTML), not an API response; check the base URL, or whether a "
+         "firewall or proxy intercepted the request");
+  } else {
+    auto t = util::trim(first);
+    if (util::starts_with(t, "data:") || util::starts_with(t, ":") || util::starts_with(t, "event:")) mode_ = Mode::Sse;
+    else if (util::starts_with(t, "{")) mode_ = Mode::Json;
+    else {
+      mode_ = Mode::Other;
+      fail(QWEN_ERR_BAD_RESPONSE, "the server's answer is neither an event stream nor JSON (content type '" +
+                                      content_type_ + "')");
+    }
+  }
+}
+
+bool StreamParser::feed(std::string_view bytes) {
+  if (error_ || cancelled_) return false;
+  if (mode_ == Mode::Unknown) {
+    buffered_.append(bytes);
+    if (util::trim(buffered_).empty()) return true;
+    decide_mode(buffered_);
+    std::string first;
+    first.swap(buffered_);
+    return feed_after_mode(first);
+  }
+  return feed_after_mode(bytes);
+}
+
+bool StreamParser::feed_after_mode(std::string_view bytes) {
+  switch (mode_) {
+    case Mode::Sse:
+      if (!sse_.feed(bytes, [this](const net::SseEvent &e) { handle_sse_data(e.data); }))
+        fail(QWEN_ERR_BAD_RESPONSE, "the server sent an event larger than the limit");
+      break;
+    case Mode::Json:
+      buffered_.append(bytes);
+      if (buffered_.size() > kMaxJsonBody) fail(QWEN_ERR_BAD_RESPONSE, "the server's answer is too large");
+      break;
+    default: break;
+  }
+  return !error_ && !cancelled_;
+}
+
+void StreamParser::handle_sse_data(const std::string &data) {
+  if (error_ || cancelled_ || done_) return;
+  if (util::trim(data) == "[DONE]") {
+    done_ = true;
+    return;
+  }
+  nlohmann::json chunk = nlohmann::json::parse(data, nullptr, false);
+  if (chunk.is_discarded() || !chunk.is_object()) {
+    fail(QWEN_ERR_BAD_RESPONSE, "the server sent an event that is not valid JSON");
+    return;
+  }
+  if (chunk.contains("error")) {
+    fail(QWEN_ERR_NETWORK, "the server reported an error mid-answer: " + server_error_message(data));
+    return;
+  }
+  handle_choice(chunk, true);
+}
+
+void StreamParser::handle_choice(const nlohmann::json &chunk, bool streamed) {
+  if (auto usage = chunk.find("usage"); usage != chunk.end() && usage->is_object() && handlers_.on_usage)
+    handlers_.on_usage(*usage);
+  auto choices = chunk.find("choices");
+  if (choices == chunk.end() || !choices->is_array() || choices->empty()) return;
+  const auto &choice = (*choices)[0];
+  if (!choice.is_object()) return;
+  const char *part = streamed ? "delta" : "message";
+  if (auto d = choice.find(part); d != choice.end() && d->is_object()) {
+    if (auto c = d->find("content"); c != d->end() && c->is_string()) {
+      const auto &piece = c->get_ref<const std::string &>();
+      if (!piece.empty()) {
+        text_ += piece;
+        if (handlers_.on_delta && !handlers_.on_delta(piece)) cancelled_ = true;
+      }
+    }
+  }
+  if (auto f = choice.find("finish_reason"); f != choice.end() && f->is_string()) finish_reason_ = f->get<std::string>();
+}
+
+void StreamParser::finish() {
+  if (error_ || cancelled_) return;
+  if (mode_ == Mode::Unknown) {
+    fail(QWEN_ERR_BAD_RESPONSE, "the server's answer was empty");
+    return;
+  }
+  if (mode_ == Mode::Json) {
+    nlohmann::json body = nlohmann::json::parse(buffered_, nullptr, false);
+    if (body.is_discarded() || !body.is_object()) {
+      fail(QWEN_ERR_BAD_RESPONSE, "the server's answer is not valid JSON");
+      return;
+    }
+    if (body.contains("error")) {
+      fail(QWEN_ERR_NETWORK, "the server reported an error: " + server_error_message(buffered_));
+      return;
+    }
+    if (!body.contains("choices")) {
+      fail(QWEN_ERR_BAD_RESPONSE, "the server's answer has no choices");
+      return;
+    }
+    handle_choice(body, false);
+    done_ = true;
+    return;
+  }
+  if (mode_ == Mode::Sse) {
+    sse_.finish();
+    // A stream that ended without [DONE] is still whole when the model said it finished.
+    if (!done_ && finish_reason_.empty())
+      fail(QWEN_ERR_NETWORK, "the connection closed before the answer was complete");
+  }
+}
+
+std::string server_error_message(std::string_view body) {
+  nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
+  if (j.is_object()) {
+    if (auto e = j.find("error"); e != j.end()) {
+      if (e->is_string()) return e->get<std::string>();
+      if (e->is_object()) {
+        if (auto m = e->find("message"); m != e->end() && m->is_string()) return m->get<std::string>();
+      }
+    }
+    if (auto m = j.find("message"); m != j.end() && m->is_string()) return m->get<std::string>();
+  }
+  std::string excerpt(util::trim(body.substr(0, 200)));
+  for (char &c : excerpt)
+    if (c == '\n' || c == '\r') c = ' ';
+  if (looks_like_html(body)) return "(an HTML page)";
+  return excerpt.empty() ? "(no details)" : excerpt;
+}
+
+}  // namespace qwen::chat

@@ -1,0 +1,63 @@
+#include "cli/options.hpp"
+
+#include <qwen/plugin.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+namespace qwen::cli {
+
+ParseResult parse_command_line(int argc, const char *const *argv) {
+  ParseResult result;
+  Options &o = result.options;
+  CLI::App app{"qwen: sign in to a model provider and talk to the model, from a terminal or a script.\n"
+               "Exit statuses: 0 ok, 1 error, 2 cancelled, 3 bad input or config, 4 sign-in required,\n"
+               "5 credentials refused, 6 rate limited, 7 network or server failure.",
+               "qwen"};
+  app.set_version_flag("-v,--version", std::string("qwen ") + QWEN_VERSION + " (plugin ABI " +
+                                           std::to_string(QWEN_PLUGIN_ABI_MAJOR) + "." +
+                                           std::to_string(QWEN_PLUGIN_ABI_MINOR) + ")");
+  app.add_option("-p,--prompt", o.prompt, "Answer this prompt and exit (piped input comes first)");
+  app.add_option("-m,--model", o.model, "The model to use");
+  app.add_option("--auth-type", o.auth_type, "The sign-in method (plugin id): qwen-oauth, openai, ...");
+  app.add_option("--frontend", o.frontend, "The front-end (plugin id): tty, pipe, ...");
+  app.add_option("--output-format", o.output_format, "Headless output: text, json or stream-json")
+      ->check(CLI::IsMember({"text", "json", "stream-json"}));
+  app.add_option("--openai-api-key", o.openai_api_key,
+                 "API key for the OpenAI-compatible method (prefer OPENAI_API_KEY: arguments are visible to others)");
+  app.add_option("--openai-base-url", o.openai_base_url, "Base URL for the OpenAI-compatible method");
+  app.add_flag("-d,--debug", o.debug, "Debug logging to stderr (secrets redacted)");
+
+  auto *plugins = app.add_subcommand("plugins", "List the plugins found, and the files rejected with the reason");
+  auto *auth = app.add_subcommand("auth", "Sign in, sign out, or show the sign-in state");
+  auth->require_subcommand(1);
+  auto *login = auth->add_subcommand("login", "Sign in with the selected method (device login for qwen-oauth)");
+  auto *logout = auth->add_subcommand("logout", "Forget the cached credentials of the selected method");
+  auto *status = auth->add_subcommand("status", "Show the selected method, its account and expiry (never the token)");
+  for (auto *sub : {login, logout, status})
+    sub->add_option("--auth-type", o.auth_type, "The sign-in method (plugin id)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp &e) {
+    result.exit_code = app.exit(e);
+    return result;
+  } catch (const CLI::CallForAllHelp &e) {
+    result.exit_code = app.exit(e);
+    return result;
+  } catch (const CLI::CallForVersion &e) {
+    result.exit_code = app.exit(e);
+    return result;
+  } catch (const CLI::ParseError &e) {
+    std::cerr << "qwen: error: " << e.what() << "\nRun 'qwen --help' for the options.\n";
+    result.exit_code = QWEN_EXIT_BAD_INPUT;
+    return result;
+  }
+  if (plugins->parsed()) o.command = Command::Plugins;
+  if (login->parsed()) o.command = Command::AuthLogin;
+  if (logout->parsed()) o.command = Command::AuthLogout;
+  if (status->parsed()) o.command = Command::AuthStatus;
+  return result;
+}
+
+}  // namespace qwen::cli

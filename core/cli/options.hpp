@@ -1,0 +1,31 @@
+// options.hpp — qwen's command line.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace qwen::cli {
+
+enum class Command { Chat, Version, Plugins, AuthLogin, AuthLogout, AuthStatus };
+
+struct Options {
+  Command command = Command::Chat;
+  std::optional<std::string> prompt;         // -p
+  std::optional<std::string> model;          // -m
+  std::optional<std::string> auth_type;      // --auth-type
+  std::optional<std::string> frontend;       // --frontend
+  std::string output_format = "text";        // --output-format
+  std::optional<std::string> openai_api_key;  // --openai-api-key
+  std::optional<std::string> openai_base_url; // --openai-base-url
+  bool debug = false;
+};
+
+struct ParseResult {
+  Options options;
+  int exit_code = -1;  // >= 0: stop now with this status (help printed, or a usage error)
+};
+
+ParseResult parse_command_line(int argc, const char *const *argv);
+
+}  // namespace qwen::cli

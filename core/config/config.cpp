@@ -1,0 +1,168 @@
+#include "config/config.hpp"
+
+#include <sstream>
+
+#include "util/strings.hpp"
+
+namespace qwen::config {
+namespace {
+
+toml::table parse_file(const std::filesystem::path &path) {
+  try {
+    return toml::parse_file(path.string());
+  } catch (const toml::parse_error &e) {
+    const auto &where = e.source().begin;
+    std::ostringstream msg;
+    msg << path.string() << ":" << where.line << ":" << where.column << ": " << e.description();
+    throw ConfigError(msg.str());
+  }
+}
+
+// Tables merge key by key; any other value from `over` replaces the one in `base`.
+void merge_into(toml::table &base, const toml::table &over) {
+  for (const auto &[key, node] : over) {
+    auto *base_table = base[key].as_table();
+    if (base_table && node.is_table()) {
+      merge_into(*base_table, *node.as_table());
+    } else {
+      base.insert_or_assign(key, node);
+    }
+  }
+}
+
+std::string describe(const toml::node &node) {
+  switch (node.type()) {
+    case toml::node_type::string: return "a string";
+    case toml::node_type::integer: return "an integer";
+    case toml::node_type::floating_point: return "a number";
+    case toml::node_type::boolean: return "a boolean";
+    case toml::node_type::array: return "an array";
+    case toml::node_type::table: return "a table";
+    default: return "a date or time";
+  }
+}
+
+std::string where(const toml::node &node) {
+  const auto &src = node.source();
+  std::ostringstream s;
+  if (src.path) s << *src.path << ":";
+  s << src.begin.line << ":" << src.begin.column;
+  return s.str();
+}
+
+std::optional<std::string> get_string(const toml::table &t, const char *key) {
+  const toml::node *node = t.get(key);
+  if (!node) return std::nullopt;
+  if (!node->is_string()) throw ConfigError(where(*node) + ": `" + key + "` must be a string, not " + describe(*node));
+  return node->as_string()->get();
+}
+
+void read_long(const toml::table &t, const char *key, long &out) {
+  const toml::node *node = t.get(key);
+  if (!node) return;
+  if (!node->is_integer() || node->as_integer()->get() < 0)
+    throw ConfigError(where(*node) + ": `network." + key + "` must be a non-negative integer");
+  out = static_cast<long>(node->as_integer()->get());
+}
+
+NetworkSettings read_network(const toml::table &root) {
+  NetworkSettings n;
+  const toml::node *node = root.get("network");
+  if (!node) return n;
+  if (!node->is_table()) throw ConfigError(where(*node) + ": `network` must be a table");
+  const auto &t = *node->as_table();
+  long retries = n.max_retries;
+  read_long(t, "max_retries", retries);
+  n.max_retries = static_cast<int>(std::min(retries, 20L));
+  read_long(t, "retry_base_ms", n.retry_base_ms);
+  read_long(t, "retry_max_wait_ms", n.retry_max_wait_ms);
+  read_long(t, "connect_timeout_ms", n.connect_timeout_ms);
+  read_long(t, "idle_timeout_ms", n.idle_timeout_ms);
+  read_long(t, "request_timeout_ms", n.request_timeout_ms);
+  return n;
+}
+
+std::vector<std::string> read_excluded(const toml::table &root, std::vector<std::string> fallback) {
+  const toml::node *node = root.get("excluded_env_vars");
+  if (!node) return fallback;
+  const auto *arr = node->as_array();
+  if (!arr) throw ConfigError(where(*node) + ": `excluded_env_vars` must be an array of strings");
+  std::vector<std::string> out;
+  for (const auto &item : *arr) {
+    if (!item.is_string()) throw ConfigError(where(item) + ": `excluded_env_vars` must hold strings only");
+    out.push_back(item.as_string()->get());
+  }
+  return out;
+}
+
+std::string node_text(const toml::node &node) {
+  if (auto s = node.as_string()) return s->get();
+  if (auto i = node.as_integer()) return std::to_string(i->get());
+  if (auto b = node.as_boolean()) return b->get() ? "true" : "false";
+  if (auto f = node.as_floating_point()) {
+    std::ostringstream s;
+    s << f->get();
+    return s.str();
+  }
+  std::ostringstream s;
+  if (auto a = node.as_array()) s << *a;
+  else if (auto t = node.as_table()) s << *t;
+  return s.str();
+}
+
+}  // namespace
+
+std::optional<std::string> Config::lookup(const std::string &dotted_key) const {
+  const toml::node *node = &merged;
+  for (const auto &part : util::split(dotted_key, '.')) {
+    const auto *table = node->as_table();
+    if (!table) return std::nullopt;
+    node = table->get(part);
+    if (!node) return std::nullopt;
+  }
+  return node_text(*node);
+}
+
+std::optional<std::filesystem::path> find_project_config(const std::filesystem::path &start_dir,
+                                                         const std::filesystem::path &qwen_home) {
+  std::error_code ec;
+  auto home_canonical = std::filesystem::weakly_canonical(qwen_home, ec);
+  for (auto dir = start_dir;; dir = dir.parent_path()) {
+    auto qwen_dir = dir / ".qwen";
+    auto candidate = qwen_dir / "config.toml";
+    if (std::filesystem::weakly_canonical(qwen_dir, ec) != home_canonical &&
+        std::filesystem::is_regular_file(candidate, ec))
+      return candidate;
+    if (dir == dir.parent_path() || dir.empty()) break;
+  }
+  return std::nullopt;
+}
+
+Config load_config(const std::filesystem::path &user_file, const std::optional<std::filesystem::path> &project_file) {
+  Config config;
+  config.user_file = user_file;
+  std::error_code ec;
+  std::vector<std::filesystem::path> sources;
+  if (std::filesystem::exists(user_file, ec)) sources.push_back(user_file);
+  if (project_file) sources.push_back(*project_file);
+  for (const auto &file : sources) {
+    toml::table t = parse_file(file);
+    // Check each file's own types, so an error names the file that has it.
+    get_string(t, "frontend");
+    get_string(t, "auth");
+    get_string(t, "model");
+    read_network(t);
+    config.excluded_env_vars = read_excluded(t, config.excluded_env_vars);
+    if (const toml::node *plugins = t.get("plugins"); plugins && !plugins->is_table())
+      throw ConfigError(where(*plugins) + ": `plugins` must be a table of [plugins.<id>] tables");
+    merge_into(config.merged, t);
+    config.files.push_back(file);
+  }
+  config.frontend = get_string(config.merged, "frontend");
+  config.auth = get_string(config.merged, "auth");
+  config.model = get_string(config.merged, "model");
+  config.network = read_network(config.merged);
+  return config;
+}
+
+}  // namespace qwen::config

@@ -1,0 +1,75 @@
+#include "config/config_writer.hpp"
+
+#include <unistd.h>
+
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+
+#include <nlohmann/json.hpp>
+#include <toml++/toml.h>
+
+namespace qwen::config {
+
+void set_top_level_string(const std::filesystem::path &file, const std::string &key, const std::string &value) {
+  std::string text;
+  if (std::ifstream in{file, std::ios::binary}) {
+    std::ostringstream s;
+    s << in.rdbuf();
+    text = s.str();
+  }
+  // A TOML basic string and a JSON string escape the same way for what we write.
+  std::string line = key + " = " + nlohmann::json(value).dump();
+  std::istringstream lines(text);
+  std::vector<std::string> out;
+  std::string l;
+  const std::regex key_line("^\\s*" + key + "\\s*=.*$");
+  const std::regex table_header("^\\s*\\[.*$");
+  bool done = false;
+  bool in_root = true;
+  while (std::getline(lines, l)) {
+    if (in_root && std::regex_match(l, table_header)) {
+      if (!done) {
+        out.push_back(line);
+        done = true;
+      }
+      in_root = false;
+    }
+    if (in_root && !done && std::regex_match(l, key_line)) {
+      out.push_back(line);
+      done = true;
+      continue;
+    }
+    out.push_back(l);
+  }
+  if (!done) out.push_back(line);
+  std::string result;
+  for (const auto &o : out) result += o + "\n";
+  try {
+    (void)toml::parse(result);
+  } catch (const toml::parse_error &) {
+    throw std::runtime_error(file.string() + " has a syntax error; not changing it");
+  }
+  std::filesystem::create_directories(file.parent_path());
+  auto tmp = file;
+  tmp += ".tmp-" + std::to_string(getpid());
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    f << result;
+    f.flush();
+    if (!f) {
+      std::error_code ec;
+      std::filesystem::remove(tmp, ec);
+      throw std::runtime_error("cannot write " + file.string());
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, file, ec);
+  if (ec) {
+    std::filesystem::remove(tmp, ec);
+    throw std::runtime_error("cannot replace " + file.string() + ": " + ec.message());
+  }
+}
+
+}  // namespace qwen::config

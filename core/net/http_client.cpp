@@ -1,0 +1,192 @@
+#include "net/http_client.hpp"
+
+#include <curl/curl.h>
+
+#include <chrono>
+#include <cstring>
+#include <memory>
+#include <mutex>
+
+#include "util/log.hpp"
+
+namespace qwen::net {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+void global_init_once() {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+struct Transfer {
+  const HttpHandlers *handlers = nullptr;
+  bool status_sent = false;
+  bool aborted_by_handler = false;
+  bool idle_expired = false;
+  bool received_body = false;
+  int status = 0;
+  long idle_ms = 0;
+  Clock::time_point last_activity = Clock::now();
+};
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r' || s.back() == '\n'))
+    s.remove_suffix(1);
+  return s;
+}
+
+size_t on_header_line(char *data, size_t size, size_t count, void *user) {
+  auto *t = static_cast<Transfer *>(user);
+  size_t n = size * count;
+  t->last_activity = Clock::now();
+  std::string_view line(data, n);
+  if (line.rfind("HTTP/", 0) == 0) {
+    // A new status line (after a 100-continue or a redirect): headers start over.
+    auto sp = line.find(' ');
+    t->status = sp == std::string_view::npos ? 0 : std::atoi(std::string(line.substr(sp + 1, 3)).c_str());
+    return n;
+  }
+  auto colon = line.find(':');
+  if (colon != std::string_view::npos && t->handlers->on_header) {
+    if (!t->handlers->on_header(trim(line.substr(0, colon)), trim(line.substr(colon + 1)))) {
+      t->aborted_by_handler = true;
+      return 0;
+    }
+  }
+  return n;
+}
+
+bool deliver_status(Transfer *t) {
+  if (t->status_sent) return true;
+  t->status_sent = true;
+  if (t->handlers->on_status && !t->handlers->on_status(t->status)) {
+    t->aborted_by_handler = true;
+    return false;
+  }
+  return true;
+}
+
+size_t on_body_bytes(char *data, size_t size, size_t count, void *user) {
+  auto *t = static_cast<Transfer *>(user);
+  size_t n = size * count;
+  t->last_activity = Clock::now();
+  if (!deliver_status(t)) return 0;
+  t->received_body = true;
+  if (t->handlers->on_body && !t->handlers->on_body(std::string_view(data, n))) {
+    t->aborted_by_handler = true;
+    return 0;
+  }
+  return n;
+}
+
+int on_progress(void *user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  auto *t = static_cast<Transfer *>(user);
+  if (t->handlers->should_cancel && t->handlers->should_cancel()) {
+    t->aborted_by_handler = true;
+    return 1;
+  }
+  if (t->idle_ms > 0) {
+    auto idle = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - t->last_activity).count();
+    if (idle > t->idle_ms) {
+      t->idle_expired = true;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+std::string describe_curl_error(CURLcode code, const char *detail) {
+  std::string text = curl_easy_strerror(code);
+  if (detail && *detail) text += std::string(": ") + detail;
+  return text;
+}
+
+}  // namespace
+
+HttpResult http_perform(const HttpRequest &request, const HttpHandlers &handlers) {
+  global_init_once();
+  HttpResult result;
+  std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
+  if (!curl) {
+    result.error = "cannot create an HTTP handle";
+    return result;
+  }
+  Transfer t;
+  t.handlers = &handlers;
+  t.idle_ms = request.timeouts.idle_ms;
+  char error_buffer[CURL_ERROR_SIZE] = {0};
+
+  struct curl_slist *headers = nullptr;
+  for (const auto &h : request.headers) headers = curl_slist_append(headers, h.c_str());
+  std::unique_ptr<curl_slist, decltype(&curl_slist_free_all)> header_guard(headers, curl_slist_free_all);
+
+  CURL *h = curl.get();
+  curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
+  curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
+  if (request.method == "POST" || !request.body.empty()) {
+    curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
+    curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
+  }
+  curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header_line);
+  curl_easy_setopt(h, CURLOPT_HEADERDATA, &t);
+  curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body_bytes);
+  curl_easy_setopt(h, CURLOPT_WRITEDATA, &t);
+  curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+  curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+  curl_easy_setopt(h, CURLOPT_XFERINFODATA, &t);
+  curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
+  curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, request.timeouts.connect_ms);
+  if (request.timeouts.total_ms > 0) curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, request.timeouts.total_ms);
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");  // whatever curl can decode
+  curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
+  // A CA bundle named by the environment, as the curl tool does (libcurl itself reads only proxies).
+  for (const char *var : {"CURL_CA_BUNDLE", "SSL_CERT_FILE"}) {
+    const char *ca = std::getenv(var);
+    if (ca && *ca) {
+      curl_easy_setopt(h, CURLOPT_CAINFO, ca);
+      break;
+    }
+  }
+
+  auto started = Clock::now();
+  util::log_debug(request.method + " " + request.url);
+  CURLcode code = curl_easy_perform(h);
+  long status = 0;
+  curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
+  result.status = static_cast<int>(status);
+  result.received_body = t.received_body;
+  auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
+
+  if (code == CURLE_OK) {
+    t.status = result.status;
+    deliver_status(&t);  // a body-less answer still has a status
+    result.outcome = t.aborted_by_handler ? HttpOutcome::Cancelled : HttpOutcome::Complete;
+  } else if (t.idle_expired) {
+    result.outcome = HttpOutcome::Timeout;
+    result.error = "no data from the server for " + std::to_string(request.timeouts.idle_ms / 1000.0).substr(0, 4) +
+                   " s (idle timeout)";
+  } else if (t.aborted_by_handler || code == CURLE_ABORTED_BY_CALLBACK || code == CURLE_WRITE_ERROR) {
+    result.outcome = HttpOutcome::Cancelled;
+    result.error = "cancelled";
+  } else if (code == CURLE_OPERATION_TIMEDOUT) {
+    result.outcome = HttpOutcome::Timeout;
+    result.error = describe_curl_error(code, error_buffer);
+  } else if (code == CURLE_URL_MALFORMAT || code == CURLE_UNSUPPORTED_PROTOCOL) {
+    result.outcome = HttpOutcome::BadRequest;
+    result.error = describe_curl_error(code, error_buffer);
+  } else {
+    result.outcome = HttpOutcome::Network;
+    result.error = describe_curl_error(code, error_buffer);
+  }
+  util::log_debug(request.method + " " + request.url + " -> " +
+                  (result.outcome == HttpOutcome::Complete ? std::to_string(result.status) : result.error) + " in " +
+                  std::to_string(elapsed) + " ms");
+  return result;
+}
+
+}  // namespace qwen::net

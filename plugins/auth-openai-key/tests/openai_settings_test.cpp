@@ -1,0 +1,103 @@
+// Which key, base URL and model the OpenAI-compatible method uses, and the
+// message that says what to set when something is missing.
+#define CATCH_CONFIG_MAIN
+#include <catch2/catch.hpp>
+
+#include <map>
+
+#include "openai_settings.hpp"
+
+using namespace openai_key;
+
+namespace {
+
+using Map = std::map<std::string, std::string>;
+
+std::function<std::optional<std::string>(const std::string &)> from(const Map &m) {
+  return [m](const std::string &k) -> std::optional<std::string> {
+    auto it = m.find(k);
+    return it == m.end() ? std::nullopt : std::optional<std::string>(it->second);
+  };
+}
+
+SettingInputs inputs(Map flags, Map entered, Map env, Map config) {
+  SettingInputs in;
+  in.flag = from(flags);
+  in.entered = from(entered);
+  in.env = from(env);
+  in.config = from(config);
+  return in;
+}
+
+}  // namespace
+
+TEST_CASE("flags beat the session, the environment, config.toml and defaults") {
+  auto s = resolve_settings(inputs({{"api_key", "k-flag"}}, {{"api_key", "k-entered"}},
+                                   {{"OPENAI_API_KEY", "k-env"}}, {{"api_key", "k-config"}}));
+  CHECK(s.api_key.value == "k-flag");
+  CHECK(s.api_key.source == "flag");
+  s = resolve_settings(inputs({}, {{"api_key", "k-entered"}}, {{"OPENAI_API_KEY", "k-env"}}, {}));
+  CHECK(s.api_key.source == "entered");
+  s = resolve_settings(inputs({}, {}, {{"OPENAI_API_KEY", "k-env"}}, {{"api_key", "k-config"}}));
+  CHECK(s.api_key.value == "k-env");
+  CHECK(s.api_key.source == "environment");
+  s = resolve_settings(inputs({}, {}, {}, {{"api_key", "k-config"}, {"model", "m-config"}}));
+  CHECK(s.api_key.source == "config.toml");
+  CHECK(s.model.value == "m-config");
+}
+
+TEST_CASE("defaults: the OpenAI base URL and qwen3-coder-plus; no key") {
+  auto s = resolve_settings(inputs({}, {}, {}, {}));
+  CHECK(s.base_url.value == "https://api.openai.com/v1");
+  CHECK(s.base_url.source == "default");
+  CHECK(s.model.value == "qwen3-coder-plus");
+  CHECK(s.api_key.value.empty());
+  CHECK(s.api_key.source.empty());
+}
+
+TEST_CASE("an empty environment variable counts as unset") {
+  auto s = resolve_settings(inputs({}, {}, {{"OPENAI_API_KEY", ""}, {"OPENAI_MODEL", ""}}, {{"api_key", "k-config"}}));
+  CHECK(s.api_key.value == "k-config");
+  CHECK(s.model.source == "default");
+}
+
+TEST_CASE("a value the .env loader set is attributed to that file") {
+  SettingInputs in = inputs({}, {}, {{"OPENAI_API_KEY", "k"}, {"OPENAI_MODEL", "m"}}, {});
+  in.env_file = "/proj/.qwen/.env";
+  in.env_file_keys = "OPENAI_API_KEY";
+  auto s = resolve_settings(in);
+  CHECK(s.api_key.source == "/proj/.qwen/.env");
+  CHECK(s.model.source == "environment");
+}
+
+TEST_CASE("trailing slashes of the base URL are dropped") {
+  auto s = resolve_settings(inputs({}, {}, {{"OPENAI_BASE_URL", "https://x.example/v1//"}}, {}));
+  CHECK(s.base_url.value == "https://x.example/v1");
+}
+
+TEST_CASE("a missing key names OPENAI_API_KEY, the optional variables and .qwen/.env") {
+  auto s = resolve_settings(inputs({}, {}, {}, {}));
+  std::string m = missing_settings_message(s);
+  for (const char *word : {"OPENAI_API_KEY", "OPENAI_BASE_URL", "OPENAI_MODEL", ".qwen/.env", "qwen auth login"})
+    CHECK(m.find(word) != std::string::npos);
+}
+
+TEST_CASE("a loopback server needs no key; a remote one does") {
+  for (const char *url : {"http://127.0.0.1:8080/v1", "http://localhost:11434/v1", "http://[::1]:1/v1"}) {
+    auto s = resolve_settings(inputs({}, {}, {{"OPENAI_BASE_URL", url}}, {}));
+    CHECK(missing_settings_message(s).empty());
+  }
+  auto remote = resolve_settings(inputs({}, {}, {{"OPENAI_BASE_URL", "https://dashscope.aliyuncs.com/v1"}}, {}));
+  CHECK_FALSE(missing_settings_message(remote).empty());
+}
+
+TEST_CASE("plain http to a remote host is refused; a URL without a scheme is explained") {
+  auto insecure = resolve_settings(
+      inputs({}, {}, {{"OPENAI_BASE_URL", "http://api.example.com/v1"}, {"OPENAI_API_KEY", "k"}}, {}));
+  CHECK(missing_settings_message(insecure).find("plain http") != std::string::npos);
+  auto bare = resolve_settings(inputs({}, {}, {{"OPENAI_BASE_URL", "api.example.com"}, {"OPENAI_API_KEY", "k"}}, {}));
+  CHECK(missing_settings_message(bare).find("must start with https://") != std::string::npos);
+  auto tricky = resolve_settings(
+      inputs({}, {}, {{"OPENAI_BASE_URL", "http://127.0.0.1.evil.com/v1"}, {"OPENAI_API_KEY", "k"}}, {}));
+  CHECK(missing_settings_message(tricky).find("plain http") != std::string::npos);  // not loopback at all
+}

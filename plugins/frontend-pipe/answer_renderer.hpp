@@ -1,0 +1,36 @@
+// answer_renderer.hpp — writes a chat turn's events to stdout in the chosen
+// --output-format: `text` (the answer as it streams, flushed per delta),
+// `json` (one object at the end: response, model, usage, error), or
+// `stream-json` (each event's JSON line as it happens). Diagnostics go to
+// stderr, never stdout.
+#pragma once
+
+#include <qwen/plugin.h>
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+namespace pipe_frontend {
+
+class AnswerRenderer {
+ public:
+  explicit AnswerRenderer(std::string format) : format_(std::move(format)) {}
+
+  // false when stdout is gone (the turn should stop).
+  bool on_event(const qwen_event &event);
+  // After the turn; prints the json object, the final newline, the error line.
+  void finish(qwen_status status, const std::string &error_message);
+
+ private:
+  bool write_out(const std::string &bytes);
+
+  std::string format_;
+  std::string response_;
+  nlohmann::json model_;
+  nlohmann::json usage_;
+  bool ends_with_newline_ = true;
+  bool error_printed_ = false;
+};
+
+}  // namespace pipe_frontend

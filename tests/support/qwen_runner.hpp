@@ -1,0 +1,23 @@
+// Runs the real `qwen` binary the way a user would, in a temporary HOME.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "support/process.hpp"
+#include "support/temp_dir.hpp"
+
+namespace qwen::test {
+
+struct QwenRunOptions {
+  std::map<std::string, std::string> env;  // added to base_env(home)
+  std::optional<std::string> stdin_text;
+  std::string cwd;  // default: the home directory
+  std::chrono::milliseconds timeout{60000};
+};
+
+ProcessResult run_qwen(const TempDir &home, const std::vector<std::string> &args, const QwenRunOptions &options = {});
+
+}  // namespace qwen::test
