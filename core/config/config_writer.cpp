@@ -19,6 +19,11 @@ void set_top_level_string(const std::filesystem::path &file, const std::string &
     s << in.rdbuf();
     text = s.str();
   }
+  try {
+    (void)toml::parse(text);
+  } catch (const toml::parse_error &) {
+    throw std::runtime_error(file.string() + " has a syntax error; not changing it");
+  }
   // A TOML basic string and a JSON string escape the same way for what we write.
   std::string line = key + " = " + nlohmann::json(value).dump();
   std::istringstream lines(text);
@@ -49,7 +54,7 @@ void set_top_level_string(const std::filesystem::path &file, const std::string &
   try {
     (void)toml::parse(result);
   } catch (const toml::parse_error &) {
-    throw std::runtime_error(file.string() + " has a syntax error; not changing it");
+    throw std::runtime_error("cannot add " + key + " to " + file.string() + " without breaking it; not changing it");
   }
   std::filesystem::create_directories(file.parent_path());
   auto tmp = file;
