@@ -43,7 +43,7 @@ static void deinit(void) {}
 static const void *get_interface(const char *id) {
 #ifdef DEFECT_NO_INTERFACE
   (void)id;
-  return NULL;
+  return auth_table.status == NULL ? &auth_table : NULL; /* always NULL */
 #else
   return strcmp(id, QWEN_AUTH_INTERFACE) == 0 ? &auth_table : NULL;
 #endif
@@ -93,7 +93,7 @@ static const qwen_plugin_entry entry = {
 
 QWEN_PLUGIN_EXPORT const qwen_plugin_entry *qwen_plugin_entry_v1(void) {
 #ifdef DEFECT_NULL_ENTRY
-  return NULL;
+  return entry.id != NULL ? NULL : &entry; /* always NULL; uses `entry` so the compiler keeps quiet */
 #else
   return &entry;
 #endif
