@@ -161,7 +161,10 @@ qwen_status ChatSession::send(const std::string &user_text, CredentialSource &au
     // Decide: done, retry, or fail.
     std::string retry_reason;
     long retry_wait = -1;
-    if (handler_cancelled || attempt.http.outcome == net::HttpOutcome::Cancelled || parser.cancelled()) {
+    // The parser stops the transfer when the answer is unusable: that is its error, not a cancel.
+    const bool parse_failed = status == 200 && parser.error().has_value();
+    if (!parse_failed &&
+        (handler_cancelled || attempt.http.outcome == net::HttpOutcome::Cancelled || parser.cancelled())) {
       drop_turn();
       return fail(QWEN_ERR_CANCELLED, "cancelled");
     }
@@ -169,13 +172,13 @@ qwen_status ChatSession::send(const std::string &user_text, CredentialSource &au
       drop_turn();
       return fail(QWEN_ERR_CONFIG, "the API URL " + req.url + " is not usable: " + attempt.http.error);
     }
-    if (attempt.http.outcome != net::HttpOutcome::Complete || (status == 200 && parser.error())) {
+    if (attempt.http.outcome != net::HttpOutcome::Complete || parse_failed) {
       // The transfer broke. Retry only when nothing was shown yet.
       if (status == 200 && parser.error() && parser.error_status() == QWEN_ERR_BAD_RESPONSE) {
         drop_turn();
         return fail(QWEN_ERR_BAD_RESPONSE, *parser.error());
       }
-      std::string what = attempt.http.outcome != net::HttpOutcome::Complete ? attempt.http.error : *parser.error();
+      std::string what = parse_failed ? *parser.error() : attempt.http.error;
       if (attempt.delivered_text) {
         drop_turn();
         return fail(QWEN_ERR_NETWORK, "the answer was cut off: " + what);

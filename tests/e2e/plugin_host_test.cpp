@@ -17,7 +17,7 @@ namespace {
 std::string fixture_dir(const std::string &name) { return std::string(QWEN_TEST_FIXTURE_PLUGIN_DIR) + "/" + name; }
 
 ProcessResult plugins_with(const TempDir &home, const std::string &plugin_path) {
-  return run_qwen(home, {"plugins"}, {{{"QWEN_PLUGIN_PATH", plugin_path}}});
+  return run_qwen(home, {"plugins"}, with_env({{"QWEN_PLUGIN_PATH", plugin_path}}));
 }
 
 // The line of `qwen plugins` output that mentions `needle`, or empty.
@@ -108,7 +108,7 @@ TEST_CASE("a broken plugin on the path does not stop a normal run", "[plugins]")
   for (const char *f : {"not_elf", "null_entry", "abi_major", "raw_throw", "init_error"})
     path += fixture_dir(f) + ":";
   auto r = run_qwen(home, {"-p", "hi", "--auth-type", "openai"},
-                    {{{"QWEN_PLUGIN_PATH", path}, {"OPENAI_BASE_URL", "http://127.0.0.1:9/v1"}}});
+                    with_env({{"QWEN_PLUGIN_PATH", path}, {"OPENAI_BASE_URL", "http://127.0.0.1:9/v1"}}));
   // Port 9 refuses connections: the run gets as far as the network, so the plugins were fine.
   CHECK(r.exit_code == 7);
   CHECK(r.err.find("127.0.0.1:9") != std::string::npos);
@@ -122,7 +122,7 @@ TEST_CASE("selecting a broken or missing plugin names the file and the problem",
   CHECK(missing.err.find("openai") != std::string::npos);  // says which ids exist
 
   auto broken = run_qwen(home, {"-p", "hi", "--auth-type", "initerror"},
-                         {{{"QWEN_PLUGIN_PATH", fixture_dir("init_error")}}});
+                         with_env({{"QWEN_PLUGIN_PATH", fixture_dir("init_error")}}));
   CHECK(broken.exit_code == 3);
   CHECK(broken.err.find("initerror.so") != std::string::npos);
   CHECK(broken.err.find("missing setting 'frobnicate'") != std::string::npos);
@@ -182,9 +182,9 @@ TEST_CASE("a front-end written in plain C is selected by --frontend and by confi
   QwenRunOptions o;
   o.env["QWEN_PLUGIN_PATH"] = fixture_dir("good_c");
   o.env["OPENAI_BASE_URL"] = "http://127.0.0.1:9/v1";
-  auto by_flag = run_qwen(home, {"--frontend", "cecho", "-p", "x"}, o);
+  auto by_flag = run_qwen(home, {"--frontend", "cecho", "-p", "x", "--auth-type", "openai"}, o);
   CHECK(by_flag.out.find("[cecho]") != std::string::npos);
   home.write(".qwen/config.toml", "frontend = \"cecho\"\n[network]\nmax_retries = 0\n");
-  auto by_config = run_qwen(home, {"-p", "x"}, o);
+  auto by_config = run_qwen(home, {"-p", "x", "--auth-type", "openai"}, o);
   CHECK(by_config.out.find("[cecho]") != std::string::npos);
 }

@@ -18,6 +18,13 @@ struct QwenRunOptions {
   std::chrono::milliseconds timeout{60000};
 };
 
+// Options with just these environment variables added.
+inline QwenRunOptions with_env(std::map<std::string, std::string> env) {
+  QwenRunOptions o;
+  o.env = std::move(env);
+  return o;
+}
+
 ProcessResult run_qwen(const TempDir &home, const std::vector<std::string> &args, const QwenRunOptions &options = {});
 
 }  // namespace qwen::test
