@@ -84,7 +84,7 @@ TEST_CASE("no prompt at all is bad input (3)", "[chat]") {
   CHECK(r.err.find("no prompt") != std::string::npos);
 }
 
-TEST_CASE("--output-format json prints one object with response, model and usage", "[chat]") {
+TEST_CASE("output format json prints one object with response, model and usage", "[chat]") {
   FakeProvider p({"--api-key", kKey});
   TempDir home;
   fast_network(home);
@@ -97,7 +97,7 @@ TEST_CASE("--output-format json prints one object with response, model and usage
   CHECK_FALSE(j.contains("error"));
 }
 
-TEST_CASE("--output-format stream-json prints one event per line", "[chat]") {
+TEST_CASE("output format stream-json prints one event per line", "[chat]") {
   FakeProvider p({"--api-key", kKey});
   TempDir home;
   fast_network(home);
