@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Builds qwen in Release with the benchmarks, starts the fake provider, and
+# prints one table of medians, each next to a reference measured in the same run.
+#   bash bench/run.sh [runs]      (default 21 runs per figure)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup-deps.sh
+cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DQWEN_BUILD_TESTS=ON -DQWEN_BUILD_BENCH=ON >/dev/null
+cmake --build build-bench -j"$(nproc 2>/dev/null || echo 2)" \
+  --target qwen qwen_default_plugins qwen-fake-provider qwen_stream_bench qwen_test_fixture_plugins >/dev/null
+exec python3 bench/measure.py build-bench "${1:-21}"
