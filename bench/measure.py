@@ -17,8 +17,12 @@ home = tempfile.mkdtemp(prefix="qwen-bench-")
 
 def run(argv, env=None, stdin=subprocess.DEVNULL, first_byte=False):
     """One run: wall seconds, CPU seconds, peak RSS in KiB, seconds to the first stdout byte."""
+    # Through GNU time: ru_maxrss of a child forked from Python would start at Python's own
+    # high-water mark (Linux carries it across exec), while time's is ~2 MiB.
+    rss_file = os.path.join(home, "rss")
     start = time.perf_counter()
-    p = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=stdin, env=env)
+    p = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", rss_file] + argv, stdout=subprocess.PIPE,
+                         stderr=subprocess.DEVNULL, stdin=stdin, env=env)
     first = None
     while True:
         chunk = p.stdout.read1(65536) if hasattr(p.stdout, "read1") else p.stdout.read(65536)
@@ -30,7 +34,8 @@ def run(argv, env=None, stdin=subprocess.DEVNULL, first_byte=False):
     wall = time.perf_counter() - start
     if status != 0:
         raise SystemExit(f"{argv[0]} failed with status {status}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss, first if first is not None else wall
+    rss_kib = int(open(rss_file).read().split()[-1])
+    return wall, usage.ru_utime + usage.ru_stime, rss_kib, first if first is not None else wall
 
 
 def median_of(fn):

@@ -225,7 +225,7 @@ qwen_status Application::chat_send(const std::string &text, const qwen_event_sin
       text, *auth_source_,
       [&](const chat::ChatEvent &e) {
         if (!s.on_event) return true;
-        std::string json = util::scrub(e.json.dump());
+        std::string json = util::scrub(e.json_line());
         std::string text_copy = e.type == QWEN_EVENT_DELTA ? e.text : util::scrub(e.text);
         qwen_event ev{};
         ev.struct_size = sizeof ev;

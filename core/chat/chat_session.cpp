@@ -194,7 +194,7 @@ qwen_status ChatSession::send(const std::string &user_text, CredentialSource &au
         }
         retry_reason = *parser.error();
       } else {
-        history_.push_back({"assistant", parser.text()});
+        history_.push_back({"assistant", parser.take_text()});
         ++stats_.turns;
         on_event(make_turn_end(parser.finish_reason().empty() ? "stop" : parser.finish_reason()));
         return QWEN_OK;

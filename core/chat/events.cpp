@@ -1,6 +1,17 @@
 #include "chat/events.hpp"
 
 namespace qwen::chat {
+namespace {
+
+ChatEvent make_event(int32_t type, std::string text, nlohmann::json json) {
+  ChatEvent e;
+  e.type = type;
+  e.text = std::move(text);
+  e.json = std::move(json);
+  return e;
+}
+
+}  // namespace
 
 const char *status_name(qwen_status status) {
   switch (status) {
@@ -19,38 +30,42 @@ const char *status_name(qwen_status status) {
 }
 
 ChatEvent make_turn_start(const std::string &model, const std::string &auth_id) {
-  return {QWEN_EVENT_TURN_START, {},
-          {{"type", "turn_start"}, {"schema", QWEN_EVENT_SCHEMA}, {"model", model}, {"auth", auth_id}}};
+  return make_event(QWEN_EVENT_TURN_START, {},
+          {{"type", "turn_start"}, {"schema", QWEN_EVENT_SCHEMA}, {"model", model}, {"auth", auth_id}});
 }
 
 ChatEvent make_delta(std::string text) {
-  nlohmann::json j{{"type", "delta"}, {"text", text}};
-  return {QWEN_EVENT_DELTA, std::move(text), std::move(j)};
+  // Deltas are most of a stream: their JSON line is written directly, without a DOM.
+  ChatEvent e = make_event(QWEN_EVENT_DELTA, std::move(text), {});
+  e.line = "{\"type\":\"delta\",\"text\":" + nlohmann::json(e.text).dump() + "}";
+  return e;
 }
+
+std::string ChatEvent::json_line() const { return line.empty() ? json.dump() : line; }
 
 ChatEvent make_usage(const nlohmann::json &usage) {
   nlohmann::json j{{"type", "usage"}};
   for (const char *key : {"prompt_tokens", "completion_tokens", "total_tokens"}) {
     if (usage.contains(key) && usage[key].is_number_integer()) j[key] = usage[key];
   }
-  return {QWEN_EVENT_USAGE, {}, std::move(j)};
+  return make_event(QWEN_EVENT_USAGE, {}, std::move(j));
 }
 
 ChatEvent make_retry(int attempt, long wait_ms, const std::string &reason) {
-  return {QWEN_EVENT_RETRY, reason,
-          {{"type", "retry"}, {"attempt", attempt}, {"wait_ms", wait_ms}, {"reason", reason}}};
+  return make_event(QWEN_EVENT_RETRY, reason,
+          {{"type", "retry"}, {"attempt", attempt}, {"wait_ms", wait_ms}, {"reason", reason}});
 }
 
 ChatEvent make_error(qwen_status status, const std::string &message) {
-  return {QWEN_EVENT_ERROR, message,
+  return make_event(QWEN_EVENT_ERROR, message,
           {{"type", "error"},
            {"status", status_name(status)},
            {"exit_code", qwen_exit_status_for(status)},
-           {"message", message}}};
+           {"message", message}});
 }
 
 ChatEvent make_turn_end(const std::string &finish_reason) {
-  return {QWEN_EVENT_TURN_END, {}, {{"type", "turn_end"}, {"finish_reason", finish_reason}}};
+  return make_event(QWEN_EVENT_TURN_END, {}, {{"type", "turn_end"}, {"finish_reason", finish_reason}});
 }
 
 }  // namespace qwen::chat

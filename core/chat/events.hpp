@@ -22,6 +22,10 @@ struct ChatEvent {
   int32_t type = 0;  // QWEN_EVENT_*
   std::string text;  // delta text or error message
   nlohmann::json json;
+  std::string line;  // the JSON already serialised (deltas), else empty
+
+  // The event as one line of JSON.
+  std::string json_line() const;
 };
 
 // Return false to cancel the turn.

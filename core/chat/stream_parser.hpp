@@ -39,6 +39,7 @@ class StreamParser {
   qwen_status error_status() const { return error_status_; }
   const std::string &finish_reason() const { return finish_reason_; }
   const std::string &text() const { return text_; }
+  std::string take_text() { return std::move(text_); }
 
  private:
   enum class Mode { Unknown, Sse, Json, Other };

@@ -8,7 +8,7 @@
 namespace pipe_frontend {
 namespace {
 
-bool write_all(int fd, const std::string &bytes) {
+bool write_all(int fd, std::string_view bytes) {
   size_t off = 0;
   while (off < bytes.size()) {
     ssize_t n = ::write(fd, bytes.data() + off, bytes.size() - off);
@@ -24,7 +24,9 @@ bool write_all(int fd, const std::string &bytes) {
 bool AnswerRenderer::write_out(const std::string &bytes) { return write_all(STDOUT_FILENO, bytes); }
 
 bool AnswerRenderer::on_event(const qwen_event &event) {
-  nlohmann::json j = event.json ? nlohmann::json::parse(event.json, nullptr, false) : nlohmann::json();
+  // Deltas are most of a stream: only the rare events are worth parsing.
+  const bool wants_json = event.type != QWEN_EVENT_DELTA && event.json;
+  nlohmann::json j = wants_json ? nlohmann::json::parse(event.json, nullptr, false) : nlohmann::json();
   if (event.type == QWEN_EVENT_TURN_START && j.is_object()) model_ = j.value("model", "");
   if (event.type == QWEN_EVENT_USAGE && j.is_object()) {
     usage_ = j;
@@ -32,11 +34,15 @@ bool AnswerRenderer::on_event(const qwen_event &event) {
   }
   if (format_ == "stream-json") return write_out(std::string(event.json ? event.json : "{}") + "\n");
   if (event.type == QWEN_EVENT_DELTA && event.text) {
-    std::string piece = event.text;
-    response_ += piece;
-    if (format_ == "json" || piece.empty()) return true;
+    std::string_view piece = event.text;
+    if (format_ == "json") {
+      response_ += piece;
+      return true;
+    }
+    if (piece.empty()) return true;
+    wrote_text_ = true;
     ends_with_newline_ = piece.back() == '\n';
-    return write_out(piece);  // unbuffered write: the user sees each delta as it arrives
+    return write_all(STDOUT_FILENO, piece);  // unbuffered: the user sees each delta as it arrives
   }
   if (event.type == QWEN_EVENT_RETRY && event.text) {
     long wait = j.is_object() ? j.value("wait_ms", 0L) : 0L;
@@ -64,7 +70,7 @@ void AnswerRenderer::finish(qwen_status status, const std::string &error_message
     return;
   }
   if (format_ == "text") {
-    if (!response_.empty() && !ends_with_newline_) write_out("\n");
+    if (wrote_text_ && !ends_with_newline_) write_out("\n");
     if (status != QWEN_OK && !error_printed_ && !error_message.empty())
       write_all(STDERR_FILENO, "qwen: error: " + error_message + "\n");
   }

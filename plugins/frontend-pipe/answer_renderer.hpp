@@ -26,7 +26,8 @@ class AnswerRenderer {
   bool write_out(const std::string &bytes);
 
   std::string format_;
-  std::string response_;
+  std::string response_;  // json format only
+  bool wrote_text_ = false;
   nlohmann::json model_;
   nlohmann::json usage_;
   bool ends_with_newline_ = true;
