@@ -31,9 +31,13 @@ bool SseDecoder::feed(std::string_view bytes, const Handler &on_event) {
       start = i + 1;
       continue;
     }
-    line_.append(bytes.substr(start, i - start));
-    process_line(line_, on_event);
-    line_.clear();
+    if (line_.empty()) {
+      process_line(bytes.substr(start, i - start), on_event);  // the common case: no copy
+    } else {
+      line_.append(bytes.substr(start, i - start));
+      process_line(line_, on_event);
+      line_.clear();
+    }
     last_was_cr_ = c == '\r';
     start = i + 1;
     if (failed_) return false;
@@ -49,7 +53,7 @@ bool SseDecoder::feed(std::string_view bytes, const Handler &on_event) {
 void SseDecoder::process_line(std::string_view line, const Handler &on_event) {
   if (line.empty()) {
     if (has_data_) {
-      SseEvent e{event_.empty() ? "message" : event_, data_, id_};
+      SseEvent e{event_.empty() ? "message" : event_, std::move(data_), id_};
       on_event(e);
     }
     data_.clear();
