@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstring>
 #include <functional>
@@ -87,7 +88,15 @@ int Application::run() {
     return QWEN_EXIT_BAD_INPUT;
   }
   qwen_error err = empty_error();
-  qwen_status s = select_auth(choose_auth(), &err);
+  const std::string auth_id = choose_auth();
+  qwen_status s = select_auth(auth_id, &err);
+  if (s != QWEN_OK && !auth_chosen_by_user() && !plugin_exists(auth_id)) {
+    // Nothing was configured and the default method's plugin is not installed: the user
+    // needs to know what to set, not which file is missing.
+    util::log_error("no credentials: set OPENAI_API_KEY (and optionally OPENAI_BASE_URL, OPENAI_MODEL) in the "
+                    "environment or in a .qwen/.env file, or install the '" + auth_id + "' sign-in plugin");
+    return QWEN_EXIT_AUTH_REQUIRED;
+  }
   if (s != QWEN_OK) {
     util::log_error(err.message);
     return qwen_exit_status_for(s);
@@ -103,6 +112,16 @@ int Application::run() {
   }
   if (code != 0 && err.message[0]) util::log_error(err.message);
   return code;
+}
+
+bool Application::auth_chosen_by_user() const {
+  return options_.auth_type || config_.auth ||
+         config::qwen_code_selected_auth(std::filesystem::path(home_) / "settings.json");
+}
+
+bool Application::plugin_exists(const std::string &id) const {
+  auto ids = registry_.candidate_ids();
+  return std::find(ids.begin(), ids.end(), id) != ids.end();
 }
 
 qwen_status Application::select_auth(const std::string &id, qwen_error *err) {

@@ -38,6 +38,8 @@ class Application : public services::HostBackend {
   int run_auth_command();
   std::string choose_frontend() const;
   std::string choose_auth() const;
+  bool auth_chosen_by_user() const;
+  bool plugin_exists(const std::string &id) const;
   bool load_frontend(std::string &error);
   // Makes `id` the session's auth method (opening it if needed).
   qwen_status select_auth(const std::string &id, qwen_error *err);

@@ -129,6 +129,16 @@ TEST_CASE("no API key in a headless run: exit 4 naming what to set", "[chat][aut
     CHECK(r.err.find(word) != std::string::npos);
 }
 
+TEST_CASE("nothing configured at all: exit 4 naming OPENAI_API_KEY", "[chat][auth]") {
+  // The default method is qwen-oauth without a login; if its plugin is not installed the host
+  // says the same thing. Either way the user learns what to set.
+  TempDir home;
+  auto r = run_qwen(home, {"-p", "hi"});
+  INFO(r.err);
+  CHECK(r.exit_code == 4);
+  CHECK(r.err.find("OPENAI_API_KEY") != std::string::npos);
+}
+
 TEST_CASE("a wrong key: one refresh, then exit 5 with the server's message; the key is never printed", "[chat][auth]") {
   FakeProvider p({"--api-key", kKey});
   TempDir home;
