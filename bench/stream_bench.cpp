@@ -16,8 +16,10 @@ const std::string &stream_bytes() {
   static const std::string s = [] {
     std::string out;
     std::string piece(1000, 'x');
-    const std::string event = "data: {\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\",\"model\":\"m\","
-                              "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" + piece + "\"}}]}\n\n";
+    const std::string event =
+        "data: {\"id\":\"chatcmpl-fake\",\"object\":\"chat.completion.chunk\",\"model\":\"m\","
+        "\"choices\":[{\"index\":0,\"delta\":{\"content\":\"" +
+        piece + "\"}}]}\n\n";
     while (out.size() < 10'000'000) out += event;
     out += "data: [DONE]\n\n";
     return out;

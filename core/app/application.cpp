@@ -51,7 +51,9 @@ Application::Application(cli::Options options, config::Config config, config::En
   if (config_.model) session_.set_fallback_model(*config_.model);
 }
 
-Application::~Application() { plugins_.deinit_all(); }
+Application::~Application() {
+  plugins_.deinit_all();
+}
 
 std::string Application::choose_frontend() const {
   if (options_.frontend) return *options_.frontend;
@@ -93,8 +95,10 @@ int Application::run() {
   if (s != QWEN_OK && !auth_chosen_by_user() && !plugin_exists(auth_id)) {
     // Nothing was configured and the default method's plugin is not installed: the user
     // needs to know what to set, not which file is missing.
-    util::log_error("no credentials: set OPENAI_API_KEY (and optionally OPENAI_BASE_URL, OPENAI_MODEL) in the "
-                    "environment or in a .qwen/.env file, or install the '" + auth_id + "' sign-in plugin");
+    util::log_error(
+        "no credentials: set OPENAI_API_KEY (and optionally OPENAI_BASE_URL, OPENAI_MODEL) in the "
+        "environment or in a .qwen/.env file, or install the '" +
+        auth_id + "' sign-in plugin");
     return QWEN_EXIT_AUTH_REQUIRED;
   }
   if (s != QWEN_OK) {
@@ -129,8 +133,7 @@ qwen_status Application::select_auth(const std::string &id, qwen_error *err) {
   auto *plugin = plugins_.get(id, QWEN_PLUGIN_KIND_AUTH, error);
   if (!plugin) return services::fill_error(err, QWEN_ERR_CONFIG, error);
   if (plugin->auth()->available) {
-    qwen_status s = call_plugin("'" + id + "' availability check", err,
-                                [&] { return plugin->auth()->available(err); });
+    qwen_status s = call_plugin("'" + id + "' availability check", err, [&] { return plugin->auth()->available(err); });
     if (s != QWEN_OK) return s;
   }
   auth_ = plugin;
@@ -163,8 +166,7 @@ int Application::run_auth_command() {
       if (s == QWEN_OK) std::cout << "Signed in with " << name << ".\n";
       break;
     case cli::Command::AuthLogout:
-      if (auth_->auth()->logout)
-        s = call_plugin("sign-out", &err, [&] { return auth_->auth()->logout(&err); });
+      if (auth_->auth()->logout) s = call_plugin("sign-out", &err, [&] { return auth_->auth()->logout(&err); });
       if (s == QWEN_OK) std::cout << "Signed out of " << name << ".\n";
       break;
     default: {
@@ -275,8 +277,8 @@ qwen_status Application::list_auth_methods(const qwen_kv_sink *out) {
       if (call_plugin("availability", &e, [&] { return plugin->auth()->available(&e); }) != QWEN_OK)
         availability = std::string("unavailable: ") + e.message;
     }
-    std::string value = std::string(plugin->auth()->display_name ? plugin->auth()->display_name : id.c_str()) +
-                        "\t" + (plugin == auth_ ? "selected" : "") + "\t" + availability;
+    std::string value = std::string(plugin->auth()->display_name ? plugin->auth()->display_name : id.c_str()) + "\t" +
+                        (plugin == auth_ ? "selected" : "") + "\t" + availability;
     if (out && out->put) out->put(out->ctx, id.c_str(), value.c_str());
   }
   return QWEN_OK;

@@ -40,12 +40,15 @@ qwen_status AuthSource::credentials(uint32_t flags, chat::Credentials &out, std:
     return status;
   }
   for (const auto &[key, value] : kv.pairs) {
-    if (key == "base_url") out.base_url = value;
+    if (key == "base_url")
+      out.base_url = value;
     else if (key == "token") {
       out.token = value;
       util::register_secret(value);  // the host scrubs it even if the plugin forgot to
-    } else if (key == "model") out.model = value;
-    else if (key == "header") out.headers.push_back(value);
+    } else if (key == "model")
+      out.model = value;
+    else if (key == "header")
+      out.headers.push_back(value);
   }
   return QWEN_OK;
 }

@@ -5,11 +5,15 @@
 namespace qwen::app {
 namespace {
 
-const char *kind_noun(int32_t kind) { return kind == QWEN_PLUGIN_KIND_AUTH ? "sign-in method" : "front-end"; }
+const char *kind_noun(int32_t kind) {
+  return kind == QWEN_PLUGIN_KIND_AUTH ? "sign-in method" : "front-end";
+}
 
 }  // namespace
 
-PluginSet::~PluginSet() { deinit_all(); }
+PluginSet::~PluginSet() {
+  deinit_all();
+}
 
 plugin_host::LoadedPlugin *PluginSet::get(const std::string &id, int32_t kind, std::string &error) {
   for (auto &a : active_)
@@ -24,8 +28,8 @@ plugin_host::LoadedPlugin *PluginSet::get(const std::string &id, int32_t kind, s
   auto plugin = registry_.open(id, rejection);
   if (!plugin) {
     if (rejection.file.empty()) {
-      error = std::string("no ") + kind_noun(kind) + " plugin '" + id + "' (plugins found: " +
-              util::join(registry_.candidate_ids(), ", ") + "; see 'qwen plugins')";
+      error = std::string("no ") + kind_noun(kind) + " plugin '" + id +
+              "' (plugins found: " + util::join(registry_.candidate_ids(), ", ") + "; see 'qwen plugins')";
     } else {
       error = "plugin " + rejection.file.string() + " " + rejection.reason;
     }

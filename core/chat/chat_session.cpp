@@ -13,7 +13,9 @@ namespace {
 
 constexpr size_t kMaxErrorBody = 64 * 1024;
 
-std::string user_agent() { return std::string("qwen-cpp/") + QWEN_VERSION + " (linux; x64)"; }
+std::string user_agent() {
+  return std::string("qwen-cpp/") + QWEN_VERSION + " (linux; x64)";
+}
 
 nlohmann::json request_body(const std::vector<ChatSession::Message> &history, const std::string &model) {
   nlohmann::json messages = nlohmann::json::array();
@@ -189,8 +191,8 @@ qwen_status ChatSession::send(const std::string &user_text, CredentialSource &au
       if (parser.error()) {
         if (attempt.delivered_text || parser.error_status() == QWEN_ERR_BAD_RESPONSE) {
           drop_turn();
-          return fail(parser.error_status(), attempt.delivered_text ? "the answer was cut off: " + *parser.error()
-                                                                     : *parser.error());
+          return fail(parser.error_status(),
+                      attempt.delivered_text ? "the answer was cut off: " + *parser.error() : *parser.error());
         }
         retry_reason = *parser.error();
       } else {
@@ -208,16 +210,16 @@ qwen_status ChatSession::send(const std::string &user_text, CredentialSource &au
       }
       drop_turn();
       return fail(QWEN_ERR_AUTH_REJECTED, "the server refused the credentials of '" + auth.id() + "' (HTTP " +
-                                              std::to_string(status) + "): " +
-                                              server_error_message(attempt.error_body) +
+                                              std::to_string(status) +
+                                              "): " + server_error_message(attempt.error_body) +
                                               ". Check the API key, or sign in again with `qwen auth login`.");
     } else if (status == 429) {
       auto wait = parse_retry_after(attempt.retry_after);
       std::string message = "rate limited by the server (HTTP 429): " + server_error_message(attempt.error_body);
       if (wait && *wait > network_.retry_max_wait_ms) {
         drop_turn();
-        return fail(QWEN_ERR_RATE_LIMITED, message + "; the server asks to wait " + std::to_string(*wait / 1000) +
-                                               " s before retrying");
+        return fail(QWEN_ERR_RATE_LIMITED,
+                    message + "; the server asks to wait " + std::to_string(*wait / 1000) + " s before retrying");
       }
       if (retries >= network_.max_retries) {
         drop_turn();
@@ -241,7 +243,8 @@ qwen_status ChatSession::send(const std::string &user_text, CredentialSource &au
                                         " (" + req.url + ")");
     }
     ++retries;
-    if (retry_wait < 0) retry_wait = std::min(network_.retry_base_ms << std::min(retries - 1, 16), network_.retry_max_wait_ms);
+    if (retry_wait < 0)
+      retry_wait = std::min(network_.retry_base_ms << std::min(retries - 1, 16), network_.retry_max_wait_ms);
     util::log_debug("retry " + std::to_string(retries) + " in " + std::to_string(retry_wait) + " ms: " + retry_reason);
     on_event(make_retry(retries, retry_wait, retry_reason));
     if (!wait_(retry_wait)) {

@@ -52,8 +52,7 @@ class ChatSession {
     std::string content;
   };
 
-  ChatSession(config::NetworkSettings network, std::function<bool()> cancelled,
-              std::function<bool(long ms)> wait);
+  ChatSession(config::NetworkSettings network, std::function<bool()> cancelled, std::function<bool(long ms)> wait);
 
   // A model chosen by the user (-m, /model); empty = the credentials' model.
   void set_model(std::string model) { model_ = std::move(model); }

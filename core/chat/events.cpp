@@ -15,23 +15,34 @@ ChatEvent make_event(int32_t type, std::string text, nlohmann::json json) {
 
 const char *status_name(qwen_status status) {
   switch (status) {
-    case QWEN_OK: return "ok";
-    case QWEN_ERR_UNSUPPORTED: return "unsupported";
-    case QWEN_ERR_INVALID_ARGUMENT: return "invalid_argument";
-    case QWEN_ERR_CANCELLED: return "cancelled";
-    case QWEN_ERR_AUTH_REQUIRED: return "auth_required";
-    case QWEN_ERR_AUTH_REJECTED: return "auth_rejected";
-    case QWEN_ERR_NETWORK: return "network";
-    case QWEN_ERR_RATE_LIMITED: return "rate_limited";
-    case QWEN_ERR_CONFIG: return "bad_input";
-    case QWEN_ERR_BAD_RESPONSE: return "bad_response";
-    default: return "internal";
+    case QWEN_OK:
+      return "ok";
+    case QWEN_ERR_UNSUPPORTED:
+      return "unsupported";
+    case QWEN_ERR_INVALID_ARGUMENT:
+      return "invalid_argument";
+    case QWEN_ERR_CANCELLED:
+      return "cancelled";
+    case QWEN_ERR_AUTH_REQUIRED:
+      return "auth_required";
+    case QWEN_ERR_AUTH_REJECTED:
+      return "auth_rejected";
+    case QWEN_ERR_NETWORK:
+      return "network";
+    case QWEN_ERR_RATE_LIMITED:
+      return "rate_limited";
+    case QWEN_ERR_CONFIG:
+      return "bad_input";
+    case QWEN_ERR_BAD_RESPONSE:
+      return "bad_response";
+    default:
+      return "internal";
   }
 }
 
 ChatEvent make_turn_start(const std::string &model, const std::string &auth_id) {
   return make_event(QWEN_EVENT_TURN_START, {},
-          {{"type", "turn_start"}, {"schema", QWEN_EVENT_SCHEMA}, {"model", model}, {"auth", auth_id}});
+                    {{"type", "turn_start"}, {"schema", QWEN_EVENT_SCHEMA}, {"model", model}, {"auth", auth_id}});
 }
 
 ChatEvent make_delta(std::string text) {
@@ -41,7 +52,9 @@ ChatEvent make_delta(std::string text) {
   return e;
 }
 
-std::string ChatEvent::json_line() const { return line.empty() ? json.dump() : line; }
+std::string ChatEvent::json_line() const {
+  return line.empty() ? json.dump() : line;
+}
 
 ChatEvent make_usage(const nlohmann::json &usage) {
   nlohmann::json j{{"type", "usage"}};
@@ -53,15 +66,15 @@ ChatEvent make_usage(const nlohmann::json &usage) {
 
 ChatEvent make_retry(int attempt, long wait_ms, const std::string &reason) {
   return make_event(QWEN_EVENT_RETRY, reason,
-          {{"type", "retry"}, {"attempt", attempt}, {"wait_ms", wait_ms}, {"reason", reason}});
+                    {{"type", "retry"}, {"attempt", attempt}, {"wait_ms", wait_ms}, {"reason", reason}});
 }
 
 ChatEvent make_error(qwen_status status, const std::string &message) {
   return make_event(QWEN_EVENT_ERROR, message,
-          {{"type", "error"},
-           {"status", status_name(status)},
-           {"exit_code", qwen_exit_status_for(status)},
-           {"message", message}});
+                    {{"type", "error"},
+                     {"status", status_name(status)},
+                     {"exit_code", qwen_exit_status_for(status)},
+                     {"message", message}});
 }
 
 ChatEvent make_turn_end(const std::string &finish_reason) {

@@ -33,12 +33,14 @@ void StreamParser::decide_mode(std::string_view first) {
          "firewall or proxy intercepted the request");
   } else {
     auto t = util::trim(first);
-    if (util::starts_with(t, "data:") || util::starts_with(t, ":") || util::starts_with(t, "event:")) mode_ = Mode::Sse;
-    else if (util::starts_with(t, "{")) mode_ = Mode::Json;
+    if (util::starts_with(t, "data:") || util::starts_with(t, ":") || util::starts_with(t, "event:"))
+      mode_ = Mode::Sse;
+    else if (util::starts_with(t, "{"))
+      mode_ = Mode::Json;
     else {
       mode_ = Mode::Other;
-      fail(QWEN_ERR_BAD_RESPONSE, "the server's answer is neither an event stream nor JSON (content type '" +
-                                      content_type_ + "')");
+      fail(QWEN_ERR_BAD_RESPONSE,
+           "the server's answer is neither an event stream nor JSON (content type '" + content_type_ + "')");
     }
   }
 }
@@ -66,7 +68,8 @@ bool StreamParser::feed_after_mode(std::string_view bytes) {
       buffered_.append(bytes);
       if (buffered_.size() > kMaxJsonBody) fail(QWEN_ERR_BAD_RESPONSE, "the server's answer is too large");
       break;
-    default: break;
+    default:
+      break;
   }
   return !error_ && !cancelled_;
 }
@@ -106,7 +109,8 @@ void StreamParser::handle_choice(const nlohmann::json &chunk, bool streamed) {
       }
     }
   }
-  if (auto f = choice.find("finish_reason"); f != choice.end() && f->is_string()) finish_reason_ = f->get<std::string>();
+  if (auto f = choice.find("finish_reason"); f != choice.end() && f->is_string())
+    finish_reason_ = f->get<std::string>();
 }
 
 void StreamParser::finish() {

@@ -10,10 +10,11 @@ namespace qwen::cli {
 ParseResult parse_command_line(int argc, const char *const *argv) {
   ParseResult result;
   Options &o = result.options;
-  CLI::App app{"qwen: sign in to a model provider and talk to the model, from a terminal or a script.\n"
-               "Exit statuses: 0 ok, 1 error, 2 cancelled, 3 bad input or config, 4 sign-in required,\n"
-               "5 credentials refused, 6 rate limited, 7 network or server failure.",
-               "qwen"};
+  CLI::App app{
+      "qwen: sign in to a model provider and talk to the model, from a terminal or a script.\n"
+      "Exit statuses: 0 ok, 1 error, 2 cancelled, 3 bad input or config, 4 sign-in required,\n"
+      "5 credentials refused, 6 rate limited, 7 network or server failure.",
+      "qwen"};
   app.set_version_flag("-v,--version", std::string("qwen ") + QWEN_VERSION + " (plugin ABI " +
                                            std::to_string(QWEN_PLUGIN_ABI_MAJOR) + "." +
                                            std::to_string(QWEN_PLUGIN_ABI_MINOR) + ")");

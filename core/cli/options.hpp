@@ -11,13 +11,13 @@ enum class Command { Chat, Version, Plugins, AuthLogin, AuthLogout, AuthStatus }
 
 struct Options {
   Command command = Command::Chat;
-  std::optional<std::string> prompt;         // -p
-  std::optional<std::string> model;          // -m
-  std::optional<std::string> auth_type;      // --auth-type
-  std::optional<std::string> frontend;       // --frontend
-  std::string output_format = "text";        // --output-format
-  std::optional<std::string> openai_api_key;  // --openai-api-key
-  std::optional<std::string> openai_base_url; // --openai-base-url
+  std::optional<std::string> prompt;           // -p
+  std::optional<std::string> model;            // -m
+  std::optional<std::string> auth_type;        // --auth-type
+  std::optional<std::string> frontend;         // --frontend
+  std::string output_format = "text";          // --output-format
+  std::optional<std::string> openai_api_key;   // --openai-api-key
+  std::optional<std::string> openai_base_url;  // --openai-base-url
   bool debug = false;
 };
 

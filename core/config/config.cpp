@@ -32,13 +32,20 @@ void merge_into(toml::table &base, const toml::table &over) {
 
 std::string describe(const toml::node &node) {
   switch (node.type()) {
-    case toml::node_type::string: return "a string";
-    case toml::node_type::integer: return "an integer";
-    case toml::node_type::floating_point: return "a number";
-    case toml::node_type::boolean: return "a boolean";
-    case toml::node_type::array: return "an array";
-    case toml::node_type::table: return "a table";
-    default: return "a date or time";
+    case toml::node_type::string:
+      return "a string";
+    case toml::node_type::integer:
+      return "an integer";
+    case toml::node_type::floating_point:
+      return "a number";
+    case toml::node_type::boolean:
+      return "a boolean";
+    case toml::node_type::array:
+      return "an array";
+    case toml::node_type::table:
+      return "a table";
+    default:
+      return "a date or time";
   }
 }
 
@@ -105,8 +112,10 @@ std::string node_text(const toml::node &node) {
     return s.str();
   }
   std::ostringstream s;
-  if (auto a = node.as_array()) s << *a;
-  else if (auto t = node.as_table()) s << *t;
+  if (auto a = node.as_array())
+    s << *a;
+  else if (auto t = node.as_table())
+    s << *t;
   return s.str();
 }
 

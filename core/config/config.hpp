@@ -44,9 +44,9 @@ struct Config {
   std::optional<std::string> model;
   std::vector<std::string> excluded_env_vars{"DEBUG", "DEBUG_MODE"};
   NetworkSettings network;
-  toml::table merged;                          // user file, then project file on top
-  std::vector<std::filesystem::path> files;    // the files that were read, in order
-  std::filesystem::path user_file;             // where /auth writes the choice
+  toml::table merged;                        // user file, then project file on top
+  std::vector<std::filesystem::path> files;  // the files that were read, in order
+  std::filesystem::path user_file;           // where /auth writes the choice
 
   // A value at a dotted path ("plugins.openai.model") as text, or nullopt.
   std::optional<std::string> lookup(const std::string &dotted_key) const;

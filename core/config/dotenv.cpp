@@ -4,10 +4,11 @@ namespace qwen::config {
 namespace {
 
 bool is_key_char(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' ||
-         c == '-';
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-';
 }
-bool is_blank(char c) { return c == ' ' || c == '\t' || c == '\f' || c == '\v'; }
+bool is_blank(char c) {
+  return c == ' ' || c == '\t' || c == '\f' || c == '\v';
+}
 
 // The text with CRLF and lone CR turned into LF and a leading BOM removed, as dotenv does.
 std::string normalise(std::string_view text) {
@@ -30,10 +31,26 @@ std::string unescape_double_quoted(std::string_view raw) {
   for (size_t i = 0; i < raw.size(); ++i) {
     if (raw[i] == '\\' && i + 1 < raw.size()) {
       char n = raw[i + 1];
-      if (n == 'n') { out += '\n'; ++i; continue; }
-      if (n == 'r') { out += '\r'; ++i; continue; }
-      if (n == 't') { out += '\t'; ++i; continue; }
-      if (n == '"' || n == '\\') { out += n; ++i; continue; }
+      if (n == 'n') {
+        out += '\n';
+        ++i;
+        continue;
+      }
+      if (n == 'r') {
+        out += '\r';
+        ++i;
+        continue;
+      }
+      if (n == 't') {
+        out += '\t';
+        ++i;
+        continue;
+      }
+      if (n == '"' || n == '\\') {
+        out += n;
+        ++i;
+        continue;
+      }
     }
     out += raw[i];
   }
@@ -117,8 +134,7 @@ class Parser {
     ++pos_;
     line_ += lines_inside;
     skip_blanks();
-    if (!at_line_end() && peek() != '#')
-      warn(line_, "text after the closing quote of " + key + " is ignored");
+    if (!at_line_end() && peek() != '#') warn(line_, "text after the closing quote of " + key + " is ignored");
     return true;
   }
 
@@ -130,6 +146,8 @@ class Parser {
 
 }  // namespace
 
-DotenvParse parse_dotenv(std::string_view text) { return Parser(normalise(text)).run(); }
+DotenvParse parse_dotenv(std::string_view text) {
+  return Parser(normalise(text)).run();
+}
 
 }  // namespace qwen::config

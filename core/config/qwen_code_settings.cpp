@@ -21,7 +21,8 @@ std::optional<std::string> qwen_code_selected_auth(const std::filesystem::path &
     node = &(*node)[part];
   }
   if (node && node->is_string()) return node->get<std::string>();
-  if (j.contains("selectedAuthType") && j["selectedAuthType"].is_string()) return j["selectedAuthType"].get<std::string>();
+  if (j.contains("selectedAuthType") && j["selectedAuthType"].is_string())
+    return j["selectedAuthType"].get<std::string>();
   return std::nullopt;
 }
 

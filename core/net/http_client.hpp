@@ -36,11 +36,11 @@ struct HttpHandlers {
 };
 
 enum class HttpOutcome {
-  Complete,   // a whole HTTP answer arrived (any status)
-  Network,    // could not connect, TLS failure, connection cut, DNS
-  Timeout,    // connect or idle or total timeout
-  Cancelled,  // should_cancel() said so, or a handler returned false
-  BadRequest, // the request itself is unusable (bad URL)
+  Complete,    // a whole HTTP answer arrived (any status)
+  Network,     // could not connect, TLS failure, connection cut, DNS
+  Timeout,     // connect or idle or total timeout
+  Cancelled,   // should_cancel() said so, or a handler returned false
+  BadRequest,  // the request itself is unusable (bad URL)
 };
 
 struct HttpResult {

@@ -42,8 +42,8 @@ class SseDecoder {
   void process_line(std::string_view line, const Handler &on_event);
 
   size_t max_event_bytes_;
-  std::string line_;          // the current, incomplete line
-  std::string data_;          // data lines of the current event, joined
+  std::string line_;  // the current, incomplete line
+  std::string data_;  // data lines of the current event, joined
   std::string event_;
   std::string id_;
   bool has_data_ = false;

@@ -32,7 +32,11 @@ std::optional<std::string> precheck(const std::filesystem::path &file) {
   std::ifstream in(file, std::ios::binary);
   char magic[4] = {0};
   in.read(magic, 4);
-  if (in.gcount() != 4 || std::memcmp(magic, "\x7f" "ELF", 4) != 0) return "not a shared object (no ELF header)";
+  if (in.gcount() != 4 || std::memcmp(magic,
+                                      "\x7f"
+                                      "ELF",
+                                      4) != 0)
+    return "not a shared object (no ELF header)";
   return std::nullopt;
 }
 
@@ -40,13 +44,18 @@ std::optional<std::string> precheck(const std::filesystem::path &file) {
 
 const char *kind_name(int32_t kind) {
   switch (kind) {
-    case QWEN_PLUGIN_KIND_AUTH: return "auth";
-    case QWEN_PLUGIN_KIND_FRONTEND: return "frontend";
-    default: return "unknown";
+    case QWEN_PLUGIN_KIND_AUTH:
+      return "auth";
+    case QWEN_PLUGIN_KIND_FRONTEND:
+      return "frontend";
+    default:
+      return "unknown";
   }
 }
 
-const char *LoadedPlugin::kind_name() const { return plugin_host::kind_name(entry_.kind); }
+const char *LoadedPlugin::kind_name() const {
+  return plugin_host::kind_name(entry_.kind);
+}
 
 std::unique_ptr<LoadedPlugin> LoadedPlugin::open(const std::filesystem::path &file, PluginRejection &rejection) {
   rejection.file = file;
@@ -132,8 +141,8 @@ std::unique_ptr<LoadedPlugin> LoadedPlugin::open(const std::filesystem::path &fi
     return nullptr;
   }
   if (file.stem().string() != e.id) {
-    rejection.reason = "says its id is '" + std::string(e.id) + "' but the file is named " +
-                       file.filename().string() + " (name it " + e.id + ".so)";
+    rejection.reason = "says its id is '" + std::string(e.id) + "' but the file is named " + file.filename().string() +
+                       " (name it " + e.id + ".so)";
     return nullptr;
   }
   return plugin;

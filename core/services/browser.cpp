@@ -61,9 +61,12 @@ bool open_in_browser(const std::string &url, std::string &why_not) {
     for (const auto &part : util::split(browser, ' '))
       if (!part.empty()) command.push_back(part);
   } else {
-    if (!env("CI").empty()) why_not = "running in CI";
-    else if (env("DEBIAN_FRONTEND") == "noninteractive") why_not = "DEBIAN_FRONTEND=noninteractive";
-    else if (browser == "www-browser") why_not = "BROWSER=www-browser (a text browser)";
+    if (!env("CI").empty())
+      why_not = "running in CI";
+    else if (env("DEBIAN_FRONTEND") == "noninteractive")
+      why_not = "DEBIAN_FRONTEND=noninteractive";
+    else if (browser == "www-browser")
+      why_not = "BROWSER=www-browser (a text browser)";
     else if (env("DISPLAY").empty() && env("WAYLAND_DISPLAY").empty() && env("MIR_SOCKET").empty())
       why_not = "no graphical display";
     if (!why_not.empty()) return false;

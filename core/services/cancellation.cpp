@@ -44,8 +44,12 @@ void install_signal_handlers() {
   signal(SIGPIPE, SIG_IGN);  // a closed stdout is an error to report, not a silent death
 }
 
-bool cancel_requested() { return g_cancel; }
-bool quit_requested() { return g_quit; }
+bool cancel_requested() {
+  return g_cancel;
+}
+bool quit_requested() {
+  return g_quit;
+}
 void clear_cancel() {
   if (!g_quit) g_cancel = false;
 }

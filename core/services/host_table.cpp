@@ -11,7 +11,9 @@
 namespace qwen::services {
 namespace {
 
-const HostTable &self(const qwen_host *host) { return *static_cast<const HostTable *>(host->host_ctx); }
+const HostTable &self(const qwen_host *host) {
+  return *static_cast<const HostTable *>(host->host_ctx);
+}
 
 template <typename Fn>
 qwen_status guarded(qwen_error *err, Fn &&body) noexcept {
@@ -59,7 +61,9 @@ int64_t host_config_get(const qwen_host *host, const char *key, char *buffer, ui
   }
 }
 
-const char *host_home_dir(const qwen_host *host) noexcept { return self(host).backend().home_dir().c_str(); }
+const char *host_home_dir(const qwen_host *host) noexcept {
+  return self(host).backend().home_dir().c_str();
+}
 
 qwen_status host_http_request(const qwen_host *, const qwen_http_request *request, const qwen_http_callbacks *cb,
                               qwen_error *err) noexcept {
@@ -91,10 +95,14 @@ qwen_status host_http_request(const qwen_host *, const qwen_http_request *reques
     h.should_cancel = cancel_requested;
     auto result = net::http_perform(req, h);
     switch (result.outcome) {
-      case net::HttpOutcome::Complete: return QWEN_OK;
-      case net::HttpOutcome::Cancelled: return fill_error(err, QWEN_ERR_CANCELLED, "cancelled");
-      case net::HttpOutcome::BadRequest: return fill_error(err, QWEN_ERR_INVALID_ARGUMENT, result.error);
-      default: return fill_error(err, QWEN_ERR_NETWORK, "cannot reach " + req.url + ": " + result.error);
+      case net::HttpOutcome::Complete:
+        return QWEN_OK;
+      case net::HttpOutcome::Cancelled:
+        return fill_error(err, QWEN_ERR_CANCELLED, "cancelled");
+      case net::HttpOutcome::BadRequest:
+        return fill_error(err, QWEN_ERR_INVALID_ARGUMENT, result.error);
+      default:
+        return fill_error(err, QWEN_ERR_NETWORK, "cannot reach " + req.url + ": " + result.error);
     }
   });
 }
@@ -122,7 +130,9 @@ qwen_status host_wait(const qwen_host *, uint32_t ms) noexcept {
   return interruptible_sleep(ms) ? QWEN_OK : QWEN_ERR_CANCELLED;
 }
 
-int32_t host_is_cancelled(const qwen_host *) noexcept { return cancel_requested() ? 1 : 0; }
+int32_t host_is_cancelled(const qwen_host *) noexcept {
+  return cancel_requested() ? 1 : 0;
+}
 
 qwen_status host_chat_send(const qwen_host *host, const char *text, const qwen_event_sink *sink,
                            qwen_error *err) noexcept {

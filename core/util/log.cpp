@@ -14,17 +14,29 @@ std::atomic<bool> g_debug{false};
 std::mutex g_write_mutex;
 }  // namespace
 
-void set_debug_logging(bool on) { g_debug = on; }
-bool debug_logging() { return g_debug; }
+void set_debug_logging(bool on) {
+  g_debug = on;
+}
+bool debug_logging() {
+  return g_debug;
+}
 
 void log(LogLevel level, std::string_view message) {
   if (level == LogLevel::Debug && !g_debug) return;
   const char *prefix = "qwen: ";
   switch (level) {
-    case LogLevel::Debug: prefix = "qwen: debug: "; break;
-    case LogLevel::Info: prefix = "qwen: "; break;
-    case LogLevel::Warning: prefix = "qwen: warning: "; break;
-    case LogLevel::Error: prefix = "qwen: error: "; break;
+    case LogLevel::Debug:
+      prefix = "qwen: debug: ";
+      break;
+    case LogLevel::Info:
+      prefix = "qwen: ";
+      break;
+    case LogLevel::Warning:
+      prefix = "qwen: warning: ";
+      break;
+    case LogLevel::Error:
+      prefix = "qwen: error: ";
+      break;
   }
   std::string line = prefix + scrub(message);
   if (line.empty() || line.back() != '\n') line += '\n';

@@ -33,10 +33,10 @@ class OpenAiKeyPlugin : public qwen::sdk::AuthPlugin {
   // Asks for what is missing: the key (hidden), then the base URL and model with their current values offered.
   void login() override {
     OpenAiSettings s = settings();
-    std::string key = host().ask("API key (input hidden; leave empty to keep " +
-                                     (s.api_key.value.empty() ? std::string("none") : qwen::sdk::redact(s.api_key.value)) +
-                                     "):",
-                                 QWEN_UI_ASK_SECRET);
+    std::string key =
+        host().ask("API key (input hidden; leave empty to keep " +
+                       (s.api_key.value.empty() ? std::string("none") : qwen::sdk::redact(s.api_key.value)) + "):",
+                   QWEN_UI_ASK_SECRET);
     if (!key.empty()) {
       host().register_secret(key);
       entered_["api_key"] = key;
@@ -55,7 +55,8 @@ class OpenAiKeyPlugin : public qwen::sdk::AuthPlugin {
     OpenAiSettings s = settings();
     std::string problem = problem_with(s);
     out.put("state", problem.empty() ? "ready" : "not usable: " + problem);
-    out.put("api_key", s.api_key.value.empty() ? "(none)" : qwen::sdk::redact(s.api_key.value) + " from " + s.api_key.source);
+    out.put("api_key",
+            s.api_key.value.empty() ? "(none)" : qwen::sdk::redact(s.api_key.value) + " from " + s.api_key.source);
     out.put("base_url", s.base_url.value + " from " + s.base_url.source);
     out.put("model", s.model.value + " from " + s.model.source);
   }

@@ -31,8 +31,8 @@ struct SettingInputs {
   std::function<std::optional<std::string>(const std::string &)> entered;  // typed in this session
   std::function<std::optional<std::string>(const std::string &)> env;      // OPENAI_API_KEY, ...
   std::function<std::optional<std::string>(const std::string &)> config;   // "api_key", "base_url", "model"
-  std::string env_file;       // the .env file the host loaded, or empty
-  std::string env_file_keys;  // comma-separated keys it set
+  std::string env_file;                                                    // the .env file the host loaded, or empty
+  std::string env_file_keys;                                               // comma-separated keys it set
 };
 
 OpenAiSettings resolve_settings(const SettingInputs &in);

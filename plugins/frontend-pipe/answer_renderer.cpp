@@ -21,7 +21,9 @@ bool write_all(int fd, std::string_view bytes) {
 
 }  // namespace
 
-bool AnswerRenderer::write_out(const std::string &bytes) { return write_all(STDOUT_FILENO, bytes); }
+bool AnswerRenderer::write_out(const std::string &bytes) {
+  return write_all(STDOUT_FILENO, bytes);
+}
 
 bool AnswerRenderer::on_event(const qwen_event &event) {
   // Deltas are most of a stream: only the rare events are worth parsing.
@@ -46,8 +48,8 @@ bool AnswerRenderer::on_event(const qwen_event &event) {
   }
   if (event.type == QWEN_EVENT_RETRY && event.text) {
     long wait = j.is_object() ? j.value("wait_ms", 0L) : 0L;
-    write_all(STDERR_FILENO, "qwen: " + std::string(event.text) + "; retrying in " +
-                                 std::to_string((wait + 500) / 1000) + " s\n");
+    write_all(STDERR_FILENO,
+              "qwen: " + std::string(event.text) + "; retrying in " + std::to_string((wait + 500) / 1000) + " s\n");
   }
   if (event.type == QWEN_EVENT_ERROR && event.text && format_ == "text") {
     if (!ends_with_newline_) write_out("\n");

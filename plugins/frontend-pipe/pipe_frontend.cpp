@@ -28,8 +28,8 @@ class PipeFrontend : public qwen::sdk::FrontendPlugin {
       return fail(QWEN_EXIT_BAD_INPUT, "no prompt: pass -p \"TEXT\", or pipe text into qwen (echo hi | qwen)");
     AnswerRenderer renderer(host().config_or("qwen.output_format", "text"));
     std::string error;
-    qwen_status status =
-        host().chat_send(input.prompt, [&renderer](const qwen_event &e) { return renderer.on_event(e); }, &error);
+    qwen_status status = host().chat_send(
+        input.prompt, [&renderer](const qwen_event &e) { return renderer.on_event(e); }, &error);
     renderer.finish(status, error);
     return qwen_exit_status_for(status);
   }
@@ -53,8 +53,9 @@ class PipeFrontend : public qwen::sdk::FrontendPlugin {
         return {};
       default:
         throw qwen::sdk::Error(QWEN_ERR_UNSUPPORTED,
-                               "cannot ask \"" + text + "\" without a terminal; run the command in a terminal, or "
-                               "configure it in the environment (e.g. OPENAI_API_KEY) or in ~/.qwen/config.toml");
+                               "cannot ask \"" + text +
+                                   "\" without a terminal; run the command in a terminal, or "
+                                   "configure it in the environment (e.g. OPENAI_API_KEY) or in ~/.qwen/config.toml");
     }
   }
 

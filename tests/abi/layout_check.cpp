@@ -3,4 +3,6 @@
 #include <qwen/sdk/url.hpp>
 
 #include "layout_1_0.h"
-int qwen_layout_check_cpp() { return QWEN_PLUGIN_ABI_MINOR; }
+int qwen_layout_check_cpp() {
+  return QWEN_PLUGIN_ABI_MINOR;
+}

@@ -56,11 +56,11 @@ TEST_CASE(".qwen/.env is preferred over .env in the same folder, and a nearer fo
   home.write("a/b/.env", "OPENAI_MODEL=from-b-dotenv\n");
   QwenRunOptions o;
   o.cwd = (home.path() / "a").string();
-  CHECK(status_line(run_qwen(home, {"auth", "status", "--auth-type", "openai"}, o), "model")
-            .find("from-a-qwen") != std::string::npos);
+  CHECK(status_line(run_qwen(home, {"auth", "status", "--auth-type", "openai"}, o), "model").find("from-a-qwen") !=
+        std::string::npos);
   o.cwd = (home.path() / "a/b").string();
-  CHECK(status_line(run_qwen(home, {"auth", "status", "--auth-type", "openai"}, o), "model")
-            .find("from-b-dotenv") != std::string::npos);
+  CHECK(status_line(run_qwen(home, {"auth", "status", "--auth-type", "openai"}, o), "model").find("from-b-dotenv") !=
+        std::string::npos);
 }
 
 TEST_CASE("the home folder's .qwen/.env, then ~/.env, are the fallbacks", "[dotenv]") {
@@ -68,11 +68,11 @@ TEST_CASE("the home folder's .qwen/.env, then ~/.env, are the fallbacks", "[dote
   home.write(".env", "OPENAI_MODEL=from-home-dotenv\n");
   QwenRunOptions o;
   o.cwd = elsewhere.path().string();
-  CHECK(status_line(run_qwen(home, {"auth", "status", "--auth-type", "openai"}, o), "model")
-            .find("from-home-dotenv") != std::string::npos);
+  CHECK(status_line(run_qwen(home, {"auth", "status", "--auth-type", "openai"}, o), "model").find("from-home-dotenv") !=
+        std::string::npos);
   home.write(".qwen/.env", "OPENAI_MODEL=from-home-qwen\n");
-  CHECK(status_line(run_qwen(home, {"auth", "status", "--auth-type", "openai"}, o), "model")
-            .find("from-home-qwen") != std::string::npos);
+  CHECK(status_line(run_qwen(home, {"auth", "status", "--auth-type", "openai"}, o), "model").find("from-home-qwen") !=
+        std::string::npos);
 }
 
 TEST_CASE("the environment wins over a .env file, even when set to an empty value", "[dotenv]") {

@@ -203,7 +203,9 @@ Response form_post(int port, const std::string &target, const std::string &body)
   return http(port, "POST", target, body, {{"Content-Type", "application/x-www-form-urlencoded"}});
 }
 
-std::map<std::string, std::string> bearer(const std::string &token) { return {{"Authorization", "Bearer " + token}}; }
+std::map<std::string, std::string> bearer(const std::string &token) {
+  return {{"Authorization", "Bearer " + token}};
+}
 
 json chat_body(const std::string &user_text, bool stream, bool include_usage = true) {
   json b = {{"model", "fake-model"}, {"messages", json::array({{{"role", "user"}, {"content", user_text}}})}};
@@ -251,8 +253,8 @@ CurlResult curl(const std::vector<std::string> &args, milliseconds timeout = mil
 }
 
 std::vector<std::string> curl_chat_args(const FakeProvider &p, const json &body, const std::string &key = kKey) {
-  return {"-H", "Authorization: Bearer " + key, "-H", "Content-Type: application/json", "--data-raw", body.dump(),
-          p.base_url() + "/chat/completions"};
+  return {"-H",        "Authorization: Bearer " + key,    "-H", "Content-Type: application/json", "--data-raw",
+          body.dump(), p.base_url() + "/chat/completions"};
 }
 
 // The `data:` payloads of an SSE body, in order.
@@ -535,8 +537,9 @@ TEST_CASE("fake provider: GET /v1/models lists fake-model", "[fake-provider][cha
 
 TEST_CASE("fake provider: 400 for bodies that are not JSON or lack model/messages", "[fake-provider][chat]") {
   FakeProvider p({"--api-key", kKey});
-  for (const std::string body : {"{not json", "[1,2]", R"({"messages":[{"role":"user","content":"x"}]})",
-                                 R"({"model":"m"})", R"({"model":"m","messages":"nope"})", R"({"model":7,"messages":[]})"}) {
+  for (const std::string body :
+       {"{not json", "[1,2]", R"({"messages":[{"role":"user","content":"x"}]})", R"({"model":"m"})",
+        R"({"model":"m","messages":"nope"})", R"({"model":7,"messages":[]})"}) {
     auto r = http(p.port(), "POST", "/v1/chat/completions", body, bearer(kKey));
     INFO(body);
     CHECK(r.status == 400);
@@ -547,8 +550,8 @@ TEST_CASE("fake provider: 400 for bodies that are not JSON or lack model/message
 
 TEST_CASE("fake provider: faults 401, 429, 429:S, 500 and html answer one request each, in order",
           "[fake-provider][faults]") {
-  FakeProvider p({"--api-key", kKey, "--fault", "401", "--fault", "429", "--fault", "429:7", "--fault", "500",
-                  "--fault", "html"});
+  FakeProvider p(
+      {"--api-key", kKey, "--fault", "401", "--fault", "429", "--fault", "429:7", "--fault", "500", "--fault", "html"});
   CHECK(p.stat("faults_pending") == 5);
   auto r401 = chat(p.port(), chat_body("hi", false));
   CHECK(r401.status == 401);
@@ -736,8 +739,8 @@ TEST_CASE("fake provider: 413 for a body over 8 MiB, whether announced or upload
                   p.base_url() + "/chat/completions"});
   CHECK(up.status == 413);
   // Chunked uploads have no length to check up front; the cap still holds.
-  auto chunked = curl({"-H", "Transfer-Encoding: chunked", "--data-binary", "@" + big.string(),
-                       p.base_url() + "/chat/completions"});
+  auto chunked = curl(
+      {"-H", "Transfer-Encoding: chunked", "--data-binary", "@" + big.string(), p.base_url() + "/chat/completions"});
   CHECK(chunked.status == 413);
   CHECK(chat(p.port(), chat_body("after", false)).status == 200);
 }
@@ -745,8 +748,8 @@ TEST_CASE("fake provider: 413 for a body over 8 MiB, whether announced or upload
 TEST_CASE("fake provider: malformed requests get 400 or a closed connection, never a crash", "[fake-provider][http]") {
   FakeProvider p({"--api-key", kKey});
   for (const std::string &junk : {std::string("GARBAGE\r\n\r\n"), std::string("GET / HTTP/9.9\r\n\r\n"),
-                                 std::string("POST /v1/chat/completions HTTP/1.1\r\nContent-Length: -4\r\n\r\n"),
-                                 std::string("\x01\x02\x03\xff\r\n\r\n", 8)}) {
+                                  std::string("POST /v1/chat/completions HTTP/1.1\r\nContent-Length: -4\r\n\r\n"),
+                                  std::string("\x01\x02\x03\xff\r\n\r\n", 8)}) {
     Conn c(p.port());
     c.send_all(junk);
     CHECK(c.read_to_eof(milliseconds(5000)));
@@ -764,7 +767,8 @@ TEST_CASE("fake provider: device flow with PKCE from code to tokens", "[fake-pro
   FakeProvider p({"--api-key", kKey, "--interval", "0", "--token-lifetime", "77", "--device-expires", "120"});
   json code = start_device_flow(p.port());
   CHECK(code["verification_uri"] == p.root_url() + "/authorize");
-  CHECK(code["verification_uri_complete"] == p.root_url() + "/authorize?user_code=" + code["user_code"].get<std::string>());
+  CHECK(code["verification_uri_complete"] ==
+        p.root_url() + "/authorize?user_code=" + code["user_code"].get<std::string>());
   CHECK(code["expires_in"] == 120);
   CHECK(code["interval"] == 0);
   const std::string device_code = code["device_code"];
@@ -821,9 +825,9 @@ TEST_CASE("fake provider: device code requests need client_id and an S256 challe
 TEST_CASE("fake provider: decodes percent-encoded form values", "[fake-provider][oauth]") {
   FakeProvider p({"--interval", "0"});
   // client_id "my client/1" sent as %20 and %2F, then polled with '+' for the space.
-  auto code = form_post(p.port(), "/api/v1/oauth2/device/code",
-                        std::string("client_id=my%20client%2F1&code_challenge=") + kChallenge +
-                            "&code_challenge_method=S256");
+  auto code =
+      form_post(p.port(), "/api/v1/oauth2/device/code",
+                std::string("client_id=my%20client%2F1&code_challenge=") + kChallenge + "&code_challenge_method=S256");
   REQUIRE(code.status == 200);
   const std::string device_code = code.body_json()["device_code"];
   http(p.port(), "POST", "/__control/approve-all");

@@ -17,8 +17,8 @@ constexpr const char *kKey = "sk-e2e-secret-key-0042";
 
 // A HOME with fast retries, so fault tests take milliseconds.
 void fast_network(const TempDir &home, const std::string &extra = {}) {
-  home.write(".qwen/config.toml", "[network]\nretry_base_ms = 20\nretry_max_wait_ms = 3000\nidle_timeout_ms = 1500\n" +
-                                      extra);
+  home.write(".qwen/config.toml",
+             "[network]\nretry_base_ms = 20\nretry_max_wait_ms = 3000\nidle_timeout_ms = 1500\n" + extra);
 }
 
 QwenRunOptions openai_env(const FakeProvider &p, const std::string &key = kKey) {
@@ -265,10 +265,11 @@ TEST_CASE("flags beat the environment for key, base URL and model", "[chat]") {
   TempDir home;
   fast_network(home);
   QwenRunOptions o;
-  o.env = {{"OPENAI_API_KEY", "sk-env-key-wrong-0000"}, {"OPENAI_BASE_URL", "http://127.0.0.1:9/v1"},
+  o.env = {{"OPENAI_API_KEY", "sk-env-key-wrong-0000"},
+           {"OPENAI_BASE_URL", "http://127.0.0.1:9/v1"},
            {"OPENAI_MODEL", "env-model"}};
-  auto r = run_qwen(home, {"-p", "hi", "--openai-api-key", kKey, "--openai-base-url", p.base_url(), "-m", "flag-model"},
-                    o);
+  auto r =
+      run_qwen(home, {"-p", "hi", "--openai-api-key", kKey, "--openai-base-url", p.base_url(), "-m", "flag-model"}, o);
   INFO(r.err);
   CHECK(r.exit_code == 0);
   auto reqs = chat_requests(p);

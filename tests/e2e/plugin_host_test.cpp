@@ -14,7 +14,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string fixture_dir(const std::string &name) { return std::string(QWEN_TEST_FIXTURE_PLUGIN_DIR) + "/" + name; }
+std::string fixture_dir(const std::string &name) {
+  return std::string(QWEN_TEST_FIXTURE_PLUGIN_DIR) + "/" + name;
+}
 
 ProcessResult plugins_with(const TempDir &home, const std::string &plugin_path) {
   return run_qwen(home, {"plugins"}, with_env({{"QWEN_PLUGIN_PATH", plugin_path}}));
@@ -105,8 +107,7 @@ TEST_CASE("a broken plugin on the path does not stop a normal run", "[plugins]")
   TempDir home;
   home.write(".qwen/config.toml", "[network]\nmax_retries = 0\n");
   std::string path;
-  for (const char *f : {"not_elf", "null_entry", "abi_major", "raw_throw", "init_error"})
-    path += fixture_dir(f) + ":";
+  for (const char *f : {"not_elf", "null_entry", "abi_major", "raw_throw", "init_error"}) path += fixture_dir(f) + ":";
   auto r = run_qwen(home, {"-p", "hi", "--auth-type", "openai"},
                     with_env({{"QWEN_PLUGIN_PATH", path}, {"OPENAI_BASE_URL", "http://127.0.0.1:9/v1"}}));
   // Port 9 refuses connections: the run gets as far as the network, so the plugins were fine.

@@ -27,8 +27,8 @@ TEST_CASE("a plugin built from the installed SDK alone is found and used by the 
   TempDir work;
   const fs::path prefix = work.path() / "prefix";
   const fs::path build = work.path() / "example-build";
-  auto install = sh("cmake --install '" + std::string(QWEN_TEST_BINARY_DIR) + "' --prefix '" + prefix.string() + "'",
-                    work.path());
+  auto install =
+      sh("cmake --install '" + std::string(QWEN_TEST_BINARY_DIR) + "' --prefix '" + prefix.string() + "'", work.path());
   INFO(install.out << install.err);
   REQUIRE(install.exit_code == 0);
   CHECK(fs::exists(prefix / "bin" / "qwen"));

@@ -19,7 +19,8 @@ constexpr const char *kKey = "sk-session-key-424242";
 QwenRunOptions script_env(const FakeProvider &p) {
   QwenRunOptions o;
   o.env = {{"QWEN_PLUGIN_PATH", std::string(QWEN_TEST_FIXTURE_PLUGIN_DIR) + "/script"},
-           {"OPENAI_API_KEY", kKey}, {"OPENAI_BASE_URL", p.base_url()}};
+           {"OPENAI_API_KEY", kKey},
+           {"OPENAI_BASE_URL", p.base_url()}};
   return o;
 }
 
@@ -41,8 +42,9 @@ TEST_CASE("switching the method keeps the conversation, and the choice is rememb
           "[session]") {
   FakeProvider p({"--api-key", kKey});
   TempDir home;
-  home.write(".qwen/config.toml", "# my own notes\nfrontend = \"script\"\nauth = \"initerror-not-used\"\n\n"
-                                  "[network]\nmax_retries = 0 # keep\n");
+  home.write(".qwen/config.toml",
+             "# my own notes\nfrontend = \"script\"\nauth = \"initerror-not-used\"\n\n"
+             "[network]\nmax_retries = 0 # keep\n");
   auto o = script_env(p);
   auto r = run_qwen(home, {"--auth-type", "openai", "-p", "say first; auth.select openai; say second; auth.list"}, o);
   INFO(r.out << r.err);
@@ -98,8 +100,7 @@ TEST_CASE("a failed turn leaves the history as it was", "[session]") {
   FakeProvider p({"--api-key", kKey, "--fault", "500"});
   TempDir home;
   home.write(".qwen/config.toml", "[network]\nmax_retries = 0\n");
-  auto r = run_qwen(home, {"--frontend", "script", "--auth-type", "openai", "-p", "say lost; say kept"},
-                    script_env(p));
+  auto r = run_qwen(home, {"--frontend", "script", "--auth-type", "openai", "-p", "say lost; say kept"}, script_env(p));
   CHECK(r.out.find("error " + std::to_string(QWEN_ERR_NETWORK)) != std::string::npos);
   auto bodies = chat_bodies(p);
   REQUIRE(bodies.size() == 2);

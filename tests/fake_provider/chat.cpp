@@ -12,9 +12,9 @@ constexpr size_t kSyntheticDeltaBytes = 1024;
 constexpr size_t kDeltaCodePoints = 4;
 
 Reply invalid_api_key() {
-  return json_reply(http::status::unauthorized,
-                    {{"error",
-                      {{"message", "Invalid API key"}, {"type", "invalid_request_error"}, {"code", "invalid_api_key"}}}});
+  return json_reply(
+      http::status::unauthorized,
+      {{"error", {{"message", "Invalid API key"}, {"type", "invalid_request_error"}, {"code", "invalid_api_key"}}}});
 }
 
 Reply bad_request(const std::string &message) {
@@ -33,7 +33,8 @@ std::string content_text(const nlohmann::json &message) {
   std::string text;
   if (content.is_array())
     for (const auto &part : content)
-      if (part.is_object() && part.contains("text") && part["text"].is_string()) text += part["text"].get<std::string>();
+      if (part.is_object() && part.contains("text") && part["text"].is_string())
+        text += part["text"].get<std::string>();
   return text;
 }
 
@@ -91,7 +92,9 @@ std::optional<size_t> bytes_request(const std::string &text) {
   return std::min(n, kMaxSyntheticBytes);
 }
 
-long token_estimate(size_t chars) { return std::max<long>(1, static_cast<long>((chars + 3) / 4)); }
+long token_estimate(size_t chars) {
+  return std::max<long>(1, static_cast<long>((chars + 3) / 4));
+}
 
 nlohmann::json usage_json(size_t prompt_chars, size_t answer_chars) {
   long p = token_estimate(prompt_chars), c = token_estimate(answer_chars);
@@ -109,9 +112,9 @@ struct StreamState {
   std::string model;
   nlohmann::json usage;
   bool include_usage = false;
-  size_t content_limit = 0;        // the content stops here (`cut`)
+  size_t content_limit = 0;          // the content stops here (`cut`)
   std::optional<size_t> max_deltas;  // ...or after this many deltas (`stall`)
-  bool truncated = false;          // a truncated stream has no finish, usage or [DONE]
+  bool truncated = false;            // a truncated stream has no finish, usage or [DONE]
   Phase phase = Phase::Role;
   size_t offset = 0;
   size_t deltas = 0;
@@ -241,7 +244,8 @@ Reply whole_answer(const AnswerText &answer, const std::string &model, nlohmann:
       // The Content-Length promises the whole body; only part of it (or none) ever comes.
       std::string text = std::move(r.whole.body());
       bool cut = fault->kind == Fault::Kind::Cut;
-      Reply p = pieces_from(cut ? std::vector<std::string>{text.substr(0, text.size() / 2)} : std::vector<std::string>{});
+      Reply p =
+          pieces_from(cut ? std::vector<std::string>{text.substr(0, text.size() / 2)} : std::vector<std::string>{});
       p.head.result(http::status::ok);
       p.head.set(http::field::server, "qwen-fake-provider");
       p.head.set(http::field::content_type, "application/json");
@@ -281,7 +285,8 @@ Reply ChatApi::completions(const Request &req) {
       case Fault::Kind::RateLimited: {
         Reply r = json_reply(http::status::too_many_requests,
                              {{"error", {{"message", "Rate limit exceeded"}, {"type", "rate_limit_error"}}}});
-        if (fault->retry_after_seconds) r.whole.set(http::field::retry_after, std::to_string(*fault->retry_after_seconds));
+        if (fault->retry_after_seconds)
+          r.whole.set(http::field::retry_after, std::to_string(*fault->retry_after_seconds));
         return r;
       }
       case Fault::Kind::ServerError:
@@ -319,7 +324,8 @@ Reply ChatApi::completions(const Request &req) {
     prompt_chars += text.size();
     if (m.is_object() && m.contains("role") && m["role"] == "user") last_user = std::move(text);
   }
-  AnswerText answer = AnswerText::literal(options_.reply.value_or("Hello from the fake provider. You said: " + last_user));
+  AnswerText answer =
+      AnswerText::literal(options_.reply.value_or("Hello from the fake provider. You said: " + last_user));
   if (auto bytes = bytes_request(last_user)) answer = AnswerText::synthetic(*bytes);
   nlohmann::json usage = usage_json(prompt_chars, answer.size());
 
@@ -331,8 +337,8 @@ Reply ChatApi::completions(const Request &req) {
 Reply ChatApi::models(const Request &req) {
   ++counters_.models_requests;
   if (!authorized(req)) return invalid_api_key();
-  return json_reply(http::status::ok,
-                    {{"object", "list"}, {"data", nlohmann::json::array({{{"id", "fake-model"}, {"object", "model"}}})}});
+  return json_reply(http::status::ok, {{"object", "list"},
+                                       {"data", nlohmann::json::array({{{"id", "fake-model"}, {"object", "model"}}})}});
 }
 
 }  // namespace fake

@@ -28,13 +28,16 @@ std::string field(const std::map<std::string, std::string> &form, const std::str
 
 }  // namespace
 
-std::string OAuthServer::root_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+std::string OAuthServer::root_url() const {
+  return "http://127.0.0.1:" + std::to_string(port_);
+}
 
 Reply OAuthServer::device_code(const Request &req) {
   ++counters_.device_code_requests;
   if (options_.oauth_mode == OAuthMode::Html) return waf_page();
   auto form = parse_form(req.body());
-  if (field(form, "client_id").empty()) return oauth_error(http::status::bad_request, "invalid_request", "client_id is required");
+  if (field(form, "client_id").empty())
+    return oauth_error(http::status::bad_request, "invalid_request", "client_id is required");
   if (field(form, "code_challenge").empty())
     return oauth_error(http::status::bad_request, "invalid_request", "code_challenge is required (PKCE)");
   if (field(form, "code_challenge_method") != "S256")

@@ -47,7 +47,7 @@ class OAuthServer {
   Counters &counters_;
   TokenStore &tokens_;
   unsigned short port_ = 0;
-  std::map<std::string, DeviceCode> device_codes_;    // by device_code
+  std::map<std::string, DeviceCode> device_codes_;   // by device_code
   std::map<std::string, std::string> by_user_code_;  // user_code -> device_code
 };
 

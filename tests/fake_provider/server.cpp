@@ -68,7 +68,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void read_body() {
     http::async_read(socket_, buffer_, *parser_, [self = shared_from_this()](error_code ec, std::size_t) {
       if (ec == http::error::body_limit) return self->reject_too_large();
-      if (ec && is_parse_error(ec)) return self->reject(http::status::bad_request, "Malformed request: " + ec.message());
+      if (ec && is_parse_error(ec))
+        return self->reject(http::status::bad_request, "Malformed request: " + ec.message());
       if (ec) return self->close();
       self->on_request(self->parser_->release());
     });
@@ -130,11 +131,10 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void write_whole() {
-    http::async_write(socket_, reply_.whole,
-                      [self = shared_from_this()](error_code ec, std::size_t) {
-                        if (ec) return self->close();
-                        self->after_response();
-                      });
+    http::async_write(socket_, reply_.whole, [self = shared_from_this()](error_code ec, std::size_t) {
+      if (ec) return self->close();
+      self->after_response();
+    });
   }
 
   void write_head() {

@@ -17,8 +17,10 @@ struct Counters {
   long models_requests = 0;
 
   nlohmann::json to_json() const {
-    return {{"chat_requests", chat_requests},     {"refresh_requests", refresh_requests},
-            {"device_code_requests", device_code_requests}, {"token_polls", token_polls},
+    return {{"chat_requests", chat_requests},
+            {"refresh_requests", refresh_requests},
+            {"device_code_requests", device_code_requests},
+            {"token_polls", token_polls},
             {"models_requests", models_requests}};
   }
 };

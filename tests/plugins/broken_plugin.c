@@ -67,29 +67,28 @@ static const void *get_interface(const char *id) {
 #define FIXTURE_ID "fixture"
 #endif
 
-static const qwen_plugin_entry entry = {
-    sizeof(qwen_plugin_entry),
+static const qwen_plugin_entry entry = {sizeof(qwen_plugin_entry),
 #ifdef DEFECT_ABI_MAJOR
-    QWEN_PLUGIN_ABI_MAJOR + 1,
+                                        QWEN_PLUGIN_ABI_MAJOR + 1,
 #else
-    QWEN_PLUGIN_ABI_MAJOR,
+                                         QWEN_PLUGIN_ABI_MAJOR,
 #endif
 #ifdef DEFECT_ABI_MINOR
-    QWEN_PLUGIN_ABI_MINOR + 1,
+                                        QWEN_PLUGIN_ABI_MINOR + 1,
 #else
-    QWEN_PLUGIN_ABI_MINOR,
+                                         QWEN_PLUGIN_ABI_MINOR,
 #endif
-    FIXTURE_ID,
-    "Broken fixture",
-    "0.0.1",
+                                        FIXTURE_ID,
+                                        "Broken fixture",
+                                        "0.0.1",
 #ifdef DEFECT_WRONG_KIND
-    7,
+                                        7,
 #else
-    QWEN_PLUGIN_KIND_AUTH,
+                                         QWEN_PLUGIN_KIND_AUTH,
 #endif
-    init,
-    deinit,
-    get_interface};
+                                        init,
+                                        deinit,
+                                        get_interface};
 
 QWEN_PLUGIN_EXPORT const qwen_plugin_entry *qwen_plugin_entry_v1(void) {
 #ifdef DEFECT_NULL_ENTRY

@@ -43,11 +43,24 @@ static qwen_status init(const qwen_host *host, qwen_error *err) {
   g_host = host;
   return QWEN_OK;
 }
-static void deinit(void) { g_host = NULL; }
-static const void *get_interface(const char *id) { return strcmp(id, QWEN_FRONTEND_INTERFACE) == 0 ? &table : NULL; }
+static void deinit(void) {
+  g_host = NULL;
+}
+static const void *get_interface(const char *id) {
+  return strcmp(id, QWEN_FRONTEND_INTERFACE) == 0 ? &table : NULL;
+}
 
-static const qwen_plugin_entry entry = {sizeof(qwen_plugin_entry), QWEN_PLUGIN_ABI_MAJOR, QWEN_PLUGIN_ABI_MINOR,
-                                        "cecho", "C echo front-end", "1.0.0", QWEN_PLUGIN_KIND_FRONTEND,
-                                        init, deinit, get_interface};
+static const qwen_plugin_entry entry = {sizeof(qwen_plugin_entry),
+                                        QWEN_PLUGIN_ABI_MAJOR,
+                                        QWEN_PLUGIN_ABI_MINOR,
+                                        "cecho",
+                                        "C echo front-end",
+                                        "1.0.0",
+                                        QWEN_PLUGIN_KIND_FRONTEND,
+                                        init,
+                                        deinit,
+                                        get_interface};
 
-QWEN_PLUGIN_EXPORT const qwen_plugin_entry *qwen_plugin_entry_v1(void) { return &entry; }
+QWEN_PLUGIN_EXPORT const qwen_plugin_entry *qwen_plugin_entry_v1(void) {
+  return &entry;
+}

@@ -24,12 +24,17 @@ class ScriptFrontend : public qwen::sdk::FrontendPlugin {
       std::string arg = space == std::string::npos ? "" : step.substr(space + 1);
       if (verb == "say") {
         std::string answer, error;
-        qwen_status s = host().chat_send(arg, [&answer](const qwen_event &e) {
-          if (e.type == QWEN_EVENT_DELTA && e.text) answer += e.text;
-          return true;
-        }, &error);
-        if (s == QWEN_OK) std::cout << "answer: " << answer << "\n";
-        else std::cout << "error " << s << ": " << error << "\n";
+        qwen_status s = host().chat_send(
+            arg,
+            [&answer](const qwen_event &e) {
+              if (e.type == QWEN_EVENT_DELTA && e.text) answer += e.text;
+              return true;
+            },
+            &error);
+        if (s == QWEN_OK)
+          std::cout << "answer: " << answer << "\n";
+        else
+          std::cout << "error " << s << ": " << error << "\n";
         last = qwen_exit_status_for(s);
       } else {
         std::vector<qwen::sdk::Header> out;

@@ -77,12 +77,18 @@ FakeProvider::~FakeProvider() {
   unlink(log_path_.c_str());
 }
 
-std::string FakeProvider::base_url() const { return root_url() + "/v1"; }
-std::string FakeProvider::root_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+std::string FakeProvider::base_url() const {
+  return root_url() + "/v1";
+}
+std::string FakeProvider::root_url() const {
+  return "http://127.0.0.1:" + std::to_string(port_);
+}
 std::string FakeProvider::post(const std::string &target, const std::string &body) const {
   return http_call(port_, "POST", target, body);
 }
-std::string FakeProvider::get(const std::string &target) const { return http_call(port_, "GET", target, ""); }
+std::string FakeProvider::get(const std::string &target) const {
+  return http_call(port_, "GET", target, "");
+}
 
 long FakeProvider::stat(const std::string &name) const {
   std::string body = get("/__control/stats");
@@ -92,6 +98,8 @@ long FakeProvider::stat(const std::string &name) const {
   return std::stol(m[1]);
 }
 
-std::string FakeProvider::request_log() const { return read_file(log_path_); }
+std::string FakeProvider::request_log() const {
+  return read_file(log_path_);
+}
 
 }  // namespace qwen::test

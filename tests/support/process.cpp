@@ -101,8 +101,10 @@ ProcessResult run_process(const ProcessOptions &o) {
     signal(SIGPIPE, SIG_IGN);
     while (off < text.size() && Clock::now() < deadline) {
       ssize_t w = write(p.in[1], text.data() + off, text.size() - off);
-      if (w > 0) off += static_cast<size_t>(w);
-      else if (w < 0 && errno != EAGAIN && errno != EINTR) break;
+      if (w > 0)
+        off += static_cast<size_t>(w);
+      else if (w < 0 && errno != EAGAIN && errno != EINTR)
+        break;
       pump(out_fd, err_fd, r.out, r.err, 5);
     }
     close(p.in[1]);

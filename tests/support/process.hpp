@@ -18,10 +18,10 @@ struct ProcessResult {
 };
 
 struct ProcessOptions {
-  std::vector<std::string> args;            // args[0] is the program path
-  std::map<std::string, std::string> env;   // the whole environment (nothing inherited)
-  std::optional<std::string> stdin_text;    // nullopt: stdin is /dev/null
-  std::string cwd;                          // empty: the current directory
+  std::vector<std::string> args;           // args[0] is the program path
+  std::map<std::string, std::string> env;  // the whole environment (nothing inherited)
+  std::optional<std::string> stdin_text;   // nullopt: stdin is /dev/null
+  std::string cwd;                         // empty: the current directory
   std::chrono::milliseconds timeout{30000};
 };
 

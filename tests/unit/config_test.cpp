@@ -9,8 +9,9 @@ using qwen::test::TempDir;
 
 TEST_CASE("the project file overrides the user file key by key") {
   TempDir d;
-  auto user = d.write("home/.qwen/config.toml",
-                      "auth = \"openai\"\nfrontend = \"tty\"\n[plugins.openai]\nmodel = \"u\"\nbase_url = \"https://u\"\n");
+  auto user =
+      d.write("home/.qwen/config.toml",
+              "auth = \"openai\"\nfrontend = \"tty\"\n[plugins.openai]\nmodel = \"u\"\nbase_url = \"https://u\"\n");
   auto project = d.write("proj/.qwen/config.toml", "frontend = \"pipe\"\n[plugins.openai]\nmodel = \"p\"\n");
   Config c = load_config(user, project);
   CHECK(c.auth == "openai");
@@ -55,11 +56,12 @@ TEST_CASE("wrong types are errors that name the key") {
     const char *text;
     const char *mentions;
   };
-  for (auto c : {Case{"auth = 5\n", "`auth` must be a string"}, Case{"frontend = true\n", "`frontend`"},
-                 Case{"[network]\nidle_timeout_ms = -1\n", "network.idle_timeout_ms"},
-                 Case{"network = 3\n", "`network` must be a table"},
-                 Case{"excluded_env_vars = \"DEBUG\"\n", "excluded_env_vars"},
-                 Case{"excluded_env_vars = [1]\n", "strings only"}, Case{"plugins = 1\n", "`plugins` must be a table"}}) {
+  for (auto c :
+       {Case{"auth = 5\n", "`auth` must be a string"}, Case{"frontend = true\n", "`frontend`"},
+        Case{"[network]\nidle_timeout_ms = -1\n", "network.idle_timeout_ms"},
+        Case{"network = 3\n", "`network` must be a table"},
+        Case{"excluded_env_vars = \"DEBUG\"\n", "excluded_env_vars"}, Case{"excluded_env_vars = [1]\n", "strings only"},
+        Case{"plugins = 1\n", "`plugins` must be a table"}}) {
     TempDir d;
     auto f = d.write("c.toml", c.text);
     try {

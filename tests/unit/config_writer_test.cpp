@@ -12,11 +12,13 @@ using qwen::test::TempDir;
 
 TEST_CASE("an existing top-level key is replaced in place; comments and tables stay") {
   TempDir d;
-  auto f = d.write("config.toml", "# my settings\nauth = \"openai\"  # old\nfrontend = \"tty\"\n\n[plugins.openai]\n"
-                                  "# keep me\nauth = \"not this one\"\n");
+  auto f = d.write("config.toml",
+                   "# my settings\nauth = \"openai\"  # old\nfrontend = \"tty\"\n\n[plugins.openai]\n"
+                   "# keep me\nauth = \"not this one\"\n");
   set_top_level_string(f, "auth", "qwen-oauth");
-  CHECK(read_file(f) == "# my settings\nauth = \"qwen-oauth\"\nfrontend = \"tty\"\n\n[plugins.openai]\n"
-                       "# keep me\nauth = \"not this one\"\n");
+  CHECK(read_file(f) ==
+        "# my settings\nauth = \"qwen-oauth\"\nfrontend = \"tty\"\n\n[plugins.openai]\n"
+        "# keep me\nauth = \"not this one\"\n");
 }
 
 TEST_CASE("a missing key is added before the first table") {

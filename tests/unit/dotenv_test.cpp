@@ -27,7 +27,8 @@ TEST_CASE("plain, exported, spaced and empty assignments") {
 }
 
 TEST_CASE("comments: whole lines, and an unquoted # ends the value") {
-  auto p = parse_dotenv("# a comment\n   # indented\nA=value # trailing\nB=abc#def\nC='keep # this'\nD=\"and # this\"\n");
+  auto p =
+      parse_dotenv("# a comment\n   # indented\nA=value # trailing\nB=abc#def\nC='keep # this'\nD=\"and # this\"\n");
   CHECK(p.warnings.empty());
   CHECK(value_of(p, "A") == "value");
   CHECK(value_of(p, "B") == "abc");

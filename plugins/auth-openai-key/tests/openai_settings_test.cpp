@@ -32,8 +32,8 @@ SettingInputs inputs(Map flags, Map entered, Map env, Map config) {
 }  // namespace
 
 TEST_CASE("flags beat the session, the environment, config.toml and defaults") {
-  auto s = resolve_settings(inputs({{"api_key", "k-flag"}}, {{"api_key", "k-entered"}},
-                                   {{"OPENAI_API_KEY", "k-env"}}, {{"api_key", "k-config"}}));
+  auto s = resolve_settings(inputs({{"api_key", "k-flag"}}, {{"api_key", "k-entered"}}, {{"OPENAI_API_KEY", "k-env"}},
+                                   {{"api_key", "k-config"}}));
   CHECK(s.api_key.value == "k-flag");
   CHECK(s.api_key.source == "flag");
   s = resolve_settings(inputs({}, {{"api_key", "k-entered"}}, {{"OPENAI_API_KEY", "k-env"}}, {}));
@@ -92,8 +92,8 @@ TEST_CASE("a loopback server needs no key; a remote one does") {
 }
 
 TEST_CASE("plain http to a remote host is refused; a URL without a scheme is explained") {
-  auto insecure = resolve_settings(
-      inputs({}, {}, {{"OPENAI_BASE_URL", "http://api.example.com/v1"}, {"OPENAI_API_KEY", "k"}}, {}));
+  auto insecure =
+      resolve_settings(inputs({}, {}, {{"OPENAI_BASE_URL", "http://api.example.com/v1"}, {"OPENAI_API_KEY", "k"}}, {}));
   CHECK(missing_settings_message(insecure).find("plain http") != std::string::npos);
   auto bare = resolve_settings(inputs({}, {}, {{"OPENAI_BASE_URL", "api.example.com"}, {"OPENAI_API_KEY", "k"}}, {}));
   CHECK(missing_settings_message(bare).find("must start with https://") != std::string::npos);

@@ -17,13 +17,17 @@ class ShoutFrontend : public qwen::sdk::FrontendPlugin {
   int run() override {
     std::string prompt = host().config_or("qwen.prompt", "hello");
     std::string error;
-    qwen_status status = host().chat_send(prompt, [](const qwen_event &e) {
-      if (e.type == QWEN_EVENT_DELTA && e.text) {
-        for (const char *p = e.text; *p; ++p) std::cout << static_cast<char>(std::toupper(static_cast<unsigned char>(*p)));
-        std::cout.flush();
-      }
-      return true;
-    }, &error);
+    qwen_status status = host().chat_send(
+        prompt,
+        [](const qwen_event &e) {
+          if (e.type == QWEN_EVENT_DELTA && e.text) {
+            for (const char *p = e.text; *p; ++p)
+              std::cout << static_cast<char>(std::toupper(static_cast<unsigned char>(*p)));
+            std::cout.flush();
+          }
+          return true;
+        },
+        &error);
     std::cout << "\n";
     if (status != QWEN_OK) std::cerr << "shout: " << error << "\n";
     return qwen_exit_status_for(status);

@@ -52,8 +52,7 @@ extern "C" {
 
 /* True when the struct *p, filled by the other side, is large enough to hold
  * member m. Use before reading any member added after 1.0. */
-#define QWEN_HAS_FIELD(p, type, m) \
-  ((p) != NULL && (p)->struct_size >= offsetof(type, m) + sizeof(((type *)0)->m))
+#define QWEN_HAS_FIELD(p, type, m) ((p) != NULL && (p)->struct_size >= offsetof(type, m) + sizeof(((type *)0)->m))
 
 /* ---------------------------------------------------------------- status -- */
 
@@ -84,16 +83,24 @@ typedef int32_t qwen_status;
 
 static inline int32_t qwen_exit_status_for(qwen_status status) {
   switch (status) {
-    case QWEN_OK: return QWEN_EXIT_OK;
-    case QWEN_ERR_CANCELLED: return QWEN_EXIT_CANCELLED;
+    case QWEN_OK:
+      return QWEN_EXIT_OK;
+    case QWEN_ERR_CANCELLED:
+      return QWEN_EXIT_CANCELLED;
     case QWEN_ERR_CONFIG:
-    case QWEN_ERR_INVALID_ARGUMENT: return QWEN_EXIT_BAD_INPUT;
-    case QWEN_ERR_AUTH_REQUIRED: return QWEN_EXIT_AUTH_REQUIRED;
-    case QWEN_ERR_AUTH_REJECTED: return QWEN_EXIT_AUTH_REJECTED;
-    case QWEN_ERR_RATE_LIMITED: return QWEN_EXIT_RATE_LIMITED;
+    case QWEN_ERR_INVALID_ARGUMENT:
+      return QWEN_EXIT_BAD_INPUT;
+    case QWEN_ERR_AUTH_REQUIRED:
+      return QWEN_EXIT_AUTH_REQUIRED;
+    case QWEN_ERR_AUTH_REJECTED:
+      return QWEN_EXIT_AUTH_REJECTED;
+    case QWEN_ERR_RATE_LIMITED:
+      return QWEN_EXIT_RATE_LIMITED;
     case QWEN_ERR_NETWORK:
-    case QWEN_ERR_BAD_RESPONSE: return QWEN_EXIT_NETWORK;
-    default: return QWEN_EXIT_ERROR;
+    case QWEN_ERR_BAD_RESPONSE:
+      return QWEN_EXIT_NETWORK;
+    default:
+      return QWEN_EXIT_ERROR;
   }
 }
 
@@ -130,12 +137,12 @@ typedef struct qwen_kv_sink {
  * redaction and debug logging in one place). */
 typedef struct qwen_http_request {
   uint32_t struct_size;
-  const char *method;          /* "GET", "POST", ... */
+  const char *method; /* "GET", "POST", ... */
   const char *url;
-  const char *const *headers;  /* "Name: value" lines; may be NULL */
+  const char *const *headers; /* "Name: value" lines; may be NULL */
   uint32_t header_count;
-  uint32_t timeout_ms;         /* whole-request timeout; 0 = host default */
-  const uint8_t *body;         /* may be NULL */
+  uint32_t timeout_ms; /* whole-request timeout; 0 = host default */
+  const uint8_t *body; /* may be NULL */
   uint64_t body_size;
 } qwen_http_request;
 
@@ -170,13 +177,13 @@ typedef struct qwen_http_callbacks {
 
 typedef struct qwen_ui_request {
   uint32_t struct_size;
-  int32_t kind;             /* QWEN_UI_* */
-  const char *text;         /* may be NULL */
-  const char *url;          /* QWEN_UI_DEVICE_CODE */
-  const char *code;         /* QWEN_UI_DEVICE_CODE: the user code */
+  int32_t kind;               /* QWEN_UI_* */
+  const char *text;           /* may be NULL */
+  const char *url;            /* QWEN_UI_DEVICE_CODE */
+  const char *code;           /* QWEN_UI_DEVICE_CODE: the user code */
   const char *default_answer; /* ASK/CONFIRM/CHOOSE; may be NULL */
-  const char *choices;      /* QWEN_UI_CHOOSE */
-  int64_t expires_in_s;     /* QWEN_UI_DEVICE_CODE: seconds the code stays valid; 0 = unknown */
+  const char *choices;        /* QWEN_UI_CHOOSE */
+  int64_t expires_in_s;       /* QWEN_UI_DEVICE_CODE: seconds the code stays valid; 0 = unknown */
 } qwen_ui_request;
 
 /* -------------------------------------------------------------- events --- */
@@ -260,8 +267,8 @@ struct qwen_host {
    * For questions the answer goes to `answer` (NUL-terminated, at most
    * `capacity` bytes); QWEN_ERR_UNSUPPORTED when nobody can answer (no
    * terminal), QWEN_ERR_CANCELLED when the user cancelled. */
-  qwen_status (*ui)(const qwen_host *host, const qwen_ui_request *request, char *answer,
-                    uint64_t capacity, qwen_error *err);
+  qwen_status (*ui)(const qwen_host *host, const qwen_ui_request *request, char *answer, uint64_t capacity,
+                    qwen_error *err);
 
   /* Sleep `ms` milliseconds, waking early with QWEN_ERR_CANCELLED when the
    * user cancels (Ctrl-C). QWEN_OK after a full sleep. */
@@ -275,8 +282,7 @@ struct qwen_host {
   /* Send one user message in the session (history and model are the
    * host's), streaming the turn's events to `sink`. Credentials come from the
    * selected auth plugin; a 401 makes the host refresh once and retry. */
-  qwen_status (*chat_send)(const qwen_host *host, const char *user_text, const qwen_event_sink *sink,
-                           qwen_error *err);
+  qwen_status (*chat_send)(const qwen_host *host, const char *user_text, const qwen_event_sink *sink, qwen_error *err);
 
   /* Run a session command: the extensible verbs a front-end offers its user.
    *   "auth.list"            -> put(id, "display name\tselected?\tavailable?") per auth plugin
@@ -344,8 +350,7 @@ typedef struct qwen_auth_interface {
    * better explanation into `message` (NUL-terminated, at most `capacity`
    * bytes) and return QWEN_OK; it returns QWEN_ERR_UNSUPPORTED to leave the
    * host's message. May be NULL. */
-  qwen_status (*on_api_response)(int32_t http_status, const char *retry_after, char *message,
-                                 uint64_t capacity);
+  qwen_status (*on_api_response)(int32_t http_status, const char *retry_after, char *message, uint64_t capacity);
 } qwen_auth_interface;
 
 typedef struct qwen_frontend_interface {
@@ -366,8 +371,8 @@ typedef struct qwen_frontend_interface {
 
 typedef struct qwen_plugin_entry {
   uint32_t struct_size;
-  uint16_t abi_major; /* QWEN_PLUGIN_ABI_MAJOR the plugin was built with */
-  uint16_t abi_minor; /* QWEN_PLUGIN_ABI_MINOR the plugin was built with */
+  uint16_t abi_major;  /* QWEN_PLUGIN_ABI_MAJOR the plugin was built with */
+  uint16_t abi_minor;  /* QWEN_PLUGIN_ABI_MINOR the plugin was built with */
   const char *id;      /* "qwen-oauth": [a-z0-9][a-z0-9._-]*, unique */
   const char *name;    /* human-readable */
   const char *version; /* the plugin's own version, "1.2.3" */

@@ -504,9 +504,9 @@ struct Exporter {
 
 // Exports `Class` (derived from AuthPlugin or FrontendPlugin, with static
 // kId, kName and kVersion) as this shared object's plugin.
-#define QWEN_EXPORT_PLUGIN(Class)                                                           \
-  extern "C" QWEN_PLUGIN_EXPORT const qwen_plugin_entry *qwen_plugin_entry_v1(void) {        \
-    return ::qwen::sdk::detail::Exporter<Class>::entry();                                     \
+#define QWEN_EXPORT_PLUGIN(Class)                                                     \
+  extern "C" QWEN_PLUGIN_EXPORT const qwen_plugin_entry *qwen_plugin_entry_v1(void) { \
+    return ::qwen::sdk::detail::Exporter<Class>::entry();                             \
   }
 
 #endif  // QWEN_PLUGIN_HPP
