@@ -27,20 +27,6 @@ QwenRunOptions openai_env(const FakeProvider &p, const std::string &key = kKey) 
   return o;
 }
 
-std::vector<nlohmann::json> chat_requests(const FakeProvider &p) {
-  std::vector<nlohmann::json> out;
-  std::string log = p.request_log();
-  size_t start = 0;
-  while (start < log.size()) {
-    size_t nl = log.find('\n', start);
-    auto line = log.substr(start, nl - start);
-    start = nl == std::string::npos ? log.size() : nl + 1;
-    auto j = nlohmann::json::parse(line, nullptr, false);
-    if (j.is_object() && j.value("target", "") == "/v1/chat/completions") out.push_back(j);
-  }
-  return out;
-}
-
 }  // namespace
 
 TEST_CASE("qwen -p streams the answer from an OpenAI-compatible server", "[chat]") {
@@ -51,7 +37,7 @@ TEST_CASE("qwen -p streams the answer from an OpenAI-compatible server", "[chat]
   INFO(r.err);
   CHECK(r.exit_code == 0);
   CHECK(r.out == "Hello from the fake provider. You said: hello there\n");
-  auto reqs = chat_requests(p);
+  auto reqs = p.logged_requests();
   REQUIRE(reqs.size() == 1);
   CHECK(reqs[0]["headers"]["authorization"] == std::string("Bearer ") + kKey);
   auto body = nlohmann::json::parse(reqs[0]["body"].get<std::string>());
@@ -272,9 +258,9 @@ TEST_CASE("flags beat the environment for key, base URL and model", "[chat]") {
       run_qwen(home, {"-p", "hi", "--openai-api-key", kKey, "--openai-base-url", p.base_url(), "-m", "flag-model"}, o);
   INFO(r.err);
   CHECK(r.exit_code == 0);
-  auto reqs = chat_requests(p);
+  auto reqs = p.logged_requests();
   REQUIRE(reqs.size() == 1);
-  CHECK(nlohmann::json::parse(reqs[0]["body"].get<std::string>())["model"] == "flag-model");
+  CHECK(p.chat_bodies()[0]["model"] == "flag-model");
 }
 
 TEST_CASE("qwen auth status shows the source of each value and never the key", "[chat][auth]") {
@@ -318,7 +304,7 @@ TEST_CASE("a project .qwen/config.toml overrides the user's, key by key", "[conf
   auto r = run_qwen(home, {"-p", "hi"}, o);
   INFO(r.err);
   CHECK(r.exit_code == 0);
-  auto reqs = chat_requests(p);
+  auto reqs = p.logged_requests();
   REQUIRE(reqs.size() == 1);
-  CHECK(nlohmann::json::parse(reqs[0]["body"].get<std::string>())["model"] == "user-model");
+  CHECK(p.chat_bodies()[0]["model"] == "user-model");
 }

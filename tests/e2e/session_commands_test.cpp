@@ -24,18 +24,6 @@ QwenRunOptions script_env(const FakeProvider &p) {
   return o;
 }
 
-std::vector<nlohmann::json> chat_bodies(const FakeProvider &p) {
-  std::vector<nlohmann::json> out;
-  std::istringstream log(p.request_log());
-  std::string line;
-  while (std::getline(log, line)) {
-    auto j = nlohmann::json::parse(line, nullptr, false);
-    if (j.is_object() && j.value("target", "") == "/v1/chat/completions")
-      out.push_back(nlohmann::json::parse(j["body"].get<std::string>()));
-  }
-  return out;
-}
-
 }  // namespace
 
 TEST_CASE("switching the method keeps the conversation, and the choice is remembered without losing comments",
@@ -53,7 +41,7 @@ TEST_CASE("switching the method keeps the conversation, and the choice is rememb
   CHECK(r.out.find("auth.select -> 0") != std::string::npos);
   CHECK(r.out.find("answer: Hello from the fake provider. You said: second") != std::string::npos);
   CHECK(r.out.find("  openai=OpenAI-compatible API key\tselected\tavailable") != std::string::npos);
-  auto bodies = chat_bodies(p);
+  auto bodies = p.chat_bodies();
   REQUIRE(bodies.size() == 2);
   REQUIRE(bodies[1]["messages"].size() == 3);  // first question, first answer, second question
   CHECK(bodies[1]["messages"][0]["content"] == "first");
@@ -84,7 +72,7 @@ TEST_CASE("model.set changes the model of later turns; session.clear forgets the
   INFO(r.out << r.err);
   CHECK(r.out.find("model.get -> 0\n  model=qwen3-coder-plus") != std::string::npos);
   CHECK(r.out.find("model.get -> 0\n  model=other-model") != std::string::npos);
-  auto bodies = chat_bodies(p);
+  auto bodies = p.chat_bodies();
   REQUIRE(bodies.size() == 3);
   CHECK(bodies[0]["model"] == "qwen3-coder-plus");
   CHECK(bodies[1]["model"] == "other-model");
@@ -102,7 +90,7 @@ TEST_CASE("a failed turn leaves the history as it was", "[session]") {
   home.write(".qwen/config.toml", "[network]\nmax_retries = 0\n");
   auto r = run_qwen(home, {"--frontend", "script", "--auth-type", "openai", "-p", "say lost; say kept"}, script_env(p));
   CHECK(r.out.find("error " + std::to_string(QWEN_ERR_NETWORK)) != std::string::npos);
-  auto bodies = chat_bodies(p);
+  auto bodies = p.chat_bodies();
   REQUIRE(bodies.size() == 2);
   CHECK(bodies[1]["messages"].size() == 1);
   CHECK(bodies[1]["messages"][0]["content"] == "kept");

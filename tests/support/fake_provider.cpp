@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <regex>
+#include <sstream>
 #include <stdexcept>
 
 #include "support/temp_dir.hpp"
@@ -100,6 +101,23 @@ long FakeProvider::stat(const std::string &name) const {
 
 std::string FakeProvider::request_log() const {
   return read_file(log_path_);
+}
+
+std::vector<nlohmann::json> FakeProvider::logged_requests(const std::string &target) const {
+  std::vector<nlohmann::json> out;
+  std::istringstream log(request_log());
+  std::string line;
+  while (std::getline(log, line)) {
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_object() && j.value("target", "") == target) out.push_back(std::move(j));
+  }
+  return out;
+}
+
+std::vector<nlohmann::json> FakeProvider::chat_bodies() const {
+  std::vector<nlohmann::json> out;
+  for (const auto &r : logged_requests()) out.push_back(nlohmann::json::parse(r["body"].get<std::string>()));
+  return out;
 }
 
 }  // namespace qwen::test

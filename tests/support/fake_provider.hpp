@@ -2,6 +2,8 @@
 #pragma once
 
 #include <memory>
+
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -25,6 +27,10 @@ class FakeProvider {
   long stat(const std::string &name) const;
   // The request log (one JSON object per line), when started with log enabled (always, here).
   std::string request_log() const;
+  // The logged requests to `target`, in order: {"method","target","headers","body"}.
+  std::vector<nlohmann::json> logged_requests(const std::string &target = "/v1/chat/completions") const;
+  // The parsed JSON bodies of the logged chat requests.
+  std::vector<nlohmann::json> chat_bodies() const;
 
  private:
   std::unique_ptr<BackgroundProcess> process_;
