@@ -13,6 +13,19 @@ ChatEvent make_event(int32_t type, std::string text, nlohmann::json json) {
 
 }  // namespace
 
+std::string json_string(const std::string &text) {
+  // Most model text needs no escaping: copy it between quotes without the serializer.
+  bool plain = true;
+  for (unsigned char c : text) {
+    if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return "\"" + text + "\"";
+  return nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 const char *status_name(qwen_status status) {
   switch (status) {
     case QWEN_OK:
@@ -48,7 +61,7 @@ ChatEvent make_turn_start(const std::string &model, const std::string &auth_id) 
 ChatEvent make_delta(std::string text) {
   // Deltas are most of a stream: their JSON line is written directly, without a DOM.
   ChatEvent e = make_event(QWEN_EVENT_DELTA, std::move(text), {});
-  e.line = "{\"type\":\"delta\",\"text\":" + nlohmann::json(e.text).dump() + "}";
+  e.line = "{\"type\":\"delta\",\"text\":" + json_string(e.text) + "}";
   return e;
 }
 

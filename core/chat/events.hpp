@@ -38,6 +38,9 @@ ChatEvent make_retry(int attempt, long wait_ms, const std::string &reason);
 ChatEvent make_error(qwen_status status, const std::string &message);
 ChatEvent make_turn_end(const std::string &finish_reason);
 
+// `text` as a JSON string literal (invalid UTF-8 replaced).
+std::string json_string(const std::string &text);
+
 // "rate_limited", "auth_required", ... for a status.
 const char *status_name(qwen_status status);
 

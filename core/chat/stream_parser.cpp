@@ -1,5 +1,6 @@
 #include "chat/stream_parser.hpp"
 
+#include "chat/chunk_reader.hpp"
 #include "util/strings.hpp"
 
 namespace qwen::chat {
@@ -80,37 +81,25 @@ void StreamParser::handle_sse_data(const std::string &data) {
     done_ = true;
     return;
   }
-  nlohmann::json chunk = nlohmann::json::parse(data, nullptr, false);
-  if (chunk.is_discarded() || !chunk.is_object()) {
+  ChunkFields chunk = read_chunk(data, "delta");
+  if (!chunk.valid) {
     fail(QWEN_ERR_BAD_RESPONSE, "the server sent an event that is not valid JSON");
     return;
   }
-  if (chunk.contains("error")) {
+  if (chunk.has_error) {
     fail(QWEN_ERR_NETWORK, "the server reported an error mid-answer: " + server_error_message(data));
     return;
   }
-  handle_choice(chunk, true);
+  deliver(chunk);
 }
 
-void StreamParser::handle_choice(const nlohmann::json &chunk, bool streamed) {
-  if (auto usage = chunk.find("usage"); usage != chunk.end() && usage->is_object() && handlers_.on_usage)
-    handlers_.on_usage(*usage);
-  auto choices = chunk.find("choices");
-  if (choices == chunk.end() || !choices->is_array() || choices->empty()) return;
-  const auto &choice = (*choices)[0];
-  if (!choice.is_object()) return;
-  const char *part = streamed ? "delta" : "message";
-  if (auto d = choice.find(part); d != choice.end() && d->is_object()) {
-    if (auto c = d->find("content"); c != d->end() && c->is_string()) {
-      const auto &piece = c->get_ref<const std::string &>();
-      if (!piece.empty()) {
-        text_ += piece;
-        if (handlers_.on_delta && !handlers_.on_delta(piece)) cancelled_ = true;
-      }
-    }
+void StreamParser::deliver(ChunkFields &chunk) {
+  if (chunk.usage && handlers_.on_usage) handlers_.on_usage(*chunk.usage);
+  if (chunk.content && !chunk.content->empty()) {
+    text_ += *chunk.content;
+    if (handlers_.on_delta && !handlers_.on_delta(*chunk.content)) cancelled_ = true;
   }
-  if (auto f = choice.find("finish_reason"); f != choice.end() && f->is_string())
-    finish_reason_ = f->get<std::string>();
+  if (chunk.finish_reason) finish_reason_ = std::move(*chunk.finish_reason);
 }
 
 void StreamParser::finish() {
@@ -120,20 +109,20 @@ void StreamParser::finish() {
     return;
   }
   if (mode_ == Mode::Json) {
-    nlohmann::json body = nlohmann::json::parse(buffered_, nullptr, false);
-    if (body.is_discarded() || !body.is_object()) {
+    ChunkFields body = read_chunk(buffered_, "message");
+    if (!body.valid) {
       fail(QWEN_ERR_BAD_RESPONSE, "the server's answer is not valid JSON");
       return;
     }
-    if (body.contains("error")) {
+    if (body.has_error) {
       fail(QWEN_ERR_NETWORK, "the server reported an error: " + server_error_message(buffered_));
       return;
     }
-    if (!body.contains("choices")) {
+    if (!body.has_choices) {
       fail(QWEN_ERR_BAD_RESPONSE, "the server's answer has no choices");
       return;
     }
-    handle_choice(body, false);
+    deliver(body);
     done_ = true;
     return;
   }

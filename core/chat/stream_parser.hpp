@@ -14,6 +14,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "chat/chunk_reader.hpp"
 #include "net/sse_decoder.hpp"
 
 namespace qwen::chat {
@@ -46,7 +47,7 @@ class StreamParser {
   void decide_mode(std::string_view first_bytes);
   bool feed_after_mode(std::string_view bytes);
   void handle_sse_data(const std::string &data);
-  void handle_choice(const nlohmann::json &chunk, bool streamed);
+  void deliver(ChunkFields &chunk);
   void fail(qwen_status status, std::string message);
 
   Handlers handlers_;
