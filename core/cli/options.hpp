@@ -7,7 +7,7 @@
 
 namespace qwen::cli {
 
-enum class Command { Chat, Version, Plugins, AuthLogin, AuthLogout, AuthStatus };
+enum class Command { Chat, Plugins, AuthLogin, AuthLogout, AuthStatus };
 
 struct Options {
   Command command = Command::Chat;
