@@ -67,6 +67,8 @@ TEST_CASE("qwen plugins lists the default plugins with kind, version, ABI and fi
   CHECK(openai.find("0.1.0") != std::string::npos);
   CHECK(openai.find(" 1.0 ") != std::string::npos);
   CHECK(line_with(r.out, "pipe.so").find("frontend") != std::string::npos);
+  CHECK(line_with(r.out, "tty.so").find("frontend") != std::string::npos);
+  CHECK(line_with(r.out, "qwen-oauth.so").find("auth") != std::string::npos);
   CHECK(r.out.find("rejected") == std::string::npos);
 }
 
