@@ -5,7 +5,7 @@
 //
 //   frontend = "tty"             # or "pipe", or a third party's id
 //   auth = "qwen-oauth"          # or "openai", or a third party's id
-//   model = "qwen3-coder-plus"
+//   model = "qwen3-coder-plus"   # used only when the sign-in method names no model
 //   excluded_env_vars = ["DEBUG", "DEBUG_MODE"]
 //   [network]
 //   max_retries = 3; retry_base_ms = 1000; retry_max_wait_ms = 60000

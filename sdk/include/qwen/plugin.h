@@ -290,6 +290,8 @@ struct qwen_host {
    *                             conversation, remember the choice in config.toml
    *   "auth.login"  arg=id?  -> run the interactive login of the selected (or given) method
    *   "auth.status"          -> the selected method's status pairs
+   *   "auth.check"           -> whether the selected method has usable credentials now
+   *                             (QWEN_OK with base_url, model; or its error, e.g. AUTH_REQUIRED)
    *   "model.get" / "model.set" arg=name
    *   "session.clear"        -> forget the conversation
    *   "session.stats"        -> put() counters: requests, prompt_tokens, ...
