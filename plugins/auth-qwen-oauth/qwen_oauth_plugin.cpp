@@ -1,36 +1,179 @@
-// qwen-oauth — the Qwen OAuth sign-in method, as far as this build goes: it
-// is listed, selectable and reports its state, and every path that would need
-// a login says plainly what to do instead. The device-code login (RFC 8628 +
-// PKCE), the credential cache shared with Qwen Code and refresh are issue 4.
+// qwen-oauth — sign in with a qwen.ai account: the OAuth 2.0 device flow with
+// PKCE, the credentials cache shared with Qwen Code (~/.qwen/oauth_creds.json),
+// a refresh that N processes can attempt at once and only one performs, and a
+// local count of the free quota. The protocol is the real client's (the
+// project's auth spec, section 1.1); each piece is in a file beside this one.
 #include <qwen/plugin.hpp>
+#include <qwen/sdk/device_flow.hpp>
+
+#include <chrono>
+#include <cstdlib>
+
+#include "credential_store.hpp"
+#include "dashscope_headers.hpp"
+#include "endpoints.hpp"
+#include "human_time.hpp"
+#include "oauth_client.hpp"
+#include "quota_file.hpp"
 
 namespace qwen_oauth {
+
+using qwen::sdk::Error;
 
 class QwenOAuthPlugin : public qwen::sdk::AuthPlugin {
  public:
   static constexpr const char *kId = "qwen-oauth";
   static constexpr const char *kName = "Qwen OAuth";
   static constexpr const char *kVersion = QWEN_PLUGIN_VERSION;
-  static constexpr const char *kDescription = "Sign in with a qwen.ai account (recommended)";
+  static constexpr const char *kDescription = "Sign in with a qwen.ai account in the browser (device code)";
 
   explicit QwenOAuthPlugin(qwen::sdk::Host host) : AuthPlugin(host) {}
 
-  void get_credentials(uint32_t, const qwen::sdk::KvOut &) override {
-    throw qwen::sdk::Error(QWEN_ERR_AUTH_REQUIRED, kNotYet);
+  // The free tier ended on 2026-04-15 at qwen.ai, but whether a server still serves it is the server's
+  // call: the method stays selectable and the server's own error is shown.
+
+  void get_credentials(uint32_t flags, const qwen::sdk::KvOut &out) override {
+    OAuthClient client(host(), oauth_base_url());
+    CredentialStore store = make_store();
+    const bool force = (flags & QWEN_AUTH_FLAG_FORCE_REFRESH) != 0;
+    OAuthCredentials c = store.usable(force, last_token_, [&](const std::string &refresh_token) {
+      host().register_secret(refresh_token);
+      host().debug(force ? "refreshing the token the API refused" : "refreshing the expired token");
+      RefreshResult r = client.refresh(refresh_token);
+      host().register_secret(r.grant.access_token);
+      host().register_secret(r.grant.refresh_token);
+      return r;
+    });
+    host().register_secret(c.access_token);
+    host().register_secret(c.refresh_token);
+    last_token_ = c.access_token;
+    out.put("base_url", api_base_url(c.resource_url));
+    out.put("token", c.access_token);
+    out.put("model", model());
+    for (const auto &h : dashscope_headers(host_version(), current_platform())) out.put("header", h);
+    out.put("expires_at", std::to_string(c.expiry_date_ms / 1000));
   }
 
-  void login() override { throw qwen::sdk::Error(QWEN_ERR_UNSUPPORTED, kNotYet); }
+  void login() override {
+    OAuthClient client(host(), oauth_base_url());
+    CredentialStore store = make_store();
+    PkcePair pkce = make_pkce_pair();
+    DeviceAuthorization device = client.request_device_code(pkce);
+
+    // Show the URL and code first: the browser is a convenience and may not exist (SSH, CI).
+    qwen_ui_request ui = qwen::sdk::Host::ui_request(QWEN_UI_DEVICE_CODE);
+    const std::string text = "Sign in to Qwen: open this URL in a browser and approve the sign-in";
+    ui.text = text.c_str();
+    ui.url = device.verification_uri_complete.c_str();
+    ui.code = device.user_code.empty() ? nullptr : device.user_code.c_str();
+    ui.expires_in_s = device.expires_in_s;
+    host().show(ui);
+    if (!host().open_url(device.verification_uri_complete))
+      host().debug("no browser was opened; the user opens the URL shown");
+
+    qwen::sdk::DeviceFlowOptions o;
+    if (device.interval_s) o.server_interval = std::chrono::seconds(*device.interval_s);
+    o.expires_in = std::chrono::seconds(device.expires_in_s);
+    o.wait = [this](uint32_t ms) { return host().wait(ms); };
+    TokenGrant grant;
+    qwen::sdk::poll_device_authorization(o, [&] { return client.poll_token(device, pkce.verifier, grant); });
+    host().register_secret(grant.access_token);
+    host().register_secret(grant.refresh_token);
+
+    // Nothing is written before this point: a denied, expired or cancelled sign-in leaves no trace.
+    if (auto aside = store.save_login(grant))
+      host().notice("the damaged credentials file was moved to " + *aside, QWEN_UI_WARNING);
+    last_token_.clear();
+    host().notice("Qwen OAuth credentials saved to " + store.file());
+  }
+
+  void logout() override {
+    CredentialStore store = make_store();
+    if (!store.remove()) host().notice("there were no Qwen OAuth credentials to remove (" + store.file() + ")");
+    last_token_.clear();
+  }
 
   void status(const qwen::sdk::KvOut &out) override {
-    out.put("state", "not signed in (Qwen OAuth login is not available in this build yet)");
-    out.put("credentials_file", host().home_dir() + "/oauth_creds.json");
+    CredentialStore store = make_store();
+    const int64_t now_s = std::chrono::duration_cast<std::chrono::seconds>(
+                              std::chrono::system_clock::now().time_since_epoch())
+                              .count();
+    std::optional<OAuthCredentials> c;
+    std::string problem;
+    try {
+      c = store.load();
+    } catch (const Error &e) {
+      problem = e.what();
+    }
+    if (!problem.empty())
+      out.put("state", "credentials unusable: " + problem);
+    else if (!c)
+      out.put("state", "not signed in (run `qwen auth login`)");
+    else if (c->fresh_at(now_s * 1000))
+      out.put("state", "signed in");
+    else
+      out.put("state", c->refresh_token.empty() ? "signed in, token expired, no refresh token (run `qwen auth login`)"
+                                                : "signed in, token expired (it is refreshed on next use)");
+    out.put("credentials_file", store.file());
+    if (c) {
+      out.put("expires", describe_expiry(c->expiry_date_ms / 1000, now_s));
+      out.put("refresh_token", c->refresh_token.empty() ? "none" : "present");
+      out.put("resource", c->resource_url.empty() ? "(none; the DashScope default is used)" : c->resource_url);
+      out.put("base_url", api_base_url(c->resource_url));
+    }
+    out.put("model", model());
+    std::string server;
+    try {
+      server = oauth_base_url();
+    } catch (const Error &e) {
+      server = std::string("unusable: ") + e.what();
+    }
+    out.put("oauth_server", server);
+    out.put("requests_today", describe_quota(quota().counts()) + ", counted on this machine");
+  }
+
+  std::optional<std::string> on_api_response(int http_status, const char *retry_after) override {
+    // The server counts what it served; refused requests (4xx) most likely did not count.
+    if (http_status < 400 || http_status >= 500) quota().record();
+    if (http_status != 429) return std::nullopt;
+    std::optional<std::string> after;
+    if (retry_after) after = std::string(retry_after);
+    return quota_exceeded_message(quota().counts(), after);
   }
 
  private:
-  static constexpr const char *kNotYet =
-      "Qwen OAuth sign-in is not available in this build yet. Use an OpenAI-compatible provider: set "
-      "OPENAI_API_KEY (and optionally OPENAI_BASE_URL, OPENAI_MODEL) in the environment or in a .qwen/.env file, "
-      "or run with --auth-type openai.";
+  std::string oauth_base_url() const {
+    const char *env = std::getenv("QWEN_OAUTH_BASE_URL");
+    return resolve_oauth_base_url(env ? std::optional<std::string>(env) : std::nullopt, host().config("base_url"),
+                                  host().config_or("allow_insecure_http", "false") == "true");
+  }
+
+  std::string model() const { return host().config_or("model", "coder-model"); }
+
+  std::string host_version() const {
+    const qwen_host *raw = host().raw();
+    return raw && raw->host_version ? raw->host_version : "";
+  }
+
+  CredentialStore make_store() const {
+    StoreOptions o;
+    o.home = host().home_dir();
+    o.lock.wait = [this](uint32_t ms) { return host().wait(ms); };
+    o.warn = [this](const std::string &m) { host().warning(m); };
+    return CredentialStore(std::move(o));
+  }
+
+  QuotaFile quota() const {
+    std::string account;
+    try {
+      account = oauth_base_url();
+    } catch (const Error &) {
+      account = kDefaultOAuthBaseUrl;
+    }
+    return QuotaFile(host().home_dir(), account);
+  }
+
+  std::string last_token_;  // the token last handed to the host: the one a 401 refers to
 };
 
 }  // namespace qwen_oauth

@@ -32,17 +32,3 @@ TEST_CASE("tty: questions stream answers, slash commands reach the session, /qui
   CHECK(bodies[1]["messages"].size() == 3);  // the conversation went on across /auth
   CHECK(read_file(home.path() / ".qwen/config.toml") == "auth = \"openai\"\n");
 }
-
-TEST_CASE("qwen-oauth in this build: selectable, and says what to set instead", "[tty][auth]") {
-  TempDir home;
-  auto r = run_qwen(home, {"-p", "hi", "--auth-type", "qwen-oauth"});
-  CHECK(r.exit_code == 4);
-  CHECK(r.err.find("OPENAI_API_KEY") != std::string::npos);
-  auto st = run_qwen(home, {"auth", "status", "--auth-type", "qwen-oauth"});
-  CHECK(st.exit_code == 0);
-  CHECK(st.out.find("method: qwen-oauth") != std::string::npos);
-  CHECK(st.out.find(".qwen/oauth_creds.json") != std::string::npos);
-  auto login = run_qwen(home, {"auth", "login", "--auth-type", "qwen-oauth"});
-  CHECK(login.exit_code == 1);  // unsupported: an error, not a sign-in
-  CHECK(login.err.find("not available in this build") != std::string::npos);
-}

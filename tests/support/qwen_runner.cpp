@@ -1,9 +1,16 @@
 #include "support/qwen_runner.hpp"
 
+#include <unistd.h>
+
 namespace qwen::test {
 
 ProcessResult run_qwen(const TempDir &home, const std::vector<std::string> &args, const QwenRunOptions &options) {
   ProcessOptions o;
+  if (options.no_network) {
+    // Root (CI) may create a network namespace directly; anyone else needs a user namespace for it.
+    o.args = {"/usr/bin/unshare", "-n"};
+    if (geteuid() != 0) o.args.insert(o.args.begin() + 1, "-r");
+  }
   o.args.push_back(QWEN_TEST_BIN);
   o.args.insert(o.args.end(), args.begin(), args.end());
   o.env = base_env(home.path());

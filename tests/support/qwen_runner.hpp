@@ -16,6 +16,9 @@ struct QwenRunOptions {
   std::optional<std::string> stdin_text;
   std::string cwd;  // default: the home directory
   std::chrono::milliseconds timeout{60000};
+  // Run under `unshare -n`: no network at all, so a test of behaviour at a default (real) URL can never
+  // reach the real provider.
+  bool no_network = false;
 };
 
 // Options with just these environment variables added.

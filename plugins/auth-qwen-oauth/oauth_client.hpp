@@ -1,0 +1,44 @@
+// oauth_client.hpp — the three requests to Qwen's OAuth server, made through
+// the host's HTTP client: the device code, one token poll, a refresh.
+// Request shapes follow Qwen Code exactly (form bodies with %20, Accept:
+// application/json, x-request-id on the device-code request).
+#pragma once
+
+#include <qwen/plugin.hpp>
+#include <qwen/sdk/device_flow.hpp>
+
+#include <string>
+
+#include "form_encoding.hpp"
+#include "pkce.hpp"
+#include "token_response.hpp"
+
+namespace qwen_oauth {
+
+inline constexpr const char *kClientId = "f0304373b74a44d2b584a3fb70ca9e56";
+inline constexpr const char *kScope = "openid profile email model.completion";
+inline constexpr const char *kDeviceGrantType = "urn:ietf:params:oauth:grant-type:device_code";
+
+class OAuthClient {
+ public:
+  OAuthClient(qwen::sdk::Host host, std::string base_url);
+
+  const std::string &base_url() const { return base_url_; }
+
+  DeviceAuthorization request_device_code(const PkcePair &pkce) const;
+
+  // One poll; network failures become Retry (the loop gives up after a few in a row).
+  qwen::sdk::DevicePoll poll_token(const DeviceAuthorization &device, const std::string &verifier,
+                                   TokenGrant &grant) const;
+
+  RefreshResult refresh(const std::string &refresh_token) const;
+
+ private:
+  HttpAnswer post_form(const std::string &url, const FormFields &fields, uint32_t timeout_ms,
+                       bool with_request_id) const;
+
+  qwen::sdk::Host host_;
+  std::string base_url_;
+};
+
+}  // namespace qwen_oauth

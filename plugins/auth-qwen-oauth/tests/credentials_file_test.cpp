@@ -1,0 +1,113 @@
+// oauth_creds.json: Qwen Code's format exactly, unknown fields kept, bad files refused with a reason.
+#include <catch2/catch.hpp>
+
+#include "credentials_file.hpp"
+
+using namespace qwen_oauth;
+
+namespace {
+
+const char *kQwenCodeFile = R"({
+  "access_token": "at-1",
+  "refresh_token": "rt-1",
+  "token_type": "Bearer",
+  "resource_url": "portal.qwen.ai",
+  "expiry_date": 1764000000000
+})";
+
+std::string reason_for(const std::string &text) {
+  try {
+    parse_credentials(text);
+  } catch (const CredentialsFileError &e) {
+    return e.what();
+  }
+  return "(accepted)";
+}
+
+}  // namespace
+
+TEST_CASE("a file written by Qwen Code is read, and written back byte for byte", "[creds]") {
+  OAuthCredentials c = parse_credentials(kQwenCodeFile);
+  CHECK(c.access_token == "at-1");
+  CHECK(c.refresh_token == "rt-1");
+  CHECK(c.token_type == "Bearer");
+  CHECK(c.resource_url == "portal.qwen.ai");
+  CHECK(c.expiry_date_ms == 1764000000000);
+  CHECK(serialize_credentials(c) == kQwenCodeFile);
+}
+
+TEST_CASE("a first login is written in Qwen Code's key order, 2-space indent, no trailing newline", "[creds]") {
+  TokenGrant g;
+  g.access_token = "a";
+  g.refresh_token = "r";
+  g.resource_url = "portal.qwen.ai";
+  g.expires_in_s = 3600;
+  OAuthCredentials c = apply_grant(g, 1000, nullptr);
+  CHECK(serialize_credentials(c) ==
+        "{\n  \"access_token\": \"a\",\n  \"refresh_token\": \"r\",\n  \"token_type\": \"Bearer\",\n"
+        "  \"resource_url\": \"portal.qwen.ai\",\n  \"expiry_date\": 3601000\n}");
+}
+
+TEST_CASE("unknown fields survive a refresh, in their place", "[creds]") {
+  OAuthCredentials old = parse_credentials(
+      R"({"email":"u@example.com","access_token":"a1","refresh_token":"r1","token_type":"Bearer",)"
+      R"("resource_url":"portal.qwen.ai","expiry_date":5,"nested":{"k":[1,2]}})");
+  TokenGrant g;
+  g.access_token = "a2";
+  g.expires_in_s = 60;
+  OAuthCredentials now = apply_grant(g, 10000, &old);
+  CHECK(now.refresh_token == "r1");             // no new one: the old one stays
+  CHECK(now.resource_url == "portal.qwen.ai");  // none sent: the old one stays
+  CHECK(now.expiry_date_ms == 70000);
+  OAuthCredentials again = parse_credentials(serialize_credentials(now));
+  CHECK(again.document["email"] == "u@example.com");
+  CHECK(again.document["nested"]["k"][1] == 2);
+  CHECK(again.document.begin().key() == "email");
+  CHECK(again.access_token == "a2");
+}
+
+TEST_CASE("a rotated refresh token and a new resource_url replace the old ones", "[creds]") {
+  OAuthCredentials old = parse_credentials(kQwenCodeFile);
+  TokenGrant g;
+  g.access_token = "at-2";
+  g.refresh_token = "rt-2";
+  g.resource_url = "http://127.0.0.1:9";
+  g.expires_in_s = 10;
+  OAuthCredentials c = apply_grant(g, 0, &old);
+  CHECK(c.refresh_token == "rt-2");
+  CHECK(c.resource_url == "http://127.0.0.1:9");
+}
+
+TEST_CASE("expiry is judged with a 30 s margin", "[creds]") {
+  OAuthCredentials c = parse_credentials(kQwenCodeFile);
+  CHECK(c.fresh_at(1764000000000 - 30001));
+  CHECK_FALSE(c.fresh_at(1764000000000 - 30000));
+  CHECK_FALSE(c.fresh_at(1764000000000 + 1));
+}
+
+TEST_CASE("damaged files are refused with a reason", "[creds]") {
+  CHECK(reason_for("") == "it is empty");
+  CHECK(reason_for(" \n") == "it is empty");
+  CHECK(reason_for(std::string(kQwenCodeFile).substr(0, 40)).find("not valid JSON") != std::string::npos);
+  CHECK(reason_for("[1,2]") == "it is not a JSON object");
+  CHECK(reason_for("\"text\"") == "it is not a JSON object");
+  CHECK(reason_for(R"({"expiry_date":1})") == "it has no \"access_token\"");
+  CHECK(reason_for(R"({"access_token":"","expiry_date":1})") == "it has no \"access_token\"");
+  CHECK(reason_for(R"({"access_token":42,"expiry_date":1})") == "\"access_token\" is not a string");
+  CHECK(reason_for(R"({"access_token":"a"})") == "it has no \"expiry_date\"");
+  CHECK(reason_for(R"({"access_token":"a","expiry_date":"1764000000000"})") == "\"expiry_date\" is not a number");
+  CHECK(reason_for(R"({"access_token":"a","expiry_date":-5})") == "\"expiry_date\" is out of range");
+  CHECK(reason_for(R"({"access_token":"a","expiry_date":1,"refresh_token":["x"]})") ==
+        "\"refresh_token\" is not a string");
+  CHECK(reason_for(R"({"access_token":"a","expiry_date":1,"resource_url":{}})") == "\"resource_url\" is not a string");
+  CHECK(reason_for(std::string(2 << 20, ' ')).find("too large") != std::string::npos);
+  CHECK(reason_for(std::string(100000, '[')).find("not valid JSON") != std::string::npos);
+}
+
+TEST_CASE("optional fields may be absent or null", "[creds]") {
+  OAuthCredentials c = parse_credentials(R"({"access_token":"a","expiry_date":1.7e12,"refresh_token":null})");
+  CHECK(c.refresh_token.empty());
+  CHECK(c.token_type == "Bearer");
+  CHECK(c.resource_url.empty());
+  CHECK(c.expiry_date_ms == 1700000000000);
+}

@@ -1,0 +1,87 @@
+// Cached credentials in headless runs: Qwen Code's file used as it is, the
+// headers the real client sends, and the messages when there is no usable login.
+#include <catch2/catch.hpp>
+
+#include "e2e_support.hpp"
+
+using namespace qwen_oauth_e2e;
+
+namespace {
+const std::vector<std::string> kChat = {"-p", "hi", "--auth-type", "qwen-oauth"};
+}
+
+TEST_CASE("a valid file written by Qwen Code is used headless, without a refresh", "[cache]") {
+  FakeProvider p;
+  TempDir home;
+  const std::string text = creds_json(p, "qwen-code-access-token-1", "qwen-code-refresh-1", now_ms() + 3600 * 1000);
+  write_creds(home, text);
+  auto r = run_qwen(home, kChat, oauth_env(p));
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == "Hello from the fake provider. You said: hi\n");
+  CHECK(p.stat("refresh_requests") == 0);
+  CHECK(read_file(creds_path(home)) == text);  // untouched
+  auto reqs = p.logged_requests();
+  REQUIRE(reqs.size() == 1);
+  const auto &h = reqs[0]["headers"];
+  CHECK(h["authorization"] == "Bearer qwen-code-access-token-1");
+  CHECK(h["x-dashscope-authtype"] == "qwen-oauth");
+  CHECK(h["x-dashscope-cachecontrol"] == "enable");
+  CHECK(contains(h.value("user-agent", ""), "QwenCode/"));
+  CHECK(h["x-dashscope-useragent"] == h["user-agent"]);
+  CHECK(nlohmann::json::parse(reqs[0]["body"].get<std::string>())["model"] == "coder-model");
+  CHECK_FALSE(contains(r.err, "qwen-code-access-token-1"));
+}
+
+TEST_CASE("the model comes from [plugins.qwen-oauth] model when set", "[cache]") {
+  FakeProvider p;
+  TempDir home;
+  home.write(".qwen/config.toml", "[plugins.qwen-oauth]\nmodel = \"vision-model\"\n");
+  write_creds(home, creds_json(p, "access-token-model-test", "r", now_ms() + 3600 * 1000));
+  auto r = run_qwen(home, kChat, oauth_env(p));
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(p.chat_bodies().at(0)["model"] == "vision-model");
+}
+
+TEST_CASE("no credentials, headless: exit 4 and say how to sign in or use a key", "[cache]") {
+  FakeProvider p;
+  TempDir home;
+  auto r = run_qwen(home, kChat, oauth_env(p));
+  CHECK(r.exit_code == 4);
+  CHECK(contains(r.err, "qwen auth login"));
+  CHECK(contains(r.err, "OPENAI_API_KEY"));
+  CHECK(p.stat("device_code_requests") == 0);  // never a device flow in a headless run
+  CHECK(p.stat("chat_requests") == 0);
+}
+
+TEST_CASE("a damaged file is reported by name and left in place", "[cache]") {
+  FakeProvider p;
+  TempDir home;
+  const std::string damaged = "{\"access_token\": \"abc\", \"refresh_to";
+  write_creds(home, damaged);
+  auto r = run_qwen(home, kChat, oauth_env(p));
+  CHECK(r.exit_code == 4);
+  CHECK(contains(r.err, creds_path(home).string()));
+  CHECK(read_file(creds_path(home)) == damaged);
+  CHECK(p.stat("refresh_requests") == 0);
+}
+
+TEST_CASE("the OAuth server can come from config.toml; the environment wins over it", "[cache]") {
+  FakeProvider p;
+  TempDir home;
+  p.post("/__control/seed-refresh-token", "refresh-from-config-test");
+  home.write(".qwen/config.toml", "[plugins.qwen-oauth]\nbase_url = \"" + p.root_url() + "\"\n");
+  write_creds(home, creds_json(p, "expired-access-token", "refresh-from-config-test", now_ms() - 1000));
+  auto r = run_qwen(home, kChat);  // no QWEN_OAUTH_BASE_URL
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(p.stat("refresh_requests") == 1);
+
+  FakeProvider other;
+  write_creds(home, creds_json(p, "expired-access-token", "whatever", now_ms() - 1000));
+  auto env_wins = run_qwen(home, kChat, oauth_env(other));
+  CHECK(other.stat("refresh_requests") == 1);  // invalid_grant there, but it was asked, not p
+  CHECK(p.stat("refresh_requests") == 1);
+  CHECK(env_wins.exit_code == 4);
+}

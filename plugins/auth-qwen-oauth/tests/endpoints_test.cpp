@@ -1,0 +1,61 @@
+// Where the OAuth server and the model API are.
+#include <catch2/catch.hpp>
+
+#include <qwen/plugin.hpp>
+
+#include "dashscope_headers.hpp"
+#include "endpoints.hpp"
+
+using namespace qwen_oauth;
+
+TEST_CASE("resource_url becomes the API base URL the way Qwen Code normalises it", "[endpoints]") {
+  CHECK(api_base_url("portal.qwen.ai") == "https://portal.qwen.ai/v1");
+  CHECK(api_base_url("custom-endpoint.com") == "https://custom-endpoint.com/v1");
+  CHECK(api_base_url("https://custom-endpoint.com") == "https://custom-endpoint.com/v1");
+  CHECK(api_base_url("https://custom-endpoint.com/v1") == "https://custom-endpoint.com/v1");
+  CHECK(api_base_url("localhost:8080") == "https://localhost:8080/v1");
+  CHECK(api_base_url("http://localhost:8080") == "http://localhost:8080/v1");
+  CHECK(api_base_url("https://api.example.com:443") == "https://api.example.com:443/v1");
+  CHECK(api_base_url("api.example.com:9000/api") == "https://api.example.com:9000/api/v1");
+  CHECK(api_base_url("api.example.com/api/v2") == "https://api.example.com/api/v2/v1");
+  CHECK(api_base_url("HTTP://127.0.0.1:18080") == "HTTP://127.0.0.1:18080/v1");
+  CHECK(api_base_url("") == "https://dashscope.aliyuncs.com/compatible-mode/v1");
+  CHECK(api_base_url("  ") == "https://dashscope.aliyuncs.com/compatible-mode/v1");
+}
+
+TEST_CASE("a trailing slash does not give //v1 (Qwen Code's quirk)", "[endpoints]") {
+  CHECK(api_base_url("https://x.example/") == "https://x.example/v1");
+  CHECK(api_base_url("https://x.example/v1/") == "https://x.example/v1");
+}
+
+TEST_CASE("the OAuth base URL: the environment wins over the config, which wins over the default", "[endpoints]") {
+  CHECK(resolve_oauth_base_url(std::nullopt, std::nullopt, false) == "https://chat.qwen.ai");
+  CHECK(resolve_oauth_base_url(std::nullopt, std::string("https://sso.example.com/"), false) ==
+        "https://sso.example.com");
+  CHECK(resolve_oauth_base_url(std::string("http://127.0.0.1:9/"), std::string("https://sso.example.com"), false) ==
+        "http://127.0.0.1:9");
+  CHECK(resolve_oauth_base_url(std::string(""), std::string("https://b.example"), false) == "https://b.example");
+}
+
+TEST_CASE("a bad OAuth base URL is a configuration error that names its source", "[endpoints]") {
+  try {
+    resolve_oauth_base_url(std::string("chat.qwen.ai"), std::nullopt, false);
+    FAIL("no error");
+  } catch (const qwen::sdk::Error &e) {
+    CHECK(e.status() == QWEN_ERR_CONFIG);
+    CHECK(std::string(e.what()).find("QWEN_OAUTH_BASE_URL") != std::string::npos);
+  }
+  CHECK_THROWS_AS(resolve_oauth_base_url(std::nullopt, std::string("http://sso.example.com"), false),
+                  qwen::sdk::Error);
+  CHECK(resolve_oauth_base_url(std::nullopt, std::string("http://sso.example.com"), true) == "http://sso.example.com");
+}
+
+TEST_CASE("the DashScope headers are Qwen Code's", "[endpoints]") {
+  auto h = dashscope_headers("0.1.0", Platform{"linux", "x64"});
+  REQUIRE(h.size() == 4);
+  CHECK(h[0] == "User-Agent: QwenCode/0.1.0 (linux; x64)");
+  CHECK(h[1] == "X-DashScope-CacheControl: enable");
+  CHECK(h[2] == "X-DashScope-UserAgent: QwenCode/0.1.0 (linux; x64)");
+  CHECK(h[3] == "X-DashScope-AuthType: qwen-oauth");
+  CHECK(current_platform().platform == "linux");
+}

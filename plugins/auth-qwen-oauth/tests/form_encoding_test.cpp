@@ -1,0 +1,27 @@
+// Form bodies byte for byte as Qwen Code (encodeURIComponent) makes them.
+#include <catch2/catch.hpp>
+
+#include "form_encoding.hpp"
+
+using namespace qwen_oauth;
+
+TEST_CASE("spaces are %20, never +", "[form]") {
+  CHECK(form_encode({{"scope", "openid profile email model.completion"}}) ==
+        "scope=openid%20profile%20email%20model.completion");
+  CHECK(form_encode({{"param with spaces", "value with spaces"}}) == "param%20with%20spaces=value%20with%20spaces");
+}
+
+TEST_CASE("reserved characters are escaped like encodeURIComponent", "[form]") {
+  CHECK(uri_component("urn:ietf:params:oauth:grant-type:device_code") ==
+        "urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code");
+  CHECK(uri_component("https://example.com/callback") == "https%3A%2F%2Fexample.com%2Fcallback");
+  CHECK(uri_component("a&b=c+d") == "a%26b%3Dc%2Bd");
+  CHECK(uri_component("-_.!~*'()") == "-_.!~*'()");
+  CHECK(uri_component("\xc3\xa9") == "%C3%A9");  // UTF-8 bytes, upper-case hex
+}
+
+TEST_CASE("fields keep their order; an empty form is empty", "[form]") {
+  CHECK(form_encode({}) == "");
+  CHECK(form_encode({{"grant_type", "refresh_token"}, {"refresh_token", "r/1"}, {"client_id", "c"}}) ==
+        "grant_type=refresh_token&refresh_token=r%2F1&client_id=c");
+}

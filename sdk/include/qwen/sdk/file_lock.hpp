@@ -1,0 +1,241 @@
+// qwen/sdk/file_lock.hpp — a cross-process lock file, compatible with Qwen
+// Code's credential lock (~/.qwen/oauth_creds.lock).
+//
+// The rule both sides follow: whoever creates the lock file with
+// O_CREAT|O_EXCL holds the lock; releasing it is unlinking it. Waiters retry
+// with backoff (100 ms, x1.5, at most 2 s between tries) until an overall
+// timeout. A holder that died leaves its file behind, so a waiter breaks a
+// lock it judges stale:
+//   - Qwen Code writes only a random id: such a lock is stale once it is
+//     older than `stale_after` (10 s, Qwen Code's own rule).
+//   - We also write our pid and host name. A lock whose holder is on this
+//     host and no longer exists is stale at once; one whose holder still runs
+//     is respected up to `live_holder_max_age` (a slow refresh is not broken
+//     just because it passed 10 s).
+// A stale lock is renamed away (not unlinked) and checked to be the very file
+// that was judged, so two waiters never both "break" a lock one of them has
+// just taken. The lock is released when the FileLock is destroyed.
+//
+//   auto lock = qwen::sdk::FileLock::acquire(home + "/oauth_creds.lock", opts);
+//   ... re-read the shared file, maybe rewrite it ...
+#ifndef QWEN_SDK_FILE_LOCK_HPP
+#define QWEN_SDK_FILE_LOCK_HPP
+
+#include <qwen/plugin.hpp>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+#include <random>
+#include <string>
+#include <thread>
+
+namespace qwen::sdk {
+
+// Thrown when the lock could not be taken in time (a subclass, so callers can
+// fall back, e.g. re-read a file someone else may have updated).
+class FileLockTimeout : public Error {
+ public:
+  explicit FileLockTimeout(const std::string &message) : Error(QWEN_ERR_INTERNAL, message) {}
+};
+
+// What a lock file says about its holder. Qwen Code's files have only `id`.
+struct LockHolder {
+  std::string id;
+  long pid = 0;  // 0 = not recorded
+  std::string host;
+};
+
+namespace detail {
+
+inline std::string random_hex_id() {
+  std::random_device rd;
+  std::uniform_int_distribution<uint32_t> d;
+  char buf[40];
+  std::snprintf(buf, sizeof buf, "%08x%08x%08x%08x", d(rd), d(rd), d(rd), d(rd));
+  return buf;
+}
+
+inline std::string this_host_name() {
+  char name[256] = {0};
+  if (gethostname(name, sizeof name - 1) != 0) return {};
+  return name;
+}
+
+inline bool read_small_file(const std::string &path, std::string &out) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0) return false;
+  char buf[512];
+  ssize_t n = ::read(fd, buf, sizeof buf);
+  ::close(fd);
+  if (n < 0) return false;
+  out.assign(buf, static_cast<size_t>(n));
+  return true;
+}
+
+}  // namespace detail
+
+// "<id>\npid=<pid>\nhost=<host>\n" (ours) or "<id>" (Qwen Code's).
+inline LockHolder parse_lock_holder(const std::string &text) {
+  LockHolder h;
+  size_t start = 0;
+  bool first = true;
+  while (start <= text.size()) {
+    size_t end = text.find('\n', start);
+    std::string line = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    if (first)
+      h.id = line;
+    else if (line.rfind("pid=", 0) == 0)
+      h.pid = std::strtol(line.c_str() + 4, nullptr, 10);
+    else if (line.rfind("host=", 0) == 0)
+      h.host = line.substr(5);
+    first = false;
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  if (h.pid < 0) h.pid = 0;
+  return h;
+}
+
+inline std::string format_lock_holder(const LockHolder &h) {
+  return h.id + "\npid=" + std::to_string(h.pid) + "\nhost=" + h.host + "\n";
+}
+
+// True when `pid` names no process (ESRCH). EPERM means it exists but is someone else's.
+inline bool process_is_gone(long pid) {
+  if (pid <= 0) return false;
+  return ::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
+}
+
+class FileLock {
+ public:
+  struct Options {
+    std::chrono::milliseconds timeout{30000};     // give up after this long
+    std::chrono::milliseconds first_retry{100};   // Qwen Code: 100 ms,
+    double backoff = 1.5;                         // x1.5 each time,
+    std::chrono::milliseconds max_retry{2000};    // at most 2 s between tries
+    std::chrono::milliseconds stale_after{10000};  // a lock with no live holder we can see
+    std::chrono::milliseconds live_holder_max_age{30000};  // a lock whose holder runs (pid reuse, hung holder)
+    // Sleeps `ms`; false when the user cancelled (then Error(QWEN_ERR_CANCELLED)). Default: plain sleep.
+    std::function<bool(uint32_t ms)> wait;
+  };
+
+  // Takes the lock at `path`, waiting as the options say. Throws FileLockTimeout,
+  // Error(QWEN_ERR_CANCELLED), or Error(QWEN_ERR_INTERNAL) when the file cannot be created at all.
+  static FileLock acquire(const std::string &path, const Options &options) {
+    using namespace std::chrono;
+    auto wait = options.wait ? options.wait : [](uint32_t ms) {
+      std::this_thread::sleep_for(milliseconds(ms));
+      return true;
+    };
+    LockHolder me{detail::random_hex_id(), static_cast<long>(::getpid()), detail::this_host_name()};
+    const std::string content = format_lock_holder(me);
+    const auto deadline = steady_clock::now() + options.timeout;
+    milliseconds pause = options.first_retry;
+    LockHolder last_holder;
+    for (;;) {
+      int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+      if (fd >= 0) {
+        bool written = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
+        ::close(fd);
+        if (!written) {
+          ::unlink(path.c_str());
+          throw Error(QWEN_ERR_INTERNAL, "cannot write the lock file " + path + ": " + std::strerror(errno));
+        }
+        return FileLock(path, me.id);
+      }
+      if (errno != EEXIST)
+        throw Error(QWEN_ERR_INTERNAL, "cannot create the lock file " + path + ": " + std::strerror(errno));
+      if (break_if_stale(path, me.id, options, last_holder)) continue;  // try again at once
+      auto left = duration_cast<milliseconds>(deadline - steady_clock::now());
+      if (left.count() <= 0) {
+        std::string who = last_holder.pid > 0 ? " (held by pid " + std::to_string(last_holder.pid) +
+                                                    (last_holder.host.empty() ? "" : " on " + last_holder.host) + ")"
+                                              : " (held by another process, e.g. Qwen Code)";
+        throw FileLockTimeout("timed out after " + std::to_string(duration_cast<seconds>(options.timeout).count()) +
+                              " s waiting for the lock " + path + who +
+                              "; if no qwen or Qwen Code process is running, remove that file");
+      }
+      auto nap = std::min(pause, left);
+      if (!wait(static_cast<uint32_t>(nap.count()))) throw Error(QWEN_ERR_CANCELLED, "cancelled");
+      pause = std::min(options.max_retry,
+                       milliseconds(static_cast<int64_t>(static_cast<double>(pause.count()) * options.backoff)));
+    }
+  }
+
+  FileLock(FileLock &&other) noexcept : path_(std::move(other.path_)), id_(std::move(other.id_)) { other.id_.clear(); }
+  FileLock &operator=(FileLock &&other) noexcept {
+    if (this != &other) {
+      release();
+      path_ = std::move(other.path_);
+      id_ = std::move(other.id_);
+      other.id_.clear();
+    }
+    return *this;
+  }
+  FileLock(const FileLock &) = delete;
+  FileLock &operator=(const FileLock &) = delete;
+  ~FileLock() { release(); }
+
+  // Unlinks the lock file if it is still ours (someone may have broken it as stale meanwhile).
+  void release() noexcept {
+    if (id_.empty()) return;
+    std::string text;
+    if (detail::read_small_file(path_, text) && parse_lock_holder(text).id == id_) ::unlink(path_.c_str());
+    id_.clear();
+  }
+
+  const std::string &path() const { return path_; }
+  bool held() const { return !id_.empty(); }
+
+ private:
+  FileLock(std::string path, std::string id) : path_(std::move(path)), id_(std::move(id)) {}
+
+  // Judges the current lock file; when stale, moves it away and returns true.
+  static bool break_if_stale(const std::string &path, const std::string &my_id, const Options &options,
+                             LockHolder &holder) {
+    struct stat before {};
+    if (::lstat(path.c_str(), &before) != 0) return errno == ENOENT;  // gone meanwhile: try again at once
+    std::string text;
+    if (!detail::read_small_file(path, text)) return false;
+    holder = parse_lock_holder(text);
+    auto mtime = std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
+        std::chrono::seconds(before.st_mtim.tv_sec) + std::chrono::nanoseconds(before.st_mtim.tv_nsec)));
+    auto age = std::chrono::system_clock::now() - mtime;
+    bool stale;
+    if (holder.pid > 0 && !holder.host.empty() && holder.host == detail::this_host_name() && holder.pid != ::getpid())
+      stale = process_is_gone(holder.pid) || age > options.live_holder_max_age;
+    else
+      stale = age > options.stale_after;
+    if (!stale) return false;
+    std::string aside = path + ".stale." + my_id;
+    if (::rename(path.c_str(), aside.c_str()) != 0) return errno == ENOENT;
+    struct stat moved {};
+    if (::lstat(aside.c_str(), &moved) == 0 && (moved.st_ino != before.st_ino || moved.st_dev != before.st_dev)) {
+      // Between our look and the rename another waiter broke it and took a fresh lock: give that one back.
+      // link() fails if yet another lock exists by now, which is then the one that counts.
+      int relinked = ::link(aside.c_str(), path.c_str());
+      (void)relinked;
+    }
+    ::unlink(aside.c_str());
+    return true;
+  }
+
+  std::string path_;
+  std::string id_;
+};
+
+}  // namespace qwen::sdk
+
+#endif  // QWEN_SDK_FILE_LOCK_HPP
