@@ -2,6 +2,8 @@
 
 #include <qwen/sdk/atomic_file.hpp>
 
+#include <sys/stat.h>
+
 #include <chrono>
 #include <cstdio>
 
@@ -19,6 +21,19 @@ int64_t system_now_ms() {
 
 std::string sign_in_again(const std::string &why) {
   return why + " Sign in again with `qwen auth login` (or /auth in the interactive mode).";
+}
+
+// Qwen Code before 0.24 wrote its first credentials file 0644: a login other users of the machine can
+// read. Such a file is tightened to 0600 (the bytes stay as they are) and the user is told.
+void tighten_permissions(const std::string &file, const std::function<void(const std::string &)> &warn) {
+  struct stat st {};
+  if (::stat(file.c_str(), &st) != 0 || (st.st_mode & 077) == 0) return;
+  char mode[8];
+  std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+  const bool fixed = ::chmod(file.c_str(), 0600) == 0;
+  if (warn)
+    warn(file + " was readable by other users (mode " + mode + ")" +
+         (fixed ? "; its mode is now 0600" : "; run `chmod 600 " + file + "`"));
 }
 
 }  // namespace
@@ -41,6 +56,7 @@ qwen::sdk::FileLock CredentialStore::lock() const { return qwen::sdk::FileLock::
 std::optional<OAuthCredentials> CredentialStore::load() const {
   auto text = read_text_file(file_, kMaxCredentialsFileSize);
   if (!text) return std::nullopt;
+  tighten_permissions(file_, options_.warn);
   try {
     return parse_credentials(*text);
   } catch (const CredentialsFileError &e) {

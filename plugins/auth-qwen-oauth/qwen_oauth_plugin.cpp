@@ -5,6 +5,7 @@
 // project's auth spec, section 1.1); each piece is in a file beside this one.
 #include <qwen/plugin.hpp>
 #include <qwen/sdk/device_flow.hpp>
+#include <qwen/sdk/url.hpp>
 
 #include <chrono>
 #include <cstdlib>
@@ -47,7 +48,13 @@ class QwenOAuthPlugin : public qwen::sdk::AuthPlugin {
     host().register_secret(c.access_token);
     host().register_secret(c.refresh_token);
     last_token_ = c.access_token;
-    out.put("base_url", api_base_url(c.resource_url));
+    const std::string base = api_base_url(c.resource_url);
+    // resource_url comes from the server (or the file): never send the token in clear to another machine.
+    if (!allow_insecure_http() && qwen::sdk::is_insecure_remote_url(base))
+      throw Error(QWEN_ERR_CONFIG, "the Qwen OAuth credentials point the API at plain http on another machine (" +
+                                       base + "); the token is not sent there. Use https, or set "
+                                       "allow_insecure_http = true in [plugins.qwen-oauth]");
+    out.put("base_url", base);
     out.put("token", c.access_token);
     out.put("model", model());
     for (const auto &h : dashscope_headers(host_version(), current_platform())) out.put("header", h);
@@ -145,8 +152,10 @@ class QwenOAuthPlugin : public qwen::sdk::AuthPlugin {
   std::string oauth_base_url() const {
     const char *env = std::getenv("QWEN_OAUTH_BASE_URL");
     return resolve_oauth_base_url(env ? std::optional<std::string>(env) : std::nullopt, host().config("base_url"),
-                                  host().config_or("allow_insecure_http", "false") == "true");
+                                  allow_insecure_http());
   }
+
+  bool allow_insecure_http() const { return host().config_or("allow_insecure_http", "false") == "true"; }
 
   std::string model() const { return host().config_or("model", "coder-model"); }
 

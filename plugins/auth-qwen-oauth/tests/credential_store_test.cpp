@@ -95,6 +95,28 @@ TEST_CASE("a fresh token is used as it is, without asking the server", "[store]"
   CHECK(access(store.lock_file().c_str(), F_OK) != 0);
 }
 
+TEST_CASE("a credentials file other users can read is tightened to 0600, its bytes kept, and the user told",
+          "[store]") {
+  ScratchDir home;
+  const std::string text = creds_json("private-access-token", "r1", kNow + 3600000);
+  spit(home.file("oauth_creds.json"), text);
+  REQUIRE(chmod(home.file("oauth_creds.json").c_str(), 0644) == 0);
+  std::vector<std::string> warnings;
+  CredentialStore store(options_for(home, &warnings));
+  FakeServer server;
+  CHECK(store.usable(false, "", server.refresher()).access_token == "private-access-token");
+  CHECK(file_mode(store.file()) == 0600);
+  CHECK(slurp(store.file()) == text);
+  REQUIRE(warnings.size() == 1);
+  CHECK(contains(warnings[0], "readable by other users (mode 0644)"));
+  CHECK(contains(warnings[0], "now 0600"));
+  CHECK_FALSE(contains(warnings[0], "private-access-token"));
+
+  warnings.clear();  // once private, nothing more is said
+  store.usable(false, "", server.refresher());
+  CHECK(warnings.empty());
+}
+
 TEST_CASE("an expired token (or one with under 30 s left) is refreshed and saved, unknown fields kept", "[store]") {
   ScratchDir home;
   spit(home.file("oauth_creds.json"), creds_json("a1", "r1", kNow + 20000, "\"email\":\"u@example.com\","));

@@ -2,6 +2,8 @@
 // headers the real client sends, and the messages when there is no usable login.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
 #include "e2e_support.hpp"
 
 using namespace qwen_oauth_e2e;
@@ -84,4 +86,33 @@ TEST_CASE("the OAuth server can come from config.toml; the environment wins over
   CHECK(other.stat("refresh_requests") == 1);  // invalid_grant there, but it was asked, not p
   CHECK(p.stat("refresh_requests") == 1);
   CHECK(env_wins.exit_code == 4);
+}
+
+TEST_CASE("a resource_url of plain http on another machine is refused before the token is sent", "[cache]") {
+  TempDir home;
+  write_creds(home, "{\"access_token\":\"clear-text-access-token\",\"refresh_token\":\"r\",\"token_type\":\"Bearer\","
+                    "\"resource_url\":\"http://portal.example.com\",\"expiry_date\":" +
+                        std::to_string(now_ms() + 3600 * 1000) + "}");
+  QwenRunOptions o;
+  o.no_network = true;  // were the check missing, the request would go nowhere
+  auto r = run_qwen(home, kChat, o);
+  CHECK(r.exit_code == 3);
+  CHECK(contains(r.err, "plain http on another machine (http://portal.example.com/v1)"));
+  CHECK(contains(r.err, "allow_insecure_http"));
+  CHECK_FALSE(contains(r.err, "clear-text-access-token"));
+}
+
+TEST_CASE("a credentials file left readable by others (Qwen Code < 0.24) is made private and the user told",
+          "[cache]") {
+  FakeProvider p;
+  TempDir home;
+  const std::string text = creds_json(p, "shared-access-token-1", "shared-refresh-1", now_ms() + 3600 * 1000);
+  auto path = write_creds(home, text);
+  REQUIRE(chmod(path.c_str(), 0644) == 0);
+  auto r = run_qwen(home, kChat, oauth_env(p));
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(contains(r.err, "was readable by other users (mode 0644); its mode is now 0600"));
+  CHECK(file_mode(path) == 0600);
+  CHECK(read_file(path) == text);
 }
