@@ -1,11 +1,30 @@
-// tty — the interactive front-end, first version: a line loop over the
-// host's session. Each line is sent as a turn and the answer is written as it
-// streams; slash commands map onto the host's session commands. Works on any
-// input (a terminal or a pipe), so it can be tested without one.
+// tty — the interactive front-end. A prompt with line editing and history
+// (libedit), answers streamed as they arrive, Ctrl-C that stops an answer at
+// once, slash commands, and the sign-in: when the selected method has no
+// usable credentials at start, the user is offered the choice of methods
+// instead of an error. Without a terminal (stdin piped) the same loop reads
+// plain lines, which keeps it scriptable and testable.
+//
+// Each part lives in its own file: line_editor (input), answer_view (a turn's
+// output), ui_requests (what auth plugins show and ask), qr_code, menu,
+// sign_in (/auth and the first run), slash_commands, session_client (the
+// host's session commands), terminal (settings, echo, hidden input).
 #include <qwen/plugin.hpp>
 
-#include <iostream>
+#include <sys/stat.h>
+
+#include <chrono>
+#include <clocale>
+#include <memory>
 #include <string>
+
+#include "answer_view.hpp"
+#include "line_editor.hpp"
+#include "session_client.hpp"
+#include "sign_in.hpp"
+#include "slash_commands.hpp"
+#include "terminal.hpp"
+#include "ui_requests.hpp"
 
 namespace tty_frontend {
 
@@ -15,108 +34,123 @@ class TtyFrontend : public qwen::sdk::FrontendPlugin {
   static constexpr const char *kName = "Terminal";
   static constexpr const char *kVersion = QWEN_PLUGIN_VERSION;
 
-  explicit TtyFrontend(qwen::sdk::Host host) : FrontendPlugin(host) {}
+  explicit TtyFrontend(qwen::sdk::Host host) : FrontendPlugin(host), session_(host) {}
 
   int run() override {
-    std::cout << "qwen " << host().config_or("qwen.version", "") << " — sign-in: " << host().config_or("qwen.auth", "?")
-              << ". Type /help for commands, /quit to leave.\n";
-    std::string line;
-    while (prompt(line)) {
-      if (line.empty()) continue;
-      if (line[0] == '/') {
-        if (!slash_command(line)) break;
-        continue;
-      }
-      send(line);
-    }
-    std::cout << "\n";
-    return QWEN_EXIT_OK;
+    TerminalSnapshot snapshot;  // whatever happens below, the terminal is handed back as it was
+    if (interactive_terminal()) std::setlocale(LC_CTYPE, "");  // libedit decodes UTF-8 keys by the locale
+    LineEditor editor(history_file(), [this](const std::string &before) { return completions(before); });
+    UiRequests ui(editor);
+    SignIn sign_in(session_, editor, ui);
+    SlashCommands commands(session_, sign_in);
+    ui_ = &ui;
+    struct Reset {
+      UiRequests *&p;
+      ~Reset() { p = nullptr; }
+    } reset{ui_};
+
+    greet(sign_in);
+    return loop(editor, commands);
   }
 
   std::string ui(const qwen_ui_request &r) override {
-    std::string text = r.text ? r.text : "";
-    if (r.kind == QWEN_UI_DEVICE_CODE) {
-      std::cout << "Open " << (r.url ? r.url : "") << " and confirm the code " << (r.code ? r.code : "") << "\n";
-      return {};
-    }
-    if (r.kind < QWEN_UI_ASK) {
-      std::cout << text << "\n";
-      return {};
-    }
-    std::cout << text << (r.default_answer ? std::string(" [") + r.default_answer + "]" : "") << " ";
-    std::cout.flush();
-    std::string answer;
-    if (!std::getline(std::cin, answer)) throw qwen::sdk::Error(QWEN_ERR_CANCELLED, "no answer");
-    if (answer.empty() && r.default_answer) answer = r.default_answer;
-    return answer;
+    if (ui_) return ui_->handle(r);
+    // Asked outside run() (nothing does that today): a one-off editor without history.
+    LineEditor editor("", {});
+    UiRequests once(editor);
+    return once.handle(r);
   }
 
  private:
-  static bool prompt(std::string &line) {
-    std::cout << "> ";
-    std::cout.flush();
-    return static_cast<bool>(std::getline(std::cin, line));
+  std::string history_file() const {
+    const std::string home = host().home_dir();
+    if (home.empty()) return {};
+    mkdir(home.c_str(), 0700);  // a first run may have no ~/.qwen yet
+    return home + "/tty_history";
   }
 
-  void send(const std::string &text) {
-    std::string error;
-    bool ends_with_newline = true;
-    qwen_status s = host().chat_send(
-        text,
-        [&](const qwen_event &e) {
-          if (e.type == QWEN_EVENT_DELTA && e.text && *e.text) {
-            std::cout << e.text;
-            std::cout.flush();
-            ends_with_newline = e.text[std::char_traits<char>::length(e.text) - 1] == '\n';
+  std::vector<std::string> completions(const std::string &before) const {
+    std::vector<std::string> ids;
+    if (before.rfind("/auth ", 0) == 0)
+      for (const auto &m : session_.auth_methods()) ids.push_back(m.id);
+    return slash_completions(before, ids);
+  }
+
+  void greet(SignIn &sign_in) {
+    write_out("qwen " + host().config_or("qwen.version", "") +
+              " - ask anything; /help lists the commands, Ctrl-D leaves.\n");
+    CommandResult check = session_.run("auth.check");
+    std::string name = session_.current_auth();
+    for (const auto &m : session_.auth_methods())
+      if (m.selected) name = m.name;
+    if (check.ok()) {
+      const std::string model = check.value("model");
+      write_out("Signed in with " + name + (model.empty() ? "" : "; model " + model) + ".\n");
+      return;
+    }
+    if (check.status == QWEN_ERR_AUTH_REQUIRED)
+      write_out("You are not signed in yet" + (name.empty() ? std::string() : " (" + name + ": " + check.error + ")") +
+                ".\n");
+    else
+      write_out("The sign-in method " + name + " cannot be used now: " + check.error + "\n");
+    if (!sign_in.choose(true)) write_out("You can sign in later with /auth.\n");
+  }
+
+  int loop(LineEditor &editor, SlashCommands &commands) {
+    int empty_interrupts = 0;
+    while (true) {
+      ReadResult r = editor.read_message("> ", ". ");
+      switch (r.status) {
+        case ReadStatus::EndOfInput:
+          return QWEN_EXIT_OK;
+        case ReadStatus::Terminated:
+          return QWEN_EXIT_CANCELLED;
+        case ReadStatus::Interrupted:
+          if (!r.text.empty()) {
+            empty_interrupts = 0;  // Ctrl-C on a line drops the line, as in a shell
+            continue;
           }
-          return true;
-        },
-        &error);
-    if (!ends_with_newline) std::cout << "\n";
-    if (s == QWEN_ERR_CANCELLED)
-      std::cout << "(cancelled)\n";
-    else if (s != QWEN_OK)
-      std::cout << "error: " << error << "\n";
-  }
-
-  // false: leave the loop.
-  bool slash_command(const std::string &line) {
-    auto space = line.find(' ');
-    std::string name = line.substr(1, space == std::string::npos ? std::string::npos : space - 1);
-    std::string arg = space == std::string::npos ? "" : line.substr(space + 1);
-    if (name == "quit" || name == "exit") return false;
-    if (name == "help") {
-      std::cout << "/auth [id]  list or switch the sign-in method (the conversation stays)\n"
-                   "/model [m]  show or set the model\n/clear      forget the conversation\n"
-                   "/stats      requests and tokens of this session\n/quit       leave\n";
-      return true;
+          if (++empty_interrupts >= 2) return QWEN_EXIT_OK;
+          write_out("(press Ctrl-C again to leave, or type /quit)\n");
+          continue;
+        case ReadStatus::Line:
+          break;
+      }
+      empty_interrupts = 0;
+      if (r.text.find_first_not_of(" \t\n") == std::string::npos) continue;
+      if (auto command = parse_slash_command(r.text)) {
+        if (commands.run(*command) == CommandOutcome::Quit) return QWEN_EXIT_OK;
+        continue;
+      }
+      if (!send(r.text)) return QWEN_EXIT_CANCELLED;
     }
-    if (name == "auth" && !arg.empty()) return run_command("auth.select", arg, "switched to " + arg);
-    if (name == "auth") return run_command("auth.list", "", "");
-    if (name == "model")
-      return run_command(arg.empty() ? "model.get" : "model.set", arg, arg.empty() ? "" : "model: " + arg);
-    if (name == "clear") return run_command("session.clear", "", "conversation cleared");
-    if (name == "stats") return run_command("session.stats", "", "");
-    std::cout << "unknown command /" << name << " (try /help)\n";
-    return true;
   }
 
-  bool run_command(const std::string &verb, const std::string &arg, const std::string &done) {
-    std::vector<qwen::sdk::Header> out;
+  // false: the user asked to leave while the turn ran.
+  bool send(const std::string &text) {
+    AnswerView view;
     std::string error;
-    if (host().command(verb, arg, &out, &error) != QWEN_OK) {
-      std::cout << "error: " << error << "\n";
-      return true;
+    const auto began = std::chrono::steady_clock::now();
+    qwen_status s;
+    {
+      EchoOff quiet;
+      s = host().chat_send(
+          text, [&view](const qwen_event &e) { return view.on_event(e); }, &error);
     }
-    for (const auto &kv : out) {
-      std::string value = kv.value;
-      for (char &c : value)
-        if (c == '\t') c = ' ';
-      std::cout << "  " << kv.name << ": " << value << "\n";
+    if (ui_) ui_->end_progress();
+    // The host keeps its cancel flag set once a second Ctrl-C (or SIGTERM) asked the process to end: the
+    // next turn is then cancelled before it starts, which no user can do by hand that fast.
+    if (s == QWEN_ERR_CANCELLED && !view.started() &&
+        std::chrono::steady_clock::now() - began < std::chrono::milliseconds(50)) {
+      write_out("Leaving (Ctrl-C was pressed twice).\n");
+      return false;
     }
-    if (!done.empty()) std::cout << done << "\n";
+    view.finish(s, error);
     return true;
   }
+
+  SessionClient session_;
+  UiRequests *ui_ = nullptr;
 };
 
 }  // namespace tty_frontend

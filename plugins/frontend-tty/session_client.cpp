@@ -1,0 +1,50 @@
+#include "session_client.hpp"
+
+namespace tty_frontend {
+
+std::string CommandResult::value(const std::string &key) const {
+  for (const auto &kv : pairs)
+    if (kv.name == key) return kv.value;
+  return {};
+}
+
+std::vector<AuthMethod> parse_auth_list(const std::vector<qwen::sdk::Header> &pairs) {
+  std::vector<AuthMethod> out;
+  for (const auto &kv : pairs) {
+    AuthMethod m;
+    m.id = kv.name;
+    std::vector<std::string> fields;
+    size_t start = 0;
+    while (true) {
+      auto tab = kv.value.find('\t', start);
+      fields.push_back(kv.value.substr(start, tab == std::string::npos ? std::string::npos : tab - start));
+      if (tab == std::string::npos) break;
+      start = tab + 1;
+    }
+    m.name = fields[0].empty() ? m.id : fields[0];
+    m.selected = fields.size() > 1 && fields[1] == "selected";
+    const std::string availability = fields.size() > 2 ? fields[2] : "available";
+    m.available = availability == "available";
+    if (!m.available) {
+      const std::string prefix = "unavailable: ";
+      m.unavailable_reason =
+          availability.compare(0, prefix.size(), prefix) == 0 ? availability.substr(prefix.size()) : availability;
+    }
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+CommandResult SessionClient::run(const std::string &verb, const std::string &arg) const {
+  CommandResult r;
+  r.status = host_.command(verb, arg, &r.pairs, &r.error);
+  if (r.status != QWEN_OK && r.error.empty()) r.error = "'" + verb + "' failed";
+  return r;
+}
+
+std::vector<AuthMethod> SessionClient::auth_methods() const {
+  CommandResult r = run("auth.list");
+  return r.ok() ? parse_auth_list(r.pairs) : std::vector<AuthMethod>{};
+}
+
+}  // namespace tty_frontend

@@ -1,0 +1,47 @@
+// session_client.hpp — the host's session commands (qwen_host.command) as
+// plain calls with their results, for the slash commands and the sign-in.
+#pragma once
+
+#include <qwen/plugin.hpp>
+
+#include <string>
+#include <vector>
+
+namespace tty_frontend {
+
+struct CommandResult {
+  qwen_status status = QWEN_OK;
+  std::string error;
+  std::vector<qwen::sdk::Header> pairs;
+
+  bool ok() const { return status == QWEN_OK; }
+  // The first value for `key`, or empty.
+  std::string value(const std::string &key) const;
+};
+
+struct AuthMethod {
+  std::string id;
+  std::string name;
+  bool selected = false;
+  bool available = true;
+  std::string unavailable_reason;
+};
+
+// The methods in an "auth.list" answer (value: "display name\tselected?\tavailable?").
+std::vector<AuthMethod> parse_auth_list(const std::vector<qwen::sdk::Header> &pairs);
+
+class SessionClient {
+ public:
+  explicit SessionClient(qwen::sdk::Host host) : host_(host) {}
+
+  CommandResult run(const std::string &verb, const std::string &arg = {}) const;
+  std::vector<AuthMethod> auth_methods() const;
+  // The id of the selected sign-in method, or empty.
+  std::string current_auth() const { return host_.config_or("qwen.auth", ""); }
+  const qwen::sdk::Host &host() const { return host_; }
+
+ private:
+  qwen::sdk::Host host_;
+};
+
+}  // namespace tty_frontend

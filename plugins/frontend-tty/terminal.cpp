@@ -1,0 +1,104 @@
+#include "terminal.hpp"
+
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <iostream>
+
+namespace tty_frontend {
+
+bool interactive_terminal() {
+  return isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+}
+
+bool stdout_is_terminal() {
+  return isatty(STDOUT_FILENO);
+}
+
+int terminal_columns() {
+  winsize ws{};
+  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
+  return 80;
+}
+
+void write_out(std::string_view text) {
+  std::cout.flush();
+  std::fflush(stdout);
+  size_t off = 0;
+  while (off < text.size()) {
+    ssize_t n = ::write(STDOUT_FILENO, text.data() + off, text.size() - off);
+    if (n < 0 && errno == EINTR) continue;  // Ctrl-C during an answer must not lose its text
+    if (n <= 0) return;
+    off += static_cast<size_t>(n);
+  }
+}
+
+TerminalSnapshot::TerminalSnapshot() {
+  valid_ = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved_) == 0;
+}
+
+TerminalSnapshot::~TerminalSnapshot() {
+  restore();
+}
+
+void TerminalSnapshot::restore() const {
+  if (valid_) tcsetattr(STDIN_FILENO, TCSADRAIN, &saved_);
+}
+
+EchoOff::EchoOff(bool keys_one_by_one) {
+  if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &saved_) != 0) return;
+  termios quiet = saved_;
+  quiet.c_lflag &= static_cast<tcflag_t>(~(ECHO | ECHOCTL));
+  if (keys_one_by_one) {
+    quiet.c_lflag &= static_cast<tcflag_t>(~ICANON);
+    quiet.c_cc[VMIN] = 1;
+    quiet.c_cc[VTIME] = 0;
+  }
+  quiet.c_lflag |= ISIG;
+  changed_ = tcsetattr(STDIN_FILENO, TCSADRAIN, &quiet) == 0;
+}
+
+EchoOff::~EchoOff() {
+  if (changed_) tcsetattr(STDIN_FILENO, TCSADRAIN, &saved_);
+}
+
+std::optional<std::string> read_hidden_line(const std::string &prompt) {
+  write_out(prompt);
+  const bool tty = isatty(STDIN_FILENO);
+  if (!tty) {
+    // Not a terminal: all reading goes through std::cin, never read(2), or buffered input would be lost.
+    std::string piped;
+    if (!std::getline(std::cin, piped)) return std::nullopt;
+    write_out("\n");
+    return piped;
+  }
+  termios saved{};
+  const bool have_settings = tcgetattr(STDIN_FILENO, &saved) == 0;
+  if (have_settings) {
+    termios quiet = saved;
+    // Canonical mode stays: the kernel does the line editing (backspace) and Ctrl-C still interrupts.
+    quiet.c_lflag &= static_cast<tcflag_t>(~(ECHO | ECHOE | ECHOK | ECHONL));
+    quiet.c_lflag |= ICANON | ISIG;
+    tcsetattr(STDIN_FILENO, TCSADRAIN, &quiet);
+  }
+  std::string line;
+  bool ok = false;
+  while (true) {
+    char c;
+    ssize_t n = ::read(STDIN_FILENO, &c, 1);
+    if (n < 0 && errno == EINTR) break;  // Ctrl-C: the host's handler set the cancel flag
+    if (n <= 0) break;
+    if (c == '\n') {
+      ok = true;
+      break;
+    }
+    if (c != '\r') line.push_back(c);
+  }
+  if (have_settings) tcsetattr(STDIN_FILENO, TCSADRAIN, &saved);
+  write_out("\n");
+  if (!ok) return std::nullopt;
+  return line;
+}
+
+}  // namespace tty_frontend

@@ -1,0 +1,50 @@
+// The numbered choice: numbers, ids, the default, and refused items.
+#include <catch2/catch.hpp>
+
+#include "menu.hpp"
+#include "session_client.hpp"
+#include "sign_in.hpp"
+
+using namespace tty_frontend;
+
+namespace {
+std::vector<MenuItem> items() {
+  return {{"qwen-oauth", "Qwen OAuth", "(recommended)", true},
+          {"openai", "OpenAI-compatible API key", "", true},
+          {"gone", "Gone", "(unavailable: ended)", false}};
+}
+}  // namespace
+
+TEST_CASE("an answer picks by number, by id, or the default when empty", "[tty]") {
+  CHECK(pick_menu_item("2", items(), "qwen-oauth") == std::optional<std::string>("openai"));
+  CHECK(pick_menu_item(" openai ", items(), "qwen-oauth") == std::optional<std::string>("openai"));
+  CHECK(pick_menu_item("", items(), "qwen-oauth") == std::optional<std::string>("qwen-oauth"));
+  CHECK_FALSE(pick_menu_item("", items(), "").has_value());
+  CHECK_FALSE(pick_menu_item("4", items(), "qwen-oauth").has_value());
+  CHECK_FALSE(pick_menu_item("0", items(), "qwen-oauth").has_value());
+  CHECK_FALSE(pick_menu_item("nosuch", items(), "qwen-oauth").has_value());
+  CHECK_FALSE(pick_menu_item("3", items(), "qwen-oauth").has_value());  // listed, but unavailable
+}
+
+TEST_CASE("the menu lists every item with its number and marks the default", "[tty]") {
+  std::string text = format_menu("How do you want to sign in?", items(), "qwen-oauth");
+  CHECK(text.find("  1. Qwen OAuth  (recommended)  [default]\n") != std::string::npos);
+  CHECK(text.find("  2. OpenAI-compatible API key\n") != std::string::npos);
+  CHECK(text.find("  3. Gone  (unavailable: ended)\n") != std::string::npos);
+}
+
+TEST_CASE("auth.list answers become methods, Qwen OAuth listed first", "[tty]") {
+  auto methods = parse_auth_list({{"openai", "OpenAI-compatible API key\tselected\tavailable"},
+                                  {"other", "Other\t\tunavailable: the service ended"},
+                                  {"qwen-oauth", "Qwen OAuth\t\tavailable"}});
+  REQUIRE(methods.size() == 3);
+  CHECK(methods[0].selected);
+  CHECK_FALSE(methods[1].available);
+  CHECK(methods[1].unavailable_reason == "the service ended");
+  auto menu = sign_in_menu(methods);
+  REQUIRE(menu.size() == 3);
+  CHECK(menu[0].id == "qwen-oauth");
+  CHECK(menu[0].note == "(recommended)");
+  CHECK(menu[1].note == "(current)");
+  CHECK_FALSE(menu[2].enabled);
+}
