@@ -1,0 +1,78 @@
+// fuzz_support.hpp — helpers shared by the fuzz targets: a check that aborts
+// (so libFuzzer records the input), and a byte reader that turns the first
+// bytes of an input into choices (split points, selectors).
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// A property of the parser failed: print where and why, then abort (libFuzzer saves the input).
+#define FUZZ_CHECK(cond)                                                                  \
+  do {                                                                                    \
+    if (!(cond)) {                                                                        \
+      std::fprintf(stderr, "%s:%d: property violated: %s\n", __FILE__, __LINE__, #cond); \
+      std::abort();                                                                       \
+    }                                                                                     \
+  } while (0)
+
+#define FUZZ_FAIL(message)                                                      \
+  do {                                                                          \
+    std::fprintf(stderr, "%s:%d: property violated: %s\n", __FILE__, __LINE__, \
+                 std::string(message).c_str());                                 \
+    std::abort();                                                               \
+  } while (0)
+
+namespace qwen_fuzz {
+
+// Takes bytes from the front of the input; after that, rest() is the text under test.
+class Bytes {
+ public:
+  Bytes(const uint8_t *data, size_t size) : data_(reinterpret_cast<const char *>(data)), size_(size) {}
+
+  uint8_t byte() {
+    if (pos_ >= size_) return 0;
+    return static_cast<uint8_t>(data_[pos_++]);
+  }
+  std::string_view rest() const { return std::string_view(data_ + pos_, size_ - pos_); }
+
+ private:
+  const char *data_;
+  size_t size_;
+  size_t pos_ = 0;
+};
+
+// Up to 15 split points chosen by the header bytes: the first byte is the count,
+// each next one a position (scaled to the text's length). Sorted, in range.
+inline std::vector<std::string_view> split_by_header(Bytes &in, std::string_view *text_out) {
+  size_t count = in.byte() % 16;
+  std::vector<uint8_t> points;
+  for (size_t i = 0; i < count; ++i) points.push_back(in.byte());
+  std::string_view text = in.rest();
+  *text_out = text;
+  std::vector<size_t> cuts;
+  for (uint8_t p : points) cuts.push_back(text.size() * p / 255);
+  std::sort(cuts.begin(), cuts.end());
+  std::vector<std::string_view> chunks;
+  size_t start = 0;
+  for (size_t cut : cuts) {
+    chunks.push_back(text.substr(start, cut - start));  // empty chunks are allowed, and tested
+    start = cut;
+  }
+  chunks.push_back(text.substr(start));
+  return chunks;
+}
+
+// One byte at a time.
+inline std::vector<std::string_view> single_bytes(std::string_view text) {
+  std::vector<std::string_view> chunks;
+  for (size_t i = 0; i < text.size(); ++i) chunks.push_back(text.substr(i, 1));
+  return chunks;
+}
+
+}  // namespace qwen_fuzz
