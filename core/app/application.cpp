@@ -1,5 +1,6 @@
 #include "app/application.hpp"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include "config/env_files.hpp"
 #include "config/paths.hpp"
 #include "config/qwen_code_settings.hpp"
+#include "net/http_client.hpp"
 #include "services/cancellation.hpp"
 #include "services/host_table.hpp"
 #include "util/log.hpp"
@@ -385,8 +387,16 @@ int run_qwen(int argc, const char *const *argv) {
                     std::to_string(env.excluded.size()) + " excluded)");
   }
   for (const auto &f : config.files) util::log_debug("configuration from " + f.string());
-  Application app(std::move(parsed.options), std::move(config), std::move(env));
-  return app.run();
+  net::set_ca_bundle(config.network.ca_bundle);
+  int code = QWEN_EXIT_ERROR;
+  {
+    Application app(std::move(parsed.options), std::move(config), std::move(env));
+    code = app.run();
+  }  // plugins are shut down here, before the status is decided
+  // SIGTERM ends the run like Ctrl-C does (the operation stops, nothing half-written), and the status is
+  // the Unix convention for a process terminated by that signal, so supervisors see what happened.
+  if (services::terminate_requested()) return 128 + SIGTERM;
+  return code;
 }
 
 }  // namespace qwen::app

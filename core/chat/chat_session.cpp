@@ -174,6 +174,11 @@ qwen_status ChatSession::send(const std::string &user_text, CredentialSource &au
       drop_turn();
       return fail(QWEN_ERR_CONFIG, "the API URL " + req.url + " is not usable: " + attempt.http.error);
     }
+    if (attempt.http.outcome == net::HttpOutcome::Tls) {
+      // A certificate that cannot be verified stays so: no retry, and never a fallback to no verification.
+      drop_turn();
+      return fail(QWEN_ERR_NETWORK, "cannot connect securely to " + req.url + ": " + attempt.http.error);
+    }
     if (attempt.http.outcome != net::HttpOutcome::Complete || parse_failed) {
       // The transfer broke. Retry only when nothing was shown yet.
       if (status == 200 && parser.error() && parser.error_status() == QWEN_ERR_BAD_RESPONSE) {

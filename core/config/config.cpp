@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "config/paths.hpp"
 #include "util/strings.hpp"
 
 namespace qwen::config {
@@ -86,6 +87,18 @@ NetworkSettings read_network(const toml::table &root) {
   read_long(t, "connect_timeout_ms", n.connect_timeout_ms);
   read_long(t, "idle_timeout_ms", n.idle_timeout_ms);
   read_long(t, "request_timeout_ms", n.request_timeout_ms);
+  if (const toml::node *ca = t.get("ca_bundle")) {
+    if (!ca->is_string())
+      throw ConfigError(where(*ca) + ": `network.ca_bundle` must be a string, not " + describe(*ca));
+    std::string path = ca->as_string()->get();
+    if (path.rfind("~/", 0) == 0) path = (user_home() / path.substr(2)).string();
+    if (path.empty() || path.front() != '/')
+      throw ConfigError(where(*ca) + ": `network.ca_bundle` must be an absolute path (or start with ~/)");
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec))
+      throw ConfigError(where(*ca) + ": `network.ca_bundle`: no such file " + path);
+    n.ca_bundle = path;
+  }
   return n;
 }
 

@@ -10,6 +10,7 @@
 //   [network]
 //   max_retries = 3; retry_base_ms = 1000; retry_max_wait_ms = 60000
 //   connect_timeout_ms = 10000; idle_timeout_ms = 60000; request_timeout_ms = 0
+//   ca_bundle = "/path/ca.pem"   # trusted CAs (when CURL_CA_BUNDLE and SSL_CERT_FILE are unset)
 //   [plugins.<id>]               # handed to that plugin
 #pragma once
 
@@ -36,6 +37,7 @@ struct NetworkSettings {
   long connect_timeout_ms = 10000;
   long idle_timeout_ms = 60000;
   long request_timeout_ms = 0;
+  std::string ca_bundle;  // an absolute path ("~/" expanded), or empty for libcurl's built-in bundle
 };
 
 struct Config {

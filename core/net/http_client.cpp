@@ -3,9 +3,12 @@
 #include <curl/curl.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <cstring>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <utility>
 
 #include "util/log.hpp"
 
@@ -103,7 +106,60 @@ std::string describe_curl_error(CURLcode code, const char *detail) {
   return text;
 }
 
+std::string &configured_ca_bundle() {
+  static std::string path;
+  return path;
+}
+
+// The CA bundle for this run and where it came from, as the curl tool picks it: CURL_CA_BUNDLE, then
+// SSL_CERT_FILE (libcurl itself reads neither), then `[network] ca_bundle`; none = libcurl's built-in bundle.
+std::pair<std::string, std::string> chosen_ca_bundle() {
+  for (const char *var : {"CURL_CA_BUNDLE", "SSL_CERT_FILE"}) {
+    const char *ca = std::getenv(var);
+    if (ca && *ca) return {ca, var};
+  }
+  if (!configured_ca_bundle().empty()) return {configured_ca_bundle(), "[network] ca_bundle"};
+  return {};
+}
+
+// Certificate failures get words a user can act on; they are never retried (the next attempt fails the same
+// way). A handshake that breaks off (CURLE_SSL_CONNECT_ERROR) stays a network failure, which is retried.
+std::string describe_tls_error(CURLcode code, const char *detail) {
+  const auto [ca, source] = chosen_ca_bundle();
+  // libcurl's own words ("SSL certificate problem: self-signed certificate") say it; its generic text for the
+  // code ("SSL peer certificate or SSH remote key was not OK") only when there are none.
+  const std::string why = detail && *detail ? std::string(detail) : std::string(curl_easy_strerror(code));
+  if (code == CURLE_SSL_CACERT_BADFILE)
+    return "cannot use the CA bundle " + (ca.empty() ? std::string("built into libcurl") : ca + " (from " + source + ")") +
+           ": " + why;
+  if (code == CURLE_SSL_CERTPROBLEM) return "TLS client certificate problem: " + why;
+  std::string text = "the server's TLS certificate could not be verified (" + why + ")";
+  if (ca.empty())
+    text += "; if it is signed by a private CA, name the CA's file in SSL_CERT_FILE, CURL_CA_BUNDLE or [network] ca_bundle";
+  else
+    text += "; trusted CAs: " + ca + " (from " + source + ")";
+  return text;
+}
+
+bool is_tls_failure(CURLcode code) {
+  switch (code) {
+    case CURLE_PEER_FAILED_VERIFICATION:
+    case CURLE_SSL_CACERT_BADFILE:
+    case CURLE_SSL_CERTPROBLEM:
+    case CURLE_SSL_ISSUER_ERROR:
+    case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
+    case CURLE_SSL_INVALIDCERTSTATUS:
+      return true;
+    default:
+      return false;
+  }
+}
+
 }  // namespace
+
+void set_ca_bundle(const std::string &path) {
+  configured_ca_bundle() = path;
+}
 
 HttpResult http_perform(const HttpRequest &request, const HttpHandlers &handlers) {
   global_init_once();
@@ -144,14 +200,12 @@ HttpResult http_perform(const HttpRequest &request, const HttpHandlers &handlers
   curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");  // whatever curl can decode
   curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
-  // A CA bundle named by the environment, as the curl tool does (libcurl itself reads only proxies).
-  for (const char *var : {"CURL_CA_BUNDLE", "SSL_CERT_FILE"}) {
-    const char *ca = std::getenv(var);
-    if (ca && *ca) {
-      curl_easy_setopt(h, CURLOPT_CAINFO, ca);
-      break;
-    }
-  }
+  // TLS is always verified: peer and host name. There is deliberately no setting that turns this off; a
+  // private CA is trusted by naming its file (CURL_CA_BUNDLE, SSL_CERT_FILE or [network] ca_bundle).
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
+  curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
+  const auto ca = chosen_ca_bundle().first;
+  if (!ca.empty()) curl_easy_setopt(h, CURLOPT_CAINFO, ca.c_str());
 
   auto started = Clock::now();
   util::log_debug(request.method + " " + request.url);
@@ -176,6 +230,9 @@ HttpResult http_perform(const HttpRequest &request, const HttpHandlers &handlers
   } else if (code == CURLE_OPERATION_TIMEDOUT) {
     result.outcome = HttpOutcome::Timeout;
     result.error = describe_curl_error(code, error_buffer);
+  } else if (is_tls_failure(code)) {
+    result.outcome = HttpOutcome::Tls;
+    result.error = describe_tls_error(code, error_buffer);
   } else if (code == CURLE_URL_MALFORMAT || code == CURLE_UNSUPPORTED_PROTOCOL) {
     result.outcome = HttpOutcome::BadRequest;
     result.error = describe_curl_error(code, error_buffer);

@@ -1,7 +1,8 @@
 // http_client.hpp — the host's one HTTP stack (libcurl), used by the chat
 // client and, through the host table, by every plugin: proxies and CA bundles
 // come from curl's standard environment variables (HTTPS_PROXY, NO_PROXY,
-// SSL_CERT_FILE, CURL_CA_BUNDLE), TLS is always verified, and debug logging
+// SSL_CERT_FILE, CURL_CA_BUNDLE) or `[network] ca_bundle`, TLS is always
+// verified (no setting turns that off), and debug logging
 // (with secrets scrubbed) happens in one place.
 #pragma once
 
@@ -37,7 +38,8 @@ struct HttpHandlers {
 
 enum class HttpOutcome {
   Complete,    // a whole HTTP answer arrived (any status)
-  Network,     // could not connect, TLS failure, connection cut, DNS
+  Network,     // could not connect, connection cut, DNS
+  Tls,         // the TLS handshake failed: most often a certificate that cannot be verified (not retried)
   Timeout,     // connect or idle or total timeout
   Cancelled,   // should_cancel() said so, or a handler returned false
   BadRequest,  // the request itself is unusable (bad URL)
@@ -49,6 +51,10 @@ struct HttpResult {
   std::string error;  // for everything but Complete: what went wrong, in words
   bool received_body = false;
 };
+
+// The CA bundle from the configuration (`[network] ca_bundle`), used when neither CURL_CA_BUNDLE nor
+// SSL_CERT_FILE is set. Called once at start-up, before any request.
+void set_ca_bundle(const std::string &path);
 
 HttpResult http_perform(const HttpRequest &request, const HttpHandlers &handlers);
 

@@ -13,6 +13,7 @@ namespace {
 
 std::atomic<bool> g_cancel{false};
 std::atomic<bool> g_quit{false};
+std::atomic<bool> g_terminated{false};
 std::atomic<int64_t> g_last_sigint_ms{0};
 
 int64_t now_ms() {
@@ -23,6 +24,7 @@ int64_t now_ms() {
 
 void on_signal(int sig) {
   if (sig == SIGTERM) {
+    g_terminated = true;
     g_quit = true;
   } else {
     int64_t now = now_ms();
@@ -49,6 +51,9 @@ bool cancel_requested() {
 }
 bool quit_requested() {
   return g_quit;
+}
+bool terminate_requested() {
+  return g_terminated;
 }
 void clear_cancel() {
   if (!g_quit) g_cancel = false;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <regex>
 #include <sstream>
 #include <stdexcept>
@@ -75,6 +76,11 @@ FakeProvider::~FakeProvider() {
   } catch (...) {
   }
   process_->wait(std::chrono::milliseconds(3000));
+  // Kept for the secrets sweep: the log shows every secret a test's clients sent.
+  if (auto saved = test_output_path("requests"); !saved.empty()) {
+    std::error_code ec;
+    std::filesystem::copy_file(log_path_, saved.string() + ".jsonl", ec);
+  }
   unlink(log_path_.c_str());
 }
 

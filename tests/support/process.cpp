@@ -6,9 +6,16 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <stdexcept>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 namespace qwen::test {
 namespace {
@@ -78,6 +85,18 @@ bool pump(int &out_fd, int &err_fd, std::string &out, std::string &err, int time
   return out_fd >= 0 || err_fd >= 0;
 }
 
+// The program's own name: the last argument that is a path before the real program's arguments
+// (`unshare -r -n /path/qwen ...` is a qwen run).
+std::string program_name(const std::vector<std::string> &args) {
+  std::string name = "process";
+  for (const auto &a : args) {
+    if (a.empty() || a[0] == '-') continue;
+    name = std::filesystem::path(a).filename().string();
+    if (name != "unshare") break;
+  }
+  return name;
+}
+
 int decode_status(int status) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
@@ -85,6 +104,30 @@ int decode_status(int status) {
 }
 
 }  // namespace
+
+std::filesystem::path next_output_path(const std::string &stem) {
+  const char *dir = std::getenv("QWEN_TEST_OUTPUT_DIR");
+  if (!dir || !*dir) return {};
+  static std::atomic<int> counter{0};
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  return std::filesystem::path(dir) /
+         (stem + "-" + std::to_string(getpid()) + "-" + std::to_string(counter.fetch_add(1) + 1));
+}
+
+void save_output(const ProcessOptions &o, const ProcessResult &r) {
+  auto base = next_output_path(program_name(o.args));
+  if (base.empty()) return;
+  // The run's command line and environment go to a separate file: they may hold test secrets on purpose
+  // (a key in OPENAI_API_KEY), and the sweep reads them to learn the secrets, while it checks `.out` files.
+  nlohmann::json meta = {{"args", o.args}, {"env", o.env}, {"exit_code", r.exit_code}, {"timed_out", r.timed_out}};
+  meta["test"] = Catch::getResultCapture().getCurrentTestName();
+  std::ofstream(base.string() + ".meta.json") << meta.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
+                                              << "\n";
+  std::ofstream(base.string() + ".out", std::ios::binary) << "=== stdout ===\n"
+                                                           << r.out << "\n=== stderr ===\n"
+                                                           << r.err;
+}
 
 ProcessResult run_process(const ProcessOptions &o) {
   Pipes p;
@@ -120,10 +163,15 @@ ProcessResult run_process(const ProcessOptions &o) {
   int status = 0;
   waitpid(pid, &status, 0);
   r.exit_code = decode_status(status);
+  save_output(o, r);
   return r;
 }
 
-BackgroundProcess::BackgroundProcess(const ProcessOptions &o) {
+std::filesystem::path test_output_path(const std::string &stem) {
+  return next_output_path(stem);
+}
+
+BackgroundProcess::BackgroundProcess(const ProcessOptions &o) : options_(o) {
   Pipes p;
   pid_ = spawn(o, false, p);
   out_fd_ = p.out[0];
@@ -184,6 +232,7 @@ ProcessResult BackgroundProcess::wait(std::chrono::milliseconds timeout) {
   result_.out = out_;
   result_.err = err_;
   finished_ = true;
+  save_output(options_, result_);
   return result_;
 }
 

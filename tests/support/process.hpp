@@ -3,6 +3,7 @@
 #pragma once
 
 #include <chrono>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <string>
@@ -25,7 +26,13 @@ struct ProcessOptions {
   std::chrono::milliseconds timeout{30000};
 };
 
+// When QWEN_TEST_OUTPUT_DIR is set (CTest sets it for every test), each child's stdout and stderr are
+// saved there as NAME-PID-N.out, with its command line and environment in NAME-PID-N.meta.json, for the
+// secrets sweep (tests/e2e/secrets_sweep_test.cpp) to check after the whole suite ran.
 ProcessResult run_process(const ProcessOptions &options);
+
+// A fresh path (without extension) in QWEN_TEST_OUTPUT_DIR for a file named after `stem`; empty when unset.
+std::filesystem::path test_output_path(const std::string &stem);
 
 // A child that keeps running until stopped (a server, or a client we signal).
 class BackgroundProcess {
@@ -43,6 +50,7 @@ class BackgroundProcess {
   ProcessResult wait(std::chrono::milliseconds timeout = std::chrono::milliseconds(30000));
 
  private:
+  ProcessOptions options_;
   int pid_ = -1;
   int out_fd_ = -1;
   int err_fd_ = -1;
