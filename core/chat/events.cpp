@@ -1,5 +1,11 @@
 #include "chat/events.hpp"
 
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+
 namespace qwen::chat {
 namespace {
 
@@ -13,17 +19,65 @@ ChatEvent make_event(int32_t type, std::string text, nlohmann::json json) {
 
 }  // namespace
 
-std::string json_string(const std::string &text) {
-  // Most model text needs no escaping: copy it between quotes without the serializer.
-  bool plain = true;
-  for (unsigned char c : text) {
-    if (c < 0x20 || c == '"' || c == '\\' || c >= 0x80) {
-      plain = false;
-      break;
+void append_json_string(std::string &out, std::string_view text) {
+  // Valid UTF-8 (simdjson checks it with SIMD) is escaped here exactly as nlohmann's serializer would
+  // (ensure_ascii off): the short escapes, \u00xx for other control characters, every other byte as is.
+  // Anything else goes through the serializer, which replaces the invalid bytes.
+  if (!simdjson::validate_utf8(text.data(), text.size())) {
+    out += nlohmann::json(std::string(text)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    return;
+  }
+  out.reserve(out.size() + text.size() + 2);
+  out += '"';
+  // Eight bytes at a time: skip words with no byte below 0x20 and no '"' or '\\' (the classic bit tricks,
+  // exact for "some byte matches").
+  constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+  auto has_zero = [](uint64_t v) { return ((v - kOnes) & ~v & kHigh) != 0; };
+  auto needs_escape = [&](uint64_t w) {
+    return ((w - kOnes * 0x20) & ~w & kHigh) != 0 || has_zero(w ^ (kOnes * '"')) || has_zero(w ^ (kOnes * '\\'));
+  };
+  size_t run = 0;  // start of the bytes not yet copied
+  const size_t n = text.size();
+  size_t i = 0;
+  while (i < n) {
+    if (i + 8 <= n) {
+      uint64_t w;
+      std::memcpy(&w, text.data() + i, 8);
+      if (!needs_escape(w)) {
+        i += 8;
+        continue;
+      }
+    }
+    // A word with something to escape (or the tail): byte by byte.
+    for (const size_t stop = std::min(n, i + 8); i < stop; ++i) {
+      unsigned char c = static_cast<unsigned char>(text[i]);
+      if (c >= 0x20 && c != '"' && c != '\\') continue;
+      out.append(text.data() + run, i - run);
+      run = i + 1;
+      switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        default: {
+          static const char kHex[] = "0123456789abcdef";
+          const char esc[] = {'\\', 'u', '0', '0', kHex[c >> 4], kHex[c & 15]};
+          out.append(esc, sizeof esc);
+        }
+      }
     }
   }
-  if (plain) return "\"" + text + "\"";
-  return nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  out.append(text.data() + run, text.size() - run);
+  out += '"';
+}
+
+std::string json_string(const std::string &text) {
+  std::string out;
+  append_json_string(out, text);
+  return out;
 }
 
 const char *status_name(qwen_status status) {
@@ -61,7 +115,10 @@ ChatEvent make_turn_start(const std::string &model, const std::string &auth_id) 
 ChatEvent make_delta(std::string text) {
   // Deltas are most of a stream: their JSON line is written directly, without a DOM.
   ChatEvent e = make_event(QWEN_EVENT_DELTA, std::move(text), {});
-  e.line = "{\"type\":\"delta\",\"text\":" + json_string(e.text) + "}";
+  e.line.reserve(e.text.size() + 26);
+  e.line = "{\"type\":\"delta\",\"text\":";
+  append_json_string(e.line, e.text);
+  e.line += '}';
   return e;
 }
 

@@ -13,6 +13,7 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -38,8 +39,9 @@ ChatEvent make_retry(int attempt, long wait_ms, const std::string &reason);
 ChatEvent make_error(qwen_status status, const std::string &message);
 ChatEvent make_turn_end(const std::string &finish_reason);
 
-// `text` as a JSON string literal (invalid UTF-8 replaced).
+// `text` as a JSON string literal (invalid UTF-8 replaced), as nlohmann's dump() writes it.
 std::string json_string(const std::string &text);
+void append_json_string(std::string &out, std::string_view text);
 
 // "rate_limited", "auth_required", ... for a status.
 const char *status_name(qwen_status status);

@@ -1,6 +1,7 @@
 #include "net/sse_decoder.hpp"
 
 #include <algorithm>
+#include <cstring>
 
 namespace qwen::net {
 
@@ -21,10 +22,23 @@ bool SseDecoder::feed(std::string_view bytes, const Handler &on_event) {
     if (joined.compare(0, bom.size(), bom) == 0) joined.erase(0, bom.size());
     return feed(joined, on_event);
   }
+  // Line ends are found with memchr (one pass for LF, one for CR, each position kept until passed), so a
+  // long stream costs a few vectorised scans instead of a branch per byte.
+  const char *base = bytes.data();
+  const size_t size = bytes.size();
+  auto find = [&](char c, size_t from) {
+    const void *hit = from < size ? std::memchr(base + from, c, size - from) : nullptr;
+    return hit ? static_cast<size_t>(static_cast<const char *>(hit) - base) : size;
+  };
+  size_t next_lf = find('\n', 0);
+  size_t next_cr = find('\r', 0);
   size_t start = 0;
-  for (size_t i = 0; i < bytes.size(); ++i) {
-    char c = bytes[i];
-    if (c != '\n' && c != '\r') continue;
+  while (true) {
+    if (next_lf < start) next_lf = find('\n', start);
+    if (next_cr < start) next_cr = find('\r', start);
+    size_t i = std::min(next_lf, next_cr);
+    if (i >= size) break;
+    char c = base[i];
     if (c == '\n' && last_was_cr_ && i == start && line_.empty()) {
       // The LF of a CRLF whose CR ended the previous chunk (or the previous line).
       last_was_cr_ = false;
@@ -53,8 +67,13 @@ bool SseDecoder::feed(std::string_view bytes, const Handler &on_event) {
 void SseDecoder::process_line(std::string_view line, const Handler &on_event) {
   if (line.empty()) {
     if (has_data_) {
-      SseEvent e{event_.empty() ? "message" : event_, std::move(data_), id_};
-      on_event(e);
+      // The event's buffers are swapped in and out, so neither the event nor data_ loses its capacity.
+      dispatched_.event.assign(event_.empty() ? std::string_view("message") : std::string_view(event_));
+      dispatched_.data.swap(data_);
+      dispatched_.id.assign(id_);
+      on_event(dispatched_);
+      data_.swap(dispatched_.data);
+      if (data_.capacity() > (1u << 20)) data_ = std::string();  // a huge event's buffer is not kept
     }
     data_.clear();
     event_.clear();

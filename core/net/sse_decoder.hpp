@@ -46,6 +46,7 @@ class SseDecoder {
   std::string data_;  // data lines of the current event, joined
   std::string event_;
   std::string id_;
+  SseEvent dispatched_;  // reused for every event
   bool has_data_ = false;
   bool pending_fields_ = false;
   bool last_was_cr_ = false;

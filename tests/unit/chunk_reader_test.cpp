@@ -1,6 +1,9 @@
 // The SAX reader of chat completion chunks: the fields qwen uses, ignoring everything else.
 #include <catch2/catch.hpp>
 
+#include <random>
+#include <vector>
+
 #include "chat/chunk_reader.hpp"
 #include "chat/events.hpp"
 
@@ -56,4 +59,62 @@ TEST_CASE("json_string escapes what JSON needs and replaces invalid UTF-8") {
   CHECK(json_string("a\"b\\c\nd") == "\"a\\\"b\\\\c\\nd\"");
   CHECK(json_string("ünï") == "\"ünï\"");
   CHECK(json_string("bad \xff byte") == "\"bad \xEF\xBF\xBD byte\"");
+}
+
+TEST_CASE("json_string writes what nlohmann's serializer writes") {
+  using qwen::chat::json_string;
+  auto reference = [](const std::string &s) {
+    return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  };
+  for (int c = 0; c < 0x80; ++c) {
+    std::string s = "a" + std::string(1, static_cast<char>(c)) + "b";
+    INFO(c);
+    CHECK(json_string(s) == reference(s));
+  }
+  for (std::string s : {std::string(), std::string("\n\n"), std::string("tab\there \"q\" \\ end\x1f"),
+                        std::string("中文，😀 and \x7f"), std::string("cut \xe4\xb8"), std::string("\xc0\xaf overlong"),
+                        std::string("\xed\xa0\x80 surrogate"), std::string("nul \0 inside", 12)}) {
+    INFO(s);
+    CHECK(json_string(s) == reference(s));
+  }
+  // Random mixes of plain, escaped, multi-byte and invalid bytes, at every alignment of the 8-byte scan.
+  const std::vector<std::string> pieces = {"a", "xyz ", "\n", "\"", "\\", "\t", "\x01", "\x1f", "\x7f", "é", "中",
+                                           "😀", "\xff", "\xe4\xb8", " 0123456789"};
+  std::mt19937 rng(6);
+  for (int n = 0; n < 3000; ++n) {
+    std::string s;
+    for (int k = static_cast<int>(rng() % 24); k > 0; --k) s += pieces[rng() % pieces.size()];
+    INFO(s);
+    REQUIRE(json_string(s) == reference(s));
+  }
+}
+
+TEST_CASE("documents simdjson refuses but JSON allows are still read") {
+  // A leading BOM, an integer beyond 64 bits, deep nesting: the SAX pass decides these.
+  auto f = read_chunk("\xEF\xBB\xBF{\"choices\":[{\"delta\":{\"content\":\"bom\"}}]}");
+  CHECK(f.valid);
+  CHECK(f.content == std::string("bom"));
+  auto g = read_chunk(R"({"created":123456789012345678901234567890,"choices":[{"delta":{"content":"big"}}],)"
+                      R"("usage":{"total_tokens":7,"huge":-9223372036854775809}})");
+  CHECK(g.valid);
+  CHECK(g.content == std::string("big"));
+  REQUIRE(g.usage);
+  CHECK((*g.usage)["total_tokens"] == 7);
+  CHECK_FALSE(g.usage->contains("huge"));
+  std::string deep = std::string(2000, '[') + std::string(2000, ']');
+  CHECK(read_chunk("{\"x\":" + deep + ",\"choices\":[{\"delta\":{\"content\":\"deep\"}}]}").content ==
+        std::string("deep"));
+}
+
+TEST_CASE("repeated members: the last one counts, as in a SAX pass") {
+  auto f = read_chunk(R"({"choices":[{"delta":{"content":"a","content":"b"},"finish_reason":"x",)"
+                      R"("finish_reason":"stop"}],"usage":{"total_tokens":1},"usage":{"total_tokens":2}})");
+  CHECK(f.content == std::string("b"));
+  CHECK(f.finish_reason == std::string("stop"));
+  REQUIRE(f.usage);
+  CHECK((*f.usage)["total_tokens"] == 2);
+  CHECK(read_chunk(R"({"usage":{}})").usage);
+  CHECK(read_chunk(R"({"choices":[]})").has_choices);
+  CHECK(read_chunk(R"({"choices":[{"delta":{"content":"\u00e9\ud83d\ude00"}}]})").content ==
+        std::string("é😀"));
 }
