@@ -9,7 +9,7 @@ packages=(
   nlohmann-json3-dev libtomlplusplus-dev catch2 libcli11-dev
   libqrencode-dev libedit-dev
   tmux util-linux openssl curl
-  libbenchmark-dev python3
+  libbenchmark-dev python3 libsimdjson-dev
 )
 missing=()
 for p in "${packages[@]}"; do
