@@ -1,6 +1,5 @@
 #include "app/application.hpp"
 
-#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -393,9 +392,10 @@ int run_qwen(int argc, const char *const *argv) {
     Application app(std::move(parsed.options), std::move(config), std::move(env));
     code = app.run();
   }  // plugins are shut down here, before the status is decided
-  // SIGTERM ends the run like Ctrl-C does (the operation stops, nothing half-written), and the status is
-  // the Unix convention for a process terminated by that signal, so supervisors see what happened.
-  if (services::terminate_requested()) return 128 + SIGTERM;
+  // SIGTERM ends the run like Ctrl-C does (the operation stops, nothing half-written); then, as the Unix
+  // convention has it, the process ends by that signal, so a shell shows 143 and a supervisor sees a
+  // process that was terminated rather than one that failed.
+  if (services::terminate_requested()) services::die_by_sigterm();
   return code;
 }
 

@@ -2,10 +2,12 @@
 
 #include <signal.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <thread>
 
 namespace qwen::services {
@@ -54,6 +56,17 @@ bool quit_requested() {
 }
 bool terminate_requested() {
   return g_terminated;
+}
+
+void die_by_sigterm() {
+  std::fflush(nullptr);
+  signal(SIGTERM, SIG_DFL);
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGTERM);
+  sigprocmask(SIG_UNBLOCK, &set, nullptr);
+  raise(SIGTERM);
+  _exit(128 + SIGTERM);  // not reached
 }
 void clear_cancel() {
   if (!g_quit) g_cancel = false;

@@ -200,6 +200,15 @@ std::string BackgroundProcess::wait_for_line(const std::string &needle, std::chr
   }
 }
 
+bool BackgroundProcess::wait_for_output(const std::string &needle, std::chrono::milliseconds timeout) {
+  auto deadline = Clock::now() + timeout;
+  while (out_.find(needle) == std::string::npos && err_.find(needle) == std::string::npos) {
+    if (Clock::now() >= deadline) return false;
+    if (!pump(out_fd_, err_fd_, out_, err_, 20)) return out_.find(needle) != std::string::npos;
+  }
+  return true;
+}
+
 void BackgroundProcess::signal(int sig) {
   if (!finished_) kill(pid_, sig);
 }

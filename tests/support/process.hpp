@@ -45,6 +45,8 @@ class BackgroundProcess {
   int pid() const { return pid_; }
   // Reads stdout until a line containing `needle` arrives; returns that line or empty on timeout/EOF.
   std::string wait_for_line(const std::string &needle, std::chrono::milliseconds timeout);
+  // Reads stdout and stderr until `needle` appears in either (no newline needed); false on timeout/EOF.
+  bool wait_for_output(const std::string &needle, std::chrono::milliseconds timeout);
   void signal(int sig);
   // Waits for exit (killing it after the timeout); collects the remaining output.
   ProcessResult wait(std::chrono::milliseconds timeout = std::chrono::milliseconds(30000));
