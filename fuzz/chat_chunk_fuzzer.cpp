@@ -56,8 +56,8 @@ ChunkFields expected(const json &j, const char *part) {
   if (auto u = j.find("usage"); u != j.end() && u->is_object()) {
     f.usage = json::object();
     for (const auto &[k, v] : u->items()) {
-      if (v.is_number_integer()) (*f.usage)[k] = v.is_number_unsigned() ? static_cast<int64_t>(v.get<uint64_t>())
-                                                                         : v.get<int64_t>();
+      if (v.is_number_integer())
+        (*f.usage)[k] = v.is_number_unsigned() ? static_cast<int64_t>(v.get<uint64_t>()) : v.get<int64_t>();
     }
   }
   return f;

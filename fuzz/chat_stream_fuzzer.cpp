@@ -21,14 +21,9 @@ using qwen::chat::StreamParser;
 
 namespace {
 
-const char *const kContentTypes[] = {"text/event-stream",
-                                     "text/event-stream; charset=utf-8",
-                                     "application/json",
-                                     "",
-                                     "text/plain",
-                                     "text/html; charset=UTF-8",
-                                     "application/octet-stream",
-                                     "TEXT/EVENT-STREAM"};
+const char *const kContentTypes[] = {
+    "text/event-stream", "text/event-stream; charset=utf-8", "application/json",         "",
+    "text/plain",        "text/html; charset=UTF-8",         "application/octet-stream", "TEXT/EVENT-STREAM"};
 
 struct Outcome {
   std::vector<std::string> deltas;
@@ -48,8 +43,8 @@ struct Outcome {
 std::string show(const Outcome &o) {
   std::string s = "deltas=[";
   for (const auto &d : o.deltas) s += "'" + d + "'";
-  s += "] usages=" + std::to_string(o.usages.size()) + " finish='" + o.finish_reason + "' error=" +
-       (o.error ? "'" + *o.error + "'" : "none") + " status=" + std::to_string(o.status) +
+  s += "] usages=" + std::to_string(o.usages.size()) + " finish='" + o.finish_reason +
+       "' error=" + (o.error ? "'" + *o.error + "'" : "none") + " status=" + std::to_string(o.status) +
        " cancelled=" + (o.cancelled ? "1" : "0");
   return s;
 }

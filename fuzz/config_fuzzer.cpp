@@ -57,7 +57,9 @@ void write(const fs::path &p, std::string_view text) {
   if (!out) FUZZ_FAIL("cannot write the scratch file " + p.string());
 }
 
-bool starts_with(const std::string &s, const std::string &prefix) { return s.compare(0, prefix.size(), prefix) == 0; }
+bool starts_with(const std::string &s, const std::string &prefix) {
+  return s.compare(0, prefix.size(), prefix) == 0;
+}
 
 // "<path>:<line>:<column>: ..." with positive numbers.
 bool names_file_and_position(const std::string &message, const fs::path &file) {

@@ -13,19 +13,18 @@
 #include <vector>
 
 // A property of the parser failed: print where and why, then abort (libFuzzer saves the input).
-#define FUZZ_CHECK(cond)                                                                  \
-  do {                                                                                    \
-    if (!(cond)) {                                                                        \
+#define FUZZ_CHECK(cond)                                                                 \
+  do {                                                                                   \
+    if (!(cond)) {                                                                       \
       std::fprintf(stderr, "%s:%d: property violated: %s\n", __FILE__, __LINE__, #cond); \
-      std::abort();                                                                       \
-    }                                                                                     \
+      std::abort();                                                                      \
+    }                                                                                    \
   } while (0)
 
-#define FUZZ_FAIL(message)                                                      \
-  do {                                                                          \
-    std::fprintf(stderr, "%s:%d: property violated: %s\n", __FILE__, __LINE__, \
-                 std::string(message).c_str());                                 \
-    std::abort();                                                               \
+#define FUZZ_FAIL(message)                                                                                    \
+  do {                                                                                                        \
+    std::fprintf(stderr, "%s:%d: property violated: %s\n", __FILE__, __LINE__, std::string(message).c_str()); \
+    std::abort();                                                                                             \
   } while (0)
 
 namespace qwen_fuzz {

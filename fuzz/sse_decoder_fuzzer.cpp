@@ -26,7 +26,9 @@ struct Outcome {
   bool failed = false;
 };
 
-bool same_event(const SseEvent &a, const SseEvent &b) { return a.event == b.event && a.data == b.data && a.id == b.id; }
+bool same_event(const SseEvent &a, const SseEvent &b) {
+  return a.event == b.event && a.data == b.data && a.id == b.id;
+}
 
 bool same_events(const std::vector<SseEvent> &a, const std::vector<SseEvent> &b) {
   if (a.size() != b.size()) return false;

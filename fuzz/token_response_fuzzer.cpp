@@ -27,8 +27,8 @@ namespace {
 
 const char *const kUrl = "https://chat.qwen.ai/api/v1/oauth2/token";
 const int kStatuses[] = {200, 200, 200, 201, 204, 301, 400, 401, 403, 404, 429, 500, 502, 503};
-const char *const kContentTypes[] = {"application/json", "application/json; charset=utf-8", "", "text/html",
-                                     "TEXT/HTML; charset=UTF-8", "text/plain"};
+const char *const kContentTypes[] = {"application/json", "application/json; charset=utf-8", "",
+                                     "text/html",        "TEXT/HTML; charset=UTF-8",        "text/plain"};
 const int64_t kNow = 1764000000000;  // 2025-11-24, in ms
 
 void collect_strings(const nlohmann::json &j, std::vector<std::string> &out) {

@@ -10,6 +10,7 @@ packages=(
   libqrencode-dev libedit-dev
   tmux util-linux openssl curl
   libbenchmark-dev python3 libsimdjson-dev
+  clang libclang-rt-14-dev
 )
 missing=()
 for p in "${packages[@]}"; do

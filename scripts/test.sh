@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing, builds, and runs every test through CTest: first a
 # normal build (warnings are errors), then an ASan+UBSan build of the same
-# tests. Set QWEN_SKIP_SANITIZE=1 to run only the first.
+# tests, then every fuzz target for a bounded time (scripts/fuzz.sh; QWEN_FUZZ_SECONDS
+# per target). Set QWEN_SKIP_SANITIZE=1 to skip the second, QWEN_SKIP_FUZZ=1 the third.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup-deps.sh
@@ -20,4 +21,8 @@ if [ "${QWEN_SKIP_SANITIZE:-0}" != "1" ]; then
   echo "== build and test with AddressSanitizer + UndefinedBehaviorSanitizer"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     run_suite build-asan -DCMAKE_BUILD_TYPE=Debug -DQWEN_SANITIZE=ON
+fi
+if [ "${QWEN_SKIP_FUZZ:-0}" != "1" ]; then
+  echo "== fuzz every parser for ${QWEN_FUZZ_SECONDS:-30} s each (libFuzzer, clang, ASan + UBSan)"
+  bash scripts/fuzz.sh
 fi
