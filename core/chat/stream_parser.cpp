@@ -13,6 +13,15 @@ bool looks_like_html(std::string_view bytes) {
   return util::starts_with(t, "<!doctype html") || util::starts_with(t, "<html") || util::starts_with(t, "<");
 }
 
+// True while the first bytes are only the start of "data:" or "event:": a first chunk can be that short,
+// and the choice between an event stream and an error must not depend on where the chunks split.
+bool could_become_sse_field(std::string_view first) {
+  auto t = util::trim(first);
+  for (std::string_view field : {std::string_view("data:"), std::string_view("event:")})
+    if (t.size() < field.size() && field.substr(0, t.size()) == t) return true;
+  return false;
+}
+
 }  // namespace
 
 void StreamParser::fail(qwen_status status, std::string message) {
@@ -50,7 +59,7 @@ bool StreamParser::feed(std::string_view bytes) {
   if (error_ || cancelled_) return false;
   if (mode_ == Mode::Unknown) {
     buffered_.append(bytes);
-    if (util::trim(buffered_).empty()) return true;
+    if (util::trim(buffered_).empty() || could_become_sse_field(buffered_)) return true;
     decide_mode(buffered_);
     std::string first;
     first.swap(buffered_);
@@ -104,6 +113,12 @@ void StreamParser::deliver(ChunkFields &chunk) {
 
 void StreamParser::finish() {
   if (error_ || cancelled_) return;
+  if (mode_ == Mode::Unknown && !util::trim(buffered_).empty()) {  // a few bytes still waiting for the mode
+    decide_mode(buffered_);
+    std::string first;
+    first.swap(buffered_);
+    if (!feed_after_mode(first)) return;
+  }
   if (mode_ == Mode::Unknown) {
     fail(QWEN_ERR_BAD_RESPONSE, "the server's answer was empty");
     return;

@@ -133,6 +133,26 @@ TEST_CASE("unexpected content with no content type is refused, not guessed") {
   CHECK(p.error());
 }
 
+// Found by fuzz/chat_stream_fuzzer: with no content type, a first chunk "d" (or "data", "ev"...) was judged
+// alone and refused as neither an event stream nor JSON, while the same body in one piece was a stream.
+TEST_CASE("without a content type, a stream whose first chunk is a piece of \"data:\" is still a stream") {
+  for (size_t split = 1; split <= 6; ++split) {
+    Collected c;
+    auto p = make(c);
+    REQUIRE(p.feed(std::string_view(kStream).substr(kStream.find("data:"), split)));
+    REQUIRE(p.feed(std::string_view(kStream).substr(kStream.find("data:") + split)));
+    p.finish();
+    CHECK_FALSE(p.error());
+    CHECK(c.text == "Hello");
+  }
+  Collected c;
+  auto p = make(c);
+  REQUIRE(p.feed("  eve"));  // the body ends while the mode is still undecided: judged at finish()
+  p.finish();
+  REQUIRE(p.error());
+  CHECK(p.error()->find("neither an event stream nor JSON") != std::string::npos);  // not "empty"
+}
+
 TEST_CASE("a handler asking to stop cancels the parse") {
   Collected c;
   auto p = make(c, true);
