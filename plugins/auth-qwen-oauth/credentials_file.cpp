@@ -1,5 +1,7 @@
 #include "credentials_file.hpp"
 
+#include <algorithm>
+
 namespace qwen_oauth {
 namespace {
 
@@ -7,12 +9,39 @@ using ojson = nlohmann::ordered_json;
 
 // Tokens a server issues without a lifetime are treated as valid for an hour (a 401 still forces a refresh).
 constexpr int64_t kAssumedLifetimeS = 3600;
+// A longer lifetime is cut to this: now + expires_in must neither overflow nor leave a file parse_credentials refuses.
+constexpr int64_t kMaxLifetimeS = int64_t(10) * 365 * 24 * 3600;
 
 std::string optional_string(const ojson &doc, const char *key) {
   auto it = doc.find(key);
   if (it == doc.end() || it->is_null()) return {};
   if (!it->is_string()) throw CredentialsFileError(std::string("\"") + key + "\" is not a string");
   return it->get<std::string>();
+}
+
+// Deeper JSON is refused: copying or writing a document back recurses once per level.
+constexpr int kMaxDepth = 64;
+
+bool nested_too_deeply(const std::string &text) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxDepth) return true;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return false;
 }
 
 }  // namespace
@@ -23,6 +52,7 @@ OAuthCredentials parse_credentials(const std::string &text) {
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) throw CredentialsFileError("it is empty");
   ojson doc = ojson::parse(text, nullptr, false);
   if (doc.is_discarded()) throw CredentialsFileError("it is not valid JSON (truncated or damaged)");
+  if (nested_too_deeply(text)) throw CredentialsFileError("it is nested too deeply");
   if (!doc.is_object()) throw CredentialsFileError("it is not a JSON object");
   OAuthCredentials c;
   c.access_token = optional_string(doc, "access_token");
@@ -34,7 +64,8 @@ OAuthCredentials parse_credentials(const std::string &text) {
   if (expiry == doc.end()) throw CredentialsFileError("it has no \"expiry_date\"");
   if (!expiry->is_number()) throw CredentialsFileError("\"expiry_date\" is not a number");
   double ms = expiry->get<double>();
-  if (!(ms > 0 && ms < 1e16)) throw CredentialsFileError("\"expiry_date\" is out of range");
+  // At least 1: a fraction like 0.5 would be stored as 0, which is then refused when the file is read again.
+  if (!(ms >= 1 && ms < 1e16)) throw CredentialsFileError("\"expiry_date\" is out of range");
   c.expiry_date_ms = static_cast<int64_t>(ms);
   c.document = std::move(doc);
   return c;
@@ -66,7 +97,8 @@ OAuthCredentials apply_grant(const TokenGrant &grant, int64_t now_ms, const OAut
   c.token_type = grant.token_type.empty() ? "Bearer" : grant.token_type;
   // Qwen Code overwrites resource_url with whatever came (even nothing); keeping the old host is kinder.
   if (grant.resource_url && !grant.resource_url->empty()) c.resource_url = *grant.resource_url;
-  int64_t lifetime_s = grant.expires_in_s && *grant.expires_in_s > 0 ? *grant.expires_in_s : kAssumedLifetimeS;
+  int64_t lifetime_s =
+      grant.expires_in_s && *grant.expires_in_s > 0 ? std::min(*grant.expires_in_s, kMaxLifetimeS) : kAssumedLifetimeS;
   c.expiry_date_ms = now_ms + lifetime_s * 1000;
   return c;
 }

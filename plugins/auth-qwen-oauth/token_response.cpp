@@ -30,7 +30,11 @@ std::string string_field(const json &j, const char *key) {
 std::optional<int64_t> number_field(const json &j, const char *key) {
   auto it = j.find(key);
   if (it == j.end()) return std::nullopt;
-  if (it->is_number()) return static_cast<int64_t>(it->get<double>());
+  if (it->is_number()) {
+    const double v = it->get<double>();
+    if (!(v > -1e18 && v < 1e18)) return std::nullopt;  // 1e300 is no count of seconds (and no int64_t)
+    return static_cast<int64_t>(v);
+  }
   if (it->is_string()) {  // some servers quote numbers
     const std::string s = it->get<std::string>();
     if (!s.empty() && s.size() < 16 && s.find_first_not_of("0123456789") == std::string::npos) return std::stoll(s);

@@ -1,6 +1,8 @@
 // oauth_creds.json: Qwen Code's format exactly, unknown fields kept, bad files refused with a reason.
 #include <catch2/catch.hpp>
 
+#include <limits>
+
 #include "credentials_file.hpp"
 
 using namespace qwen_oauth;
@@ -110,4 +112,39 @@ TEST_CASE("optional fields may be absent or null", "[creds]") {
   CHECK(c.token_type == "Bearer");
   CHECK(c.resource_url.empty());
   CHECK(c.expiry_date_ms == 1700000000000);
+}
+
+// Found by fuzz/credentials_fuzzer: 0 < expiry_date < 1 was accepted, stored as 0, and the rewritten file
+// was then refused ("out of range"), so a refresh would have left a file qwen cannot read.
+TEST_CASE("an expiry_date below 1 ms is refused, so every accepted file survives a rewrite", "[creds]") {
+  CHECK(reason_for(R"({"access_token":"a","expiry_date":0.5})") == "\"expiry_date\" is out of range");
+  OAuthCredentials c = parse_credentials(R"({"access_token":"a","expiry_date":1.5})");
+  CHECK(parse_credentials(serialize_credentials(c)).expiry_date_ms == 1);
+}
+
+// A property fuzz/token_response_fuzzer checks (accepted tokens give a credentials file that reads back): an
+// absurd expires_in overflowed now + expires_in * 1000 (undefined behaviour), or gave an expiry_date that
+// parse_credentials refuses.
+TEST_CASE("an absurd token lifetime is cut to ten years, and the stored file reads back", "[creds]") {
+  const int64_t now = 1764000000000;
+  for (int64_t expires_in : {int64_t(1) << 40, int64_t(999999999999999999), std::numeric_limits<int64_t>::max()}) {
+    TokenGrant g;
+    g.access_token = "at";
+    g.expires_in_s = expires_in;
+    OAuthCredentials c = apply_grant(g, now, nullptr);
+    CHECK(c.expiry_date_ms == now + int64_t(10) * 365 * 24 * 3600 * 1000);
+    CHECK(parse_credentials(serialize_credentials(c)).expiry_date_ms == c.expiry_date_ms);
+  }
+}
+
+// Found by fuzz/credentials_fuzzer (with long inputs): a deeply nested unknown field was read, then copying or
+// writing the document back recursed once per level and overflowed the stack.
+TEST_CASE("a deeply nested document is refused, not crashed on", "[creds]") {
+  const std::string deep = std::string(100000, '[') + std::string(100000, ']');
+  CHECK(reason_for(R"({"access_token":"a","expiry_date":1,"x":)" + deep + "}") == "it is nested too deeply");
+  const std::string fine = std::string(50, '[') + std::string(50, ']');
+  OAuthCredentials c = parse_credentials(R"({"access_token":"a","expiry_date":1,"x":)" + fine + R"(,"s":"[[[[{{"})");
+  OAuthCredentials back = parse_credentials(serialize_credentials(c));
+  CHECK(back.document["x"] == c.document["x"]);
+  CHECK(back.document["s"] == "[[[[{{");
 }

@@ -133,3 +133,19 @@ TEST_CASE("refresh answers: tokens, invalid_grant, and the rest", "[answers]") {
   CHECK(status_of([] { parse_refresh_answer(json_answer(429, "{}"), kUrl); }) == QWEN_ERR_RATE_LIMITED);
   CHECK(status_of([] { parse_refresh_answer(json_answer(200, "{}"), kUrl); }) == QWEN_ERR_BAD_RESPONSE);
 }
+
+// Found by fuzz/token_response_fuzzer: a number beyond int64_t (1e300, a 20-digit integer) was cast from
+// double, which is undefined behaviour (UBSan: "1e+300 is outside the range of representable values").
+TEST_CASE("numbers no int64_t can hold are treated as absent", "[answers]") {
+  auto d = parse_device_authorization(
+      json_answer(200, R"({"device_code":"dc","verification_uri":"https://x/a","expires_in":1e300,)"
+                       R"("interval":-1e300})"),
+      kUrl);
+  CHECK(d.expires_in_s == 0);
+  CHECK_FALSE(d.interval_s);
+  TokenGrant g;
+  CHECK(poll(200, R"({"access_token":"at","expires_in":123456789012345678901234567890})", &g).kind == Kind::Approved);
+  CHECK_FALSE(g.expires_in_s);
+  CHECK(poll(200, R"({"access_token":"at","expires_in":3600.5})", &g).kind == Kind::Approved);
+  CHECK(g.expires_in_s == 3600);
+}
