@@ -159,7 +159,8 @@ qwen_status Application::auth_status(plugin_host::LoadedPlugin &plugin, const qw
 
 int Application::run_auth_command() {
   qwen_error err = empty_error();
-  const char *name = auth_->auth()->display_name ? auth_->auth()->display_name : auth_->id().c_str();
+  const std::string id = auth_->id();  // id() returns a copy: keep it alive while `name` is used
+  const char *name = auth_->auth()->display_name ? auth_->auth()->display_name : id.c_str();
   qwen_status s = QWEN_OK;
   switch (options_.command) {
     case cli::Command::AuthLogin:
