@@ -204,7 +204,8 @@ bool BackgroundProcess::wait_for_output(const std::string &needle, std::chrono::
   auto deadline = Clock::now() + timeout;
   while (out_.find(needle) == std::string::npos && err_.find(needle) == std::string::npos) {
     if (Clock::now() >= deadline) return false;
-    if (!pump(out_fd_, err_fd_, out_, err_, 20)) return out_.find(needle) != std::string::npos;
+    if (!pump(out_fd_, err_fd_, out_, err_, 20))
+      return out_.find(needle) != std::string::npos || err_.find(needle) != std::string::npos;
   }
   return true;
 }
