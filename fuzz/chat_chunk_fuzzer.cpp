@@ -1,13 +1,17 @@
-// Fuzzes the chat chunk reader (core/chat/chunk_reader.*): the SAX pass that reads one streamed
-// chat.completion.chunk ("delta") or a whole non-streamed chat.completion ("message"), and
-// server_error_message() (core/chat/stream_parser.*), which reads an error body.
+// Fuzzes the chat chunk reader (core/chat/chunk_reader.*): the pass that reads one streamed
+// chat.completion.chunk ("delta") or a whole non-streamed chat.completion ("message"), and the other
+// pieces of a chat answer: server_error_message() (core/chat/stream_parser.*), which reads an error body,
+// and parse_retry_after() (core/chat/retry_after.*), which reads a Retry-After header.
 //
 // Input: one selector byte (bit 0: "delta" or "message"), then the JSON text.
 // Checks, besides no crash and no exception:
 //  - differential: read_chunk gives exactly what a plain DOM reading of the same fields gives
 //    (valid, has_error, has_choices, content, finish_reason, the integer members of usage), for every
 //    document without a repeated key (with repeated keys the DOM keeps the last, the SAX pass may not);
-//  - server_error_message never throws and never gives an empty text.
+//  - server_error_message never throws and never gives an empty text;
+//  - parse_retry_after gives nothing or a wait >= 0, and N * 1000 for a header of at most 9 digits.
+#include <cctype>
+#include <chrono>
 #include <cstdint>
 #include <set>
 #include <string>
@@ -16,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "chat/chunk_reader.hpp"
+#include "chat/retry_after.hpp"
 #include "chat/stream_parser.hpp"
 #include "fuzz_support.hpp"
 
@@ -86,6 +91,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     FUZZ_FAIL(std::string("the chunk reader threw: ") + e.what());
   }
   FUZZ_CHECK(!message.empty());
+
+  const auto now = std::chrono::system_clock::from_time_t(1764000000);
+  const std::optional<long> wait = qwen::chat::parse_retry_after(text, now);
+  if (wait) FUZZ_CHECK(*wait >= 0);
+  std::string_view trimmed = text;
+  while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.front()))) trimmed.remove_prefix(1);
+  while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.back()))) trimmed.remove_suffix(1);
+  if (!trimmed.empty() && trimmed.size() <= 9 && trimmed.find_first_not_of("0123456789") == std::string_view::npos)
+    FUZZ_CHECK(wait == std::stol(std::string(trimmed)) * 1000);
 
   bool repeated = false;
   json dom = parse_dom(text, repeated);
