@@ -37,6 +37,8 @@ ParseResult parse_command_line(int argc, const char *const *argv) {
   auto *status = auth->add_subcommand("status", "Show the selected method, its account and expiry (never the token)");
   for (auto *sub : {login, logout, status})
     sub->add_option("--auth-type", o.auth_type, "The sign-in method (plugin id)");
+  // The main options (--debug above all) work after a subcommand too: `qwen auth login --debug`.
+  for (auto *sub : {plugins, auth, login, logout, status}) sub->fallthrough();
 
   try {
     app.parse(argc, argv);

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "util/log.hpp"
+#include "util/redactor.hpp"
 #include "util/strings.hpp"
 
 namespace qwen::services {
@@ -26,11 +27,21 @@ bool find_in_path(const std::string &program) {
   return false;
 }
 
-// Starts argv detached (double fork), so the browser outlives nothing of ours and leaves no zombie.
+// Starts argv detached (double fork), so the browser outlives nothing of ours and leaves no zombie. The
+// browser gets our environment minus every variable that holds a secret (OPENAI_API_KEY, or anything a
+// .env file set to a key): it needs none of them, and it is a program we did not choose.
 bool spawn_detached(const std::vector<std::string> &args) {
   std::vector<char *> argv;
   for (const auto &a : args) argv.push_back(const_cast<char *>(a.c_str()));
   argv.push_back(nullptr);
+  std::vector<char *> envp;
+  for (char **e = environ; e && *e; ++e) {
+    std::string_view entry(*e);
+    auto eq = entry.find('=');
+    std::string_view value = eq == std::string_view::npos ? std::string_view() : entry.substr(eq + 1);
+    if (value.empty() || util::scrub(value) == value) envp.push_back(*e);
+  }
+  envp.push_back(nullptr);
   pid_t pid = fork();
   if (pid < 0) return false;
   if (pid == 0) {
@@ -40,7 +51,7 @@ bool spawn_detached(const std::vector<std::string> &args) {
     dup2(devnull, 0);
     dup2(devnull, 1);
     dup2(devnull, 2);
-    execvp(argv[0], argv.data());
+    execvpe(argv[0], argv.data(), envp.data());
     _exit(127);
   }
   int status = 0;
