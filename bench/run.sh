@@ -15,5 +15,4 @@ if [ -z "${QWEN_BENCH_NO_NODE:-}" ] && command -v node >/dev/null && command -v 
   npm install --prefix bench/.node @qwen-code/qwen-code --no-audit --no-fund --loglevel=error >&2 ||
     echo "bench: could not install Qwen Code; its rows are left out" >&2
 fi
-if [ -n "${QWEN_BENCH_NO_NODE:-}" ]; then export QWEN_BENCH_NO_NODE; fi
 exec python3 bench/measure.py build-bench "${1:-21}"
