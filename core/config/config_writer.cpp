@@ -19,8 +19,9 @@ void set_top_level_string(const std::filesystem::path &file, const std::string &
     s << in.rdbuf();
     text = s.str();
   }
+  toml::table original;
   try {
-    (void)toml::parse(text);
+    original = toml::parse(text);
   } catch (const toml::parse_error &) {
     throw std::runtime_error(file.string() + " has a syntax error; not changing it");
   }
@@ -34,14 +35,16 @@ void set_top_level_string(const std::filesystem::path &file, const std::string &
   bool done = false;
   bool in_root = true;
   while (std::getline(lines, l)) {
-    if (in_root && std::regex_match(l, table_header)) {
+    // Matched without the CR of a CRLF line end (std::regex's `.` stops at a CR).
+    const std::string bare = !l.empty() && l.back() == '\r' ? l.substr(0, l.size() - 1) : l;
+    if (in_root && std::regex_match(bare, table_header)) {
       if (!done) {
         out.push_back(line);
         done = true;
       }
       in_root = false;
     }
-    if (in_root && !done && std::regex_match(l, key_line)) {
+    if (in_root && !done && std::regex_match(bare, key_line)) {
       out.push_back(line);
       done = true;
       continue;
@@ -51,11 +54,21 @@ void set_top_level_string(const std::filesystem::path &file, const std::string &
   if (!done) out.push_back(line);
   std::string result;
   for (const auto &o : out) result += o + "\n";
+  toml::table updated;
   try {
-    (void)toml::parse(result);
+    updated = toml::parse(result);
   } catch (const toml::parse_error &) {
     throw std::runtime_error("cannot add " + key + " to " + file.string() + " without breaking it; not changing it");
   }
+  // The line edit only knows lines: a multi-line string holding "key = ..." or "[..." would be edited
+  // instead of the setting. Write only when the key is set and nothing else changed.
+  const auto *written = updated.get_as<std::string>(key);
+  const bool key_set = written && written->get() == value;
+  original.erase(key);
+  updated.erase(key);
+  if (!key_set || updated != original)
+    throw std::runtime_error("cannot set " + key + " in " + file.string() +
+                             " without changing other settings (a multi-line string?); not changing it");
   std::filesystem::create_directories(file.parent_path());
   auto tmp = file;
   tmp += ".tmp-" + std::to_string(getpid());

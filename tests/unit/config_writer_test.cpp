@@ -48,3 +48,22 @@ TEST_CASE("a file with a syntax error is left untouched") {
   CHECK_THROWS_WITH(set_top_level_string(f, "auth", "openai"), Catch::Contains("syntax error"));
   CHECK(read_file(f) == broken);
 }
+
+// Found by fuzz/config_writer_fuzzer: with CRLF line ends no line matched (std::regex's `.` stops at a CR),
+// so the key went after the last table: `[network]` silently gained an `auth`, the top level kept the old one.
+TEST_CASE("a config.toml with CRLF line ends gets its top-level key replaced") {
+  TempDir d;
+  auto f = d.write("config.toml", "auth = \"openai\"\r\nfrontend = \"tty\"\r\n[network]\r\nmax_retries = 2\r\n");
+  set_top_level_string(f, "auth", "qwen-oauth");
+  CHECK(read_file(f) == "auth = \"qwen-oauth\"\nfrontend = \"tty\"\r\n[network]\r\nmax_retries = 2\r\n");
+}
+
+// Found by fuzz/config_writer_fuzzer: a line inside a multi-line string was taken for the setting and
+// rewritten, changing the user's text and leaving the key unset.
+TEST_CASE("a write that would change anything but the key is refused, and the file kept") {
+  TempDir d;
+  const std::string text = "note = \"\"\"\nauth = \"inside a string\"\n\"\"\"\nfrontend = \"pipe\"\n";
+  auto f = d.write("config.toml", text);
+  CHECK_THROWS_AS(set_top_level_string(f, "auth", "openai"), std::runtime_error);
+  CHECK(read_file(f) == text);
+}
