@@ -167,8 +167,13 @@ SweepResult sweep(const fs::path &dir) {
     ++r.outputs;
     r.bytes += text.size();
     for (const auto &[secret, where] : r.secrets.found) {
-      if (text.find(secret) != std::string::npos)
-        r.leaks.push_back(p.filename().string() + " shows " + redact(secret) + " (sent as " + where + ")");
+      if (text.find(secret) == std::string::npos) continue;
+      auto meta = p;
+      meta.replace_extension(".meta.json");
+      auto m = nlohmann::json::parse(read_file(meta), nullptr, false);
+      const std::string test = m.is_object() ? m.value("test", "") : "";
+      r.leaks.push_back(p.filename().string() + " shows " + redact(secret) + " (sent as " + where + ")" +
+                        (test.empty() ? "" : " in the test \"" + test + "\""));
     }
   }
   return r;
@@ -217,6 +222,7 @@ TEST_CASE("sweep: no test secret appears in any saved stdout or stderr of the su
   summary << "checked " << r.outputs << " outputs (" << r.bytes << " bytes) for " << r.secrets.found.size()
           << " secrets; " << r.secrets.too_short.size() << " values under " << kMinSecretLength
           << " characters not searched";
+  for (const auto &value : r.secrets.too_short) summary << "\n  not searched: " << redact(value);
   WARN(summary.str());
   for (const auto &leak : r.leaks) FAIL_CHECK(leak);
   CHECK(r.leaks.empty());
