@@ -60,7 +60,8 @@ bool SignIn::use(const std::string &id) {
   }
   const std::string previous = session_.current_auth();
   const bool previous_usable = !previous.empty() && previous != id && session_.run("auth.check").ok();
-  if (previous != id) {
+  {
+    // Also when it is the current one: choosing it is what the user wants remembered.
     CommandResult r = session_.run("auth.select", id);
     if (!r.ok()) {
       write_out("Cannot switch to " + method->name + ": " + r.error + "\n");

@@ -89,8 +89,7 @@ class TtyFrontend : public qwen::sdk::FrontendPlugin {
       return;
     }
     if (check.status == QWEN_ERR_AUTH_REQUIRED)
-      write_out("You are not signed in yet" + (name.empty() ? std::string() : " (" + name + ": " + check.error + ")") +
-                ".\n");
+      write_out("You are not signed in yet.\n  " + (name.empty() ? std::string() : name + ": ") + check.error + "\n");
     else
       write_out("The sign-in method " + name + " cannot be used now: " + check.error + "\n");
     if (!sign_in.choose(true)) write_out("You can sign in later with /auth.\n");
