@@ -5,6 +5,11 @@
 // CURL_CA_BUNDLE, SSL_CERT_FILE or `[network] ca_bundle` is trusted.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <thread>
+
 #include "support/fake_provider.hpp"
 #include "support/qwen_runner.hpp"
 #include "support/tls_proxy.hpp"
@@ -177,4 +182,28 @@ TEST_CASE("tls: qwen-oauth sign-in over TLS is verified the same way", "[tls][oa
   CHECK(refused.err.find("certificate could not be verified") != std::string::npos);
   CHECK(p.stat("device_code_requests") == 0);
   CHECK_FALSE(std::filesystem::exists(home.path() / ".qwen" / "oauth_creds.json"));
+}
+
+TEST_CASE("tls: qwen-oauth sign-in over TLS works with the CA from SSL_CERT_FILE", "[tls][oauth]") {
+  FakeProvider p({"--interval", "0"});
+  TlsProxy proxy(certs().server_cert, certs().server_key, p.port());
+  TempDir home;
+  ProcessOptions o;
+  o.args = {QWEN_TEST_BIN, "auth", "login", "--auth-type", "qwen-oauth"};
+  o.env = base_env(home.path());
+  o.env["QWEN_OAUTH_BASE_URL"] = proxy.url("");
+  o.env["SSL_CERT_FILE"] = certs().ca.string();
+  o.cwd = home.path().string();
+  BackgroundProcess login(o);
+  REQUIRE(login.wait_for_output("/authorize?user_code=", std::chrono::seconds(30)));
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (p.stat("token_polls") < 1 && std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  p.post("/__control/approve-all");
+  auto r = login.wait(std::chrono::seconds(30));
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(std::filesystem::exists(home.path() / ".qwen" / "oauth_creds.json"));
+  CHECK(proxy.handshakes_done() >= 2);  // the device code and the polls went through the proxy
+  CHECK(proxy.handshakes_failed() == 0);
 }
