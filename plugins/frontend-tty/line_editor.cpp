@@ -157,6 +157,7 @@ struct LineEditor::Impl {
     el_source(el, nullptr);
     el_set(el, EL_BIND, "^I", "qwen-complete", nullptr);
     el_set(el, EL_BIND, "^C", "qwen-interrupt", nullptr);
+    el_set(el, EL_BIND, "^R", "em-inc-search-prev", nullptr);  // as in a shell; libedit's default redraws
     // Ctrl-C reaches the editor as a key while a line is edited; outside editing it is SIGINT again.
     el_set(el, EL_SETTY, "-d", "-isig", nullptr);
   }

@@ -109,7 +109,10 @@ class TtyFrontend : public qwen::sdk::FrontendPlugin {
             empty_interrupts = 0;  // Ctrl-C on a line drops the line, as in a shell
             continue;
           }
-          if (++empty_interrupts >= 2) return QWEN_EXIT_OK;
+          // A second Ctrl-C leaves: at an empty prompt, or within two seconds of one that stopped an answer
+          // (the host's own rule for two SIGINTs).
+          if (++empty_interrupts >= 2 || std::chrono::steady_clock::now() - last_cancel_ < kSecondCtrlC)
+            return QWEN_EXIT_OK;
           write_out("(press Ctrl-C again to leave, or type /quit)\n");
           continue;
         case ReadStatus::Line:
@@ -144,12 +147,16 @@ class TtyFrontend : public qwen::sdk::FrontendPlugin {
       write_out("Leaving (Ctrl-C was pressed twice).\n");
       return false;
     }
+    if (s == QWEN_ERR_CANCELLED) last_cancel_ = std::chrono::steady_clock::now();
     view.finish(s, error);
     return true;
   }
 
+  static constexpr std::chrono::seconds kSecondCtrlC{2};
+
   SessionClient session_;
   UiRequests *ui_ = nullptr;
+  std::chrono::steady_clock::time_point last_cancel_{};
 };
 
 }  // namespace tty_frontend

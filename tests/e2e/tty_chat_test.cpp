@@ -81,6 +81,22 @@ TEST_CASE("tty: Ctrl-C stops a streaming answer at once, and the next question i
   CHECK(t.terminal_is_sane());
 }
 
+TEST_CASE("tty: Ctrl-C again right after stopping an answer leaves", "[tty][terminal]") {
+  FakeProvider p({"--api-key", kKey, "--fault", "slow:300"});
+  TempDir home;
+  TerminalSession t(qwen_terminal(home, {}, key_env(p)));
+  REQUIRE(t.wait_for("Signed in with"));
+  t.type_line("a slow answer");
+  REQUIRE(t.wait_for("Hello"));
+  t.press("C-c");
+  REQUIRE(t.wait_for("[answer cancelled]", 5s));
+  t.press("C-c");
+  REQUIRE(t.wait_for_exit());
+  CHECK(t.exit_status() == 0);
+  CHECK(t.terminal_is_sane());
+  CHECK(t.transcript().find("press Ctrl-C again") == std::string::npos);  // no second warning needed
+}
+
 TEST_CASE("tty: Ctrl-C on a line drops it; twice at an empty prompt leaves", "[tty][terminal]") {
   FakeProvider p({"--api-key", kKey});
   TempDir home;
@@ -143,6 +159,12 @@ TEST_CASE("tty: the history is saved in the qwen home and recalled with Up in th
   REQUIRE(again.wait_for("Signed in with"));
   again.press("Up");
   REQUIRE(again.wait_for("> remember this question"));
+  again.press("C-c");
+  REQUIRE(again.wait_for("> remember this question^C"));
+  // Ctrl-R searches the history backwards, as in a shell.
+  again.press("C-r");
+  again.type("this q");
+  REQUIRE(again.wait_for("bck:this q"));
   again.press("Enter");
   REQUIRE(again.wait_for("You said: remember this question"));
   CHECK(p.chat_bodies().size() == 2);
