@@ -123,7 +123,8 @@ std::pair<std::string, std::string> chosen_ca_bundle() {
 }
 
 // Certificate failures get words a user can act on; they are never retried (the next attempt fails the same
-// way). A handshake that breaks off (CURLE_SSL_CONNECT_ERROR) stays a network failure, which is retried.
+// way). A handshake that breaks off (CURLE_SSL_CONNECT_ERROR) stays a network failure, which is retried,
+// unless the server answered in plain HTTP.
 std::string describe_tls_error(CURLcode code, const char *detail) {
   const auto [ca, source] = chosen_ca_bundle();
   // libcurl's own words ("SSL certificate problem: self-signed certificate") say it; its generic text for the
@@ -133,6 +134,8 @@ std::string describe_tls_error(CURLcode code, const char *detail) {
     return "cannot use the CA bundle " + (ca.empty() ? std::string("built into libcurl") : ca + " (from " + source + ")") +
            ": " + why;
   if (code == CURLE_SSL_CERTPROBLEM) return "TLS client certificate problem: " + why;
+  if (code == CURLE_SSL_CONNECT_ERROR)
+    return "the server does not speak TLS on this port (" + why + "); is the URL meant to be http://?";
   std::string text = "the server's TLS certificate could not be verified (" + why + ")";
   if (ca.empty())
     text += "; if it is signed by a private CA, name the CA's file in SSL_CERT_FILE, CURL_CA_BUNDLE or [network] ca_bundle";
@@ -141,7 +144,9 @@ std::string describe_tls_error(CURLcode code, const char *detail) {
   return text;
 }
 
-bool is_tls_failure(CURLcode code) {
+bool is_tls_failure(CURLcode code, const char *detail) {
+  // OpenSSL's answer to a plain-HTTP reply to its hello: no retry will change that.
+  if (code == CURLE_SSL_CONNECT_ERROR) return detail && std::strstr(detail, "wrong version number");
   switch (code) {
     case CURLE_PEER_FAILED_VERIFICATION:
     case CURLE_SSL_CACERT_BADFILE:
@@ -233,7 +238,7 @@ HttpResult http_perform(const HttpRequest &request, const HttpHandlers &handlers
   } else if (code == CURLE_OPERATION_TIMEDOUT) {
     result.outcome = HttpOutcome::Timeout;
     result.error = describe_curl_error(code, error_buffer);
-  } else if (is_tls_failure(code)) {
+  } else if (is_tls_failure(code, error_buffer)) {
     result.outcome = HttpOutcome::Tls;
     result.error = describe_tls_error(code, error_buffer);
   } else if (code == CURLE_URL_MALFORMAT || code == CURLE_UNSUPPORTED_PROTOCOL) {

@@ -170,8 +170,8 @@ TEST_CASE("faults: a stall after the first words ends with the idle timeout; the
 TEST_CASE("faults: a slow stream is not an idle one: each byte resets the idle timer (0)", "[faults]") {
   FakeProvider p({"--api-key", kKey, "--fault", "slow:400"});
   TempDir home;
-  network_config(home, "idle_timeout_ms = 1500\n");
-  auto r = run_qwen(home, {"-p", "slow"}, openai_env(p));  // ~14 events 400 ms apart: ~6 s in all
+  network_config(home, "idle_timeout_ms = 2500\n");
+  auto r = run_qwen(home, {"-p", "slow"}, openai_env(p));  // ~15 events 400 ms apart: ~6 s in all
   INFO("stderr: " << r.err);
   CHECK(r.exit_code == 0);
   CHECK(r.out == "Hello from the fake provider. You said: slow\n");

@@ -141,7 +141,9 @@ TEST_CASE("signals: a stream-json answer cut by SIGINT ends with an error event;
   SECTION("json") {
     BackgroundProcess qwen(qwen_in(home, {"-p", kLongQuestion, "--output-format", "json"}, openai_env(p)));
     REQUIRE(eventually([&] { return p.stat("chat_requests") == 1; }, std::chrono::seconds(30)));
-    std::this_thread::sleep_for(std::chrono::milliseconds(1000));  // a few deltas (json prints only at the end)
+    // json prints nothing before the end, so there is no output to wait for: give the first deltas (300 ms
+    // apart) time to arrive.
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
     auto s = signal_and_wait(qwen, SIGINT);
     INFO("stdout: " << s.result.out << "\nstderr: " << s.result.err);
     CHECK(s.result.exit_code == 2);

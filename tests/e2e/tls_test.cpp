@@ -207,3 +207,17 @@ TEST_CASE("tls: qwen-oauth sign-in over TLS works with the CA from SSL_CERT_FILE
   CHECK(proxy.handshakes_done() >= 2);  // the device code and the polls went through the proxy
   CHECK(proxy.handshakes_failed() == 0);
 }
+
+TEST_CASE("tls: an https URL to a plain-HTTP server says so at once (7)", "[tls]") {
+  FakeProvider p({"--api-key", kKey});
+  TempDir home;
+  fast_network(home);
+  QwenRunOptions o;
+  o.env = {{"OPENAI_API_KEY", kKey}, {"OPENAI_BASE_URL", "https://127.0.0.1:" + std::to_string(p.port()) + "/v1"}};
+  auto r = run_qwen(home, {"-p", "hi"}, o);
+  INFO(r.err);
+  CHECK(r.exit_code == 7);
+  CHECK(lines(r.err) == 1);
+  CHECK(r.err.find("does not speak TLS") != std::string::npos);
+  CHECK(r.err.find("http://") != std::string::npos);
+}

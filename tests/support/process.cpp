@@ -121,7 +121,10 @@ void save_output(const ProcessOptions &o, const ProcessResult &r) {
   // The run's command line and environment go to a separate file: they may hold test secrets on purpose
   // (a key in OPENAI_API_KEY), and the sweep reads them to learn the secrets, while it checks `.out` files.
   nlohmann::json meta = {{"args", o.args}, {"env", o.env}, {"exit_code", r.exit_code}, {"timed_out", r.timed_out}};
-  meta["test"] = Catch::getResultCapture().getCurrentTestName();
+  try {
+    meta["test"] = Catch::getResultCapture().getCurrentTestName();
+  } catch (...) {  // outside a test case (no result capture): the name is only for the sweep's report
+  }
   std::ofstream(base.string() + ".meta.json") << meta.dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
                                               << "\n";
   std::ofstream(base.string() + ".out", std::ios::binary) << "=== stdout ===\n"
