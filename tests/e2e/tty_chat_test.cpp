@@ -97,7 +97,7 @@ TEST_CASE("tty: Ctrl-C again right after stopping an answer leaves", "[tty][term
   CHECK(t.transcript().find("press Ctrl-C again") == std::string::npos);  // no second warning needed
 }
 
-TEST_CASE("tty: Ctrl-C on a line drops it; twice at an empty prompt leaves", "[tty][terminal]") {
+TEST_CASE("tty: Ctrl-C on a line drops it, twice at an empty prompt leaves", "[tty][terminal]") {
   FakeProvider p({"--api-key", kKey});
   TempDir home;
   TerminalSession t(qwen_terminal(home, {}, key_env(p)));

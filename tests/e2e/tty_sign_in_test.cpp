@@ -47,7 +47,7 @@ std::string authorization_of_chat(const FakeProvider &p, size_t index) {
 }  // namespace
 
 TEST_CASE(
-    "tty: /auth switches to Qwen OAuth with the device flow; the conversation goes on with its token, and "
+    "tty: /auth switches to Qwen OAuth with the device flow, the conversation goes on with its token, and "
     "the choice is remembered",
     "[tty][terminal][auth]") {
   FakeProvider p({"--api-key", kKey, "--interval", "0"});

@@ -7,7 +7,7 @@
 
 using namespace tty_frontend;
 
-TEST_CASE("slash commands parse into a name and an argument; other text is a question", "[tty]") {
+TEST_CASE("slash commands parse into a name and an argument, other text is a question", "[tty]") {
   auto c = parse_slash_command("  /model   qwen3-coder-plus  ");
   REQUIRE(c.has_value());
   CHECK(c->name == "model");
