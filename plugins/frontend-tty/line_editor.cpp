@@ -105,13 +105,24 @@ struct LineEditor::Impl {
 
   static unsigned char interrupt_fn(EditLine *el, int) {
     Impl *self = of(el);
-    const LineInfo *li = el_line(el);
-    self->interrupted_text.assign(li->buffer, static_cast<size_t>(li->lastchar - li->buffer));
     self->interrupted = true;
+    try {
+      const LineInfo *li = el_line(el);
+      self->interrupted_text.assign(li->buffer, static_cast<size_t>(li->lastchar - li->buffer));
+    } catch (...) {  // nothing may unwind through libedit's C frames
+    }
     return CC_EOF;
   }
 
   static unsigned char complete_fn(EditLine *el, int) {
+    try {
+      return complete(el);
+    } catch (...) {  // nothing may unwind through libedit's C frames
+      return CC_REFRESH_BEEP;
+    }
+  }
+
+  static unsigned char complete(EditLine *el) {
     Impl *self = of(el);
     if (!self->completer) return CC_NORM;
     const LineInfo *li = el_line(el);
@@ -176,6 +187,7 @@ struct LineEditor::Impl {
     interrupted = false;
     signalled = false;
     interrupted_text.clear();
+    el_resize(el);  // no SIGWINCH handler of ours (signals are the host's): ask for the size each time
     int count = 0;
     const char *s = el_gets(el, &count);
     if (interrupted) {

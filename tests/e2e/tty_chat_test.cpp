@@ -5,6 +5,7 @@
 // slash commands with Tab completion.
 #include <catch2/catch.hpp>
 
+#include <signal.h>
 #include <sys/stat.h>
 
 #include <chrono>
@@ -112,6 +113,20 @@ TEST_CASE("tty: Ctrl-C on a line drops it, twice at an empty prompt leaves", "[t
   t.press("C-c");
   REQUIRE(t.wait_for_exit());
   CHECK(t.exit_status() == 0);
+  CHECK(t.terminal_is_sane());
+  CHECK(p.stat("chat_requests") == 0);
+}
+
+TEST_CASE("tty: SIGTERM at the prompt ends qwen by SIGTERM with the terminal sane", "[tty][terminal]") {
+  FakeProvider p({"--api-key", kKey});
+  TempDir home;
+  TerminalSession t(qwen_terminal(home, {}, key_env(p)));
+  REQUIRE(t.wait_for("Signed in with"));
+  t.type("half typed");  // libedit has the terminal in raw mode now
+  REQUIRE(t.wait_for("> half typed"));
+  t.signal_program(SIGTERM);
+  REQUIRE(t.wait_for_exit());
+  CHECK(t.exit_status() == 128 + SIGTERM);
   CHECK(t.terminal_is_sane());
   CHECK(p.stat("chat_requests") == 0);
 }

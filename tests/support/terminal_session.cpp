@@ -1,6 +1,9 @@
 #include "support/terminal_session.hpp"
 
+#include <signal.h>
+
 #include <iostream>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -157,6 +160,14 @@ bool TerminalSession::wait_for_exit(std::chrono::milliseconds timeout) const {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
   return true;
+}
+
+void TerminalSession::signal_program(int sig) const {
+  const std::string shell = trim_trailing_blank_lines(tmux({"display-message", "-p", "-t", kTarget, "#{pane_pid}"}));
+  std::istringstream children(read_file("/proc/" + shell + "/task/" + shell + "/children"));
+  int pid = 0;
+  if (!(children >> pid) || pid <= 0) throw std::runtime_error("the program in the terminal is not running");
+  ::kill(pid, sig);
 }
 
 bool TerminalSession::terminal_is_sane() const {

@@ -54,6 +54,9 @@ class TerminalSession {
   // After exit: whether the terminal is back in the state a shell expects (echo, canonical input, signals).
   bool terminal_is_sane() const;
 
+  // Sends `sig` to the program (not to the shell around it that records its status).
+  void signal_program(int sig) const;
+
   // Occurrences of `needle` in `haystack`.
   static size_t count(const std::string &haystack, const std::string &needle);
 
