@@ -80,9 +80,9 @@ class TtyFrontend : public qwen::sdk::FrontendPlugin {
     write_out("qwen " + host().config_or("qwen.version", "") +
               " - ask anything; /help lists the commands, Ctrl-D leaves.\n");
     CommandResult check = session_.run("auth.check");
-    std::string name = session_.current_auth();
-    for (const auto &m : session_.auth_methods())
-      if (m.selected) name = m.name;
+    // auth.status, not auth.list: a start opens only the selected plugin, however many are installed.
+    std::string name = session_.run("auth.status").value("name");
+    if (name.empty()) name = session_.current_auth();
     if (check.ok()) {
       const std::string model = check.value("model");
       write_out("Signed in with " + name + (model.empty() ? "" : "; model " + model) + ".\n");
