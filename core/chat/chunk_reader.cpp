@@ -127,7 +127,7 @@ void read_usage(const sj::object &usage, ChunkFields &out) {
 // False when simdjson refused the text; the SAX pass then decides (it also takes a leading BOM, integers
 // beyond 64 bits and any depth, which simdjson refuses).
 bool read_with_simdjson(std::string_view json, std::string_view part, ChunkFields &out) {
-  constexpr size_t kKeepParserBelow = 1u << 20;  // a parser's buffers grow to the largest document it saw
+  constexpr size_t kKeepParserBelow = 64u << 10;  // a parser keeps buffers (~15x) for the largest document it saw
   thread_local sj::parser reused;
   std::unique_ptr<sj::parser> big;
   sj::parser &parser = json.size() < kKeepParserBelow ? reused : *(big = std::make_unique<sj::parser>());
