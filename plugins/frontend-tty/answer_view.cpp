@@ -19,9 +19,9 @@ bool AnswerView::on_event(const qwen_event &event) {
     case QWEN_EVENT_DELTA:
       if (event.text && *event.text) {
         std::string_view piece = event.text;
-        write_out(piece);
         wrote_text_ = true;
         at_line_start_ = piece.back() == '\n';
+        if (!write_out(piece)) return false;  // nobody can read the answer any more: stop the request
       }
       break;
     case QWEN_EVENT_RETRY: {

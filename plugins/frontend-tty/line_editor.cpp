@@ -162,8 +162,10 @@ struct LineEditor::Impl {
     el_set(el, EL_PROMPT, &Impl::prompt_fn);
     el_set(el, EL_GETCFN, &Impl::read_char_fn);
     el_set(el, EL_HIST, ::history, hist);
-    el_set(el, EL_ADDFN, "qwen-complete", "complete a slash command", &Impl::complete_fn);
-    el_set(el, EL_ADDFN, "qwen-interrupt", "drop the line (Ctrl-C)", &Impl::interrupt_fn);
+    // The wide form: the narrow el_set(EL_ADDFN) copies both strings and never frees them (libedit's own
+    // "XXX: The two strdup's leak"); these literals live as long as the plugin.
+    el_wset(el, EL_ADDFN, L"qwen-complete", L"complete a slash command", &Impl::complete_fn);
+    el_wset(el, EL_ADDFN, L"qwen-interrupt", L"drop the line (Ctrl-C)", &Impl::interrupt_fn);
     // The user's ~/.editrc first, then our keys: Tab and Ctrl-C are what the front-end promises.
     el_source(el, nullptr);
     el_set(el, EL_BIND, "^I", "qwen-complete", nullptr);

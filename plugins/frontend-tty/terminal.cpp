@@ -22,16 +22,17 @@ int terminal_columns() {
   return 80;
 }
 
-void write_out(std::string_view text) {
+bool write_out(std::string_view text) {
   std::cout.flush();
   std::fflush(stdout);
   size_t off = 0;
   while (off < text.size()) {
     ssize_t n = ::write(STDOUT_FILENO, text.data() + off, text.size() - off);
     if (n < 0 && errno == EINTR) continue;  // Ctrl-C during an answer must not lose its text
-    if (n <= 0) return;
+    if (n <= 0) return false;
     off += static_cast<size_t>(n);
   }
+  return true;
 }
 
 TerminalSnapshot::TerminalSnapshot() {

@@ -20,7 +20,8 @@ bool stdout_is_terminal();
 int terminal_columns();
 
 // Writes everything to standard output and flushes (also std::cout's buffer first, so the order is kept).
-void write_out(std::string_view text);
+// false when the terminal is gone.
+bool write_out(std::string_view text);
 
 // Captures the terminal's settings on construction and restores them on destruction, so an exception or an
 // early return cannot leave the user's terminal without echo or in raw mode.
