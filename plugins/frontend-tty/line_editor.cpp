@@ -265,13 +265,4 @@ ReadResult LineEditor::read_line(const std::string &prompt) {
   return impl_->read_one(prompt);
 }
 
-std::vector<std::string> LineEditor::history() const {
-  std::vector<std::string> out;
-  if (!impl_->hist) return out;
-  HistEvent ev{};
-  for (int r = ::history(impl_->hist, &ev, H_LAST); r != -1; r = ::history(impl_->hist, &ev, H_PREV))
-    out.emplace_back(ev.str);
-  return out;
-}
-
 }  // namespace tty_frontend

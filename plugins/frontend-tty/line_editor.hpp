@@ -46,9 +46,6 @@ class LineEditor {
   // One line, never joined and never kept in the history (answers to questions).
   ReadResult read_line(const std::string &prompt);
 
-  // The history entries, oldest first (for tests and /help).
-  std::vector<std::string> history() const;
-
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;
