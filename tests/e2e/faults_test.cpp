@@ -15,6 +15,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <filesystem>
+
 #include <nlohmann/json.hpp>
 
 #include "support/fake_provider.hpp"
@@ -328,4 +331,30 @@ TEST_CASE("faults: the API refusing connections with a valid OAuth login: exit 7
   CHECK(contains(the_error_line(r.err), "giving up after 2 attempts"));
   CHECK(read_file(path) == creds);
   CHECK(p.stat("refresh_requests") == 0);  // a network failure is not a reason to refresh
+}
+
+TEST_CASE("faults: the OAuth server down when the token needs a refresh: exit 7, the login kept, no lock",
+          "[faults][oauth]") {
+  const int port = free_port();
+  TempDir home;
+  network_config(home, "max_retries = 1\n");
+  const std::string creds = "{\n  \"access_token\": \"faults-expired-access-0123456789\",\n  \"refresh_token\": "
+                            "\"faults-refresh-down-0123456789\",\n  \"token_type\": \"Bearer\",\n  \"resource_url\": "
+                            "\"http://127.0.0.1:" +
+                            std::to_string(port) + "\",\n  \"expiry_date\": 1000\n}";
+  auto path = home.write(".qwen/oauth_creds.json", creds);
+  std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  QwenRunOptions o;
+  o.env = {{"QWEN_OAUTH_BASE_URL", "http://127.0.0.1:" + std::to_string(port)}};
+  auto r = run_qwen(home, {"-p", "hi", "--auth-type", "qwen-oauth"}, o);
+  INFO("stderr: " << r.err);
+  CHECK(r.exit_code == 7);
+  CHECK(r.out.empty());
+  CHECK(contains(the_error_line(r.err), "127.0.0.1:" + std::to_string(port) + "/api/v1/oauth2/token"));
+  CHECK(read_file(path) == creds);
+  std::vector<std::string> left;
+  for (const auto &e : std::filesystem::directory_iterator(home.path() / ".qwen"))
+    left.push_back(e.path().filename().string());
+  std::sort(left.begin(), left.end());
+  CHECK(left == std::vector<std::string>{"config.toml", "oauth_creds.json"});
 }
