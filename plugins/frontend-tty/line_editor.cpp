@@ -20,7 +20,7 @@ namespace {
 constexpr int kPasteGapMs = 25;
 constexpr int kHistorySize = 1000;
 
-bool input_pending(int timeout_ms) {
+bool terminal_input_pending(int timeout_ms) {
   // Lines arriving meanwhile must not be echoed by the kernel: the editor shows them itself.
   EchoOff quiet(true);
   pollfd p{STDIN_FILENO, POLLIN, 0};
@@ -69,6 +69,18 @@ struct LineEditor::Impl {
   bool interrupted = false;
   bool signalled = false;
   std::string interrupted_text;
+  std::string typeahead;
+  size_t typeahead_used = 0;
+
+  bool input_pending(int timeout_ms) { return typeahead_used < typeahead.size() || terminal_input_pending(timeout_ms); }
+
+  ssize_t next_byte(char &c) {
+    if (typeahead_used < typeahead.size()) {
+      c = typeahead[typeahead_used++];
+      return 1;
+    }
+    return ::read(STDIN_FILENO, &c, 1);
+  }
 
   static Impl *of(EditLine *el) {
     void *data = nullptr;
@@ -86,7 +98,7 @@ struct LineEditor::Impl {
     size_t have = 0;
     while (true) {
       char c;
-      ssize_t n = ::read(STDIN_FILENO, &c, 1);
+      ssize_t n = self->next_byte(c);
       if (n < 0 && errno == EINTR) {
         self->signalled = true;
         return 0;
@@ -251,7 +263,7 @@ ReadResult LineEditor::read_message(const std::string &prompt, const std::string
     if (!first) message += "\n";
     message += line;
     first = false;
-    if (more || (impl_->tty && input_pending(kPasteGapMs))) {
+    if (more || (impl_->tty && impl_->input_pending(kPasteGapMs))) {
       p = continuation_prompt;
       continue;
     }
@@ -263,6 +275,13 @@ ReadResult LineEditor::read_message(const std::string &prompt, const std::string
 
 ReadResult LineEditor::read_line(const std::string &prompt) {
   return impl_->read_one(prompt);
+}
+
+void LineEditor::push_typeahead(const std::string &keys) {
+  if (keys.empty()) return;
+  impl_->typeahead.erase(0, impl_->typeahead_used);
+  impl_->typeahead_used = 0;
+  impl_->typeahead += keys;
 }
 
 }  // namespace tty_frontend

@@ -46,6 +46,9 @@ class LineEditor {
   // One line, never joined and never kept in the history (answers to questions).
   ReadResult read_line(const std::string &prompt);
 
+  // Keys typed while the front-end was busy (see AnswerKeys): read before the terminal's own input.
+  void push_typeahead(const std::string &keys);
+
  private:
   struct Impl;
   std::unique_ptr<Impl> impl_;

@@ -38,11 +38,10 @@ class TerminalSnapshot {
   termios saved_{};
 };
 
-// Turns echo off while an answer streams (keys typed meanwhile stay queued for the next prompt, and a
-// Ctrl-C shows no ^C in the answer); signals stay on, so Ctrl-C still cancels at once.
-//
-// `keys_one_by_one` also turns canonical mode off: used while waiting to see whether more lines of a paste
-// follow, where a line still without its newline must be visible to poll(2).
+// Turns echo off for a moment, so that keys arriving meanwhile are not echoed by the kernel (the editor shows
+// them itself once it reads them); signals stay on. `keys_one_by_one` also turns canonical mode off: used
+// while waiting to see whether more lines of a paste follow, where a line still without its newline must be
+// visible to poll(2).
 class EchoOff {
  public:
   explicit EchoOff(bool keys_one_by_one = false);

@@ -16,8 +16,10 @@
 #include <chrono>
 #include <clocale>
 #include <memory>
+#include <optional>
 #include <string>
 
+#include "answer_keys.hpp"
 #include "answer_view.hpp"
 #include "line_editor.hpp"
 #include "session_client.hpp"
@@ -124,32 +126,36 @@ class TtyFrontend : public qwen::sdk::FrontendPlugin {
         if (commands.run(*command) == CommandOutcome::Quit) return QWEN_EXIT_OK;
         continue;
       }
-      if (!send(r.text)) return QWEN_EXIT_CANCELLED;
+      if (auto leave = send(editor, r.text)) return *leave;
     }
   }
 
-  // false: the user asked to leave while the turn ran.
-  bool send(const std::string &text) {
+  // An exit status when the session must end after this turn.
+  std::optional<int> send(LineEditor &editor, const std::string &text) {
     AnswerView view;
     std::string error;
-    const auto began = std::chrono::steady_clock::now();
     qwen_status s;
-    {
-      EchoOff quiet;
-      s = host().chat_send(
-          text, [&view](const qwen_event &e) { return view.on_event(e); }, &error);
-    }
+    AnswerKeys keys;
+    s = host().chat_send(
+        text, [&view](const qwen_event &e) { return view.on_event(e); }, &error);
+    keys.stop();
+    editor.push_typeahead(keys.typeahead());
     if (ui_) ui_->end_progress();
-    // The host keeps its cancel flag set once a second Ctrl-C (or SIGTERM) asked the process to end: the
-    // next turn is then cancelled before it starts, which no user can do by hand that fast.
-    if (s == QWEN_ERR_CANCELLED && !view.started() &&
-        std::chrono::steady_clock::now() - began < std::chrono::milliseconds(50)) {
-      write_out("Leaving (Ctrl-C was pressed twice).\n");
-      return false;
+    if (s == QWEN_ERR_CANCELLED && editor.on_terminal()) {
+      // Not the user's Ctrl-C: SIGTERM (or a signal from elsewhere) stopped the turn, so the run ends.
+      if (keys.ctrl_c_presses() == 0) {
+        view.finish(s, error);
+        return QWEN_EXIT_CANCELLED;
+      }
+      if (keys.ctrl_c_presses() >= 2) {
+        view.finish(s, error);
+        write_out("(Ctrl-C twice: leaving)\n");
+        return QWEN_EXIT_OK;
+      }
     }
     if (s == QWEN_ERR_CANCELLED) last_cancel_ = std::chrono::steady_clock::now();
     view.finish(s, error);
-    return true;
+    return std::nullopt;
   }
 
   static constexpr std::chrono::seconds kSecondCtrlC{2};

@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "answer_keys.hpp"
 #include "menu.hpp"
 #include "qr_code.hpp"
 #include "terminal.hpp"
@@ -55,6 +56,7 @@ void UiRequests::show_device_code(const qwen_ui_request &r) {
 }
 
 std::string UiRequests::ask(const qwen_ui_request &r) {
+  AnswerKeys::Pause pause;  // a question in the middle of a turn reads the keyboard itself
   const std::string text = r.text ? r.text : "";
   const std::string def = r.default_answer ? r.default_answer : "";
   switch (r.kind) {

@@ -98,6 +98,51 @@ TEST_CASE("tty: Ctrl-C again right after stopping an answer leaves", "[tty][term
   CHECK(t.transcript().find("press Ctrl-C again") == std::string::npos);  // no second warning needed
 }
 
+TEST_CASE("tty: Ctrl-C twice during an answer leaves", "[tty][terminal]") {
+  FakeProvider p({"--api-key", kKey, "--fault", "slow:300"});
+  TempDir home;
+  TerminalSession t(qwen_terminal(home, {}, key_env(p)));
+  REQUIRE(t.wait_for("Signed in with"));
+  t.type_line("a slow answer");
+  REQUIRE(t.wait_for("Hello"));
+  t.press("C-c");
+  t.press("C-c");
+  REQUIRE(t.wait_for_exit());
+  CHECK(t.exit_status() == 0);
+  CHECK(t.terminal_is_sane());
+  CHECK(t.transcript().find("[answer cancelled]") != std::string::npos);
+}
+
+TEST_CASE("tty: SIGTERM during an answer stops it and ends qwen by SIGTERM", "[tty][terminal]") {
+  FakeProvider p({"--api-key", kKey, "--fault", "slow:300"});
+  TempDir home;
+  TerminalSession t(qwen_terminal(home, {}, key_env(p)));
+  REQUIRE(t.wait_for("Signed in with"));
+  t.type_line("a slow answer");
+  REQUIRE(t.wait_for("Hello"));
+  t.signal_program(SIGTERM);
+  REQUIRE(t.wait_for_exit(5s));
+  CHECK(t.exit_status() == 128 + SIGTERM);
+  CHECK(t.terminal_is_sane());
+  CHECK(t.transcript().find("[answer cancelled]") != std::string::npos);
+}
+
+TEST_CASE("tty: keys typed during an answer are not mixed into it and wait at the next prompt", "[tty][terminal]") {
+  FakeProvider p({"--api-key", kKey, "--fault", "slow:150"});
+  TempDir home;
+  TerminalSession t(qwen_terminal(home, {}, key_env(p)));
+  REQUIRE(t.wait_for("Signed in with"));
+  t.type_line("first");
+  REQUIRE(t.wait_for("Hello"));
+  t.type("typed ahead");
+  REQUIRE(t.wait_for("You said: first"));
+  REQUIRE(t.wait_for("> typed ahead"));
+  CHECK(t.transcript().find("Hello from the fake provider. You said: first\n> typed ahead") != std::string::npos);
+  t.press("Enter");
+  REQUIRE(t.wait_for("You said: typed ahead"));
+  CHECK(p.chat_bodies().size() == 2);
+}
+
 TEST_CASE("tty: Ctrl-C on a line drops it, twice at an empty prompt leaves", "[tty][terminal]") {
   FakeProvider p({"--api-key", kKey});
   TempDir home;
