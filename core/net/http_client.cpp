@@ -100,10 +100,10 @@ int on_progress(void *user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
   return 0;
 }
 
+// libcurl's detail for this transfer ("Failed to connect to 127.0.0.1 port 9 after 0 ms: Couldn't connect to
+// server") already says what its generic text for the code says; the generic text only when there is none.
 std::string describe_curl_error(CURLcode code, const char *detail) {
-  std::string text = curl_easy_strerror(code);
-  if (detail && *detail) text += std::string(": ") + detail;
-  return text;
+  return detail && *detail ? std::string(detail) : std::string(curl_easy_strerror(code));
 }
 
 std::string &configured_ca_bundle() {
@@ -127,9 +127,8 @@ std::pair<std::string, std::string> chosen_ca_bundle() {
 // unless the server answered in plain HTTP.
 std::string describe_tls_error(CURLcode code, const char *detail) {
   const auto [ca, source] = chosen_ca_bundle();
-  // libcurl's own words ("SSL certificate problem: self-signed certificate") say it; its generic text for the
-  // code ("SSL peer certificate or SSH remote key was not OK") only when there are none.
-  const std::string why = detail && *detail ? std::string(detail) : std::string(curl_easy_strerror(code));
+  // "SSL certificate problem: self-signed certificate", not "SSL peer certificate or SSH remote key was not OK".
+  const std::string why = describe_curl_error(code, detail);
   if (code == CURLE_SSL_CACERT_BADFILE)
     return "cannot use the CA bundle " + (ca.empty() ? std::string("built into libcurl") : ca + " (from " + source + ")") +
            ": " + why;
