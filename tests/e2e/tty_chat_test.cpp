@@ -196,6 +196,20 @@ TEST_CASE("tty: a trailing backslash continues the message, a paste is sent whol
   CHECK(bodies[1]["messages"].back()["content"] == "pasted one\npasted two\npasted three");
 }
 
+TEST_CASE("tty: UTF-8 is typed, edited and sent as typed", "[tty][terminal]") {
+  FakeProvider p({"--api-key", kKey});
+  TempDir home;
+  TerminalSession t(qwen_terminal(home, {}, key_env(p)));
+  REQUIRE(t.wait_for("Signed in with"));
+  t.type("h\u00e9llo \u4f60\u597dX");
+  t.press("BSpace");  // one key removes one character, not one byte
+  t.press("Enter");
+  REQUIRE(t.wait_for("You said: h\u00e9llo \u4f60\u597d"));
+  auto bodies = p.chat_bodies();
+  REQUIRE(bodies.size() == 1);
+  CHECK(bodies[0]["messages"][0]["content"] == "h\u00e9llo \u4f60\u597d");
+}
+
 TEST_CASE("tty: the history is saved in the qwen home and recalled with Up in the next run", "[tty][terminal]") {
   FakeProvider p({"--api-key", kKey});
   TempDir home;

@@ -18,7 +18,7 @@ TEST_CASE("tty: questions stream answers, slash commands reach the session, /qui
   // "/auth" shows the menu; the next line ("openai") answers it.
   o.stdin_text =
       "first question\n/model\n/model other-model\n/auth\nopenai\nsecond question\n/stats\n"
-      "/nonsense\n/quit\nnever sent\n";
+      "/nonsense\n/auth nosuch\n/quit\nnever sent\n";
   auto r = run_qwen(home, {"--frontend", "tty"}, o);
   INFO(r.out << r.err);
   CHECK(r.exit_code == 0);
@@ -32,6 +32,7 @@ TEST_CASE("tty: questions stream answers, slash commands reach the session, /qui
   CHECK(r.out.find("You said: second question") != std::string::npos);
   CHECK(r.out.find("  turns      2\n") != std::string::npos);
   CHECK(r.out.find("Unknown command /nonsense") != std::string::npos);
+  CHECK(r.out.find("There is no sign-in method 'nosuch' (installed: ") != std::string::npos);
   CHECK(r.out.find("never sent") == std::string::npos);
   CHECK(r.out.find(key) == std::string::npos);
   auto bodies = p.chat_bodies();
