@@ -37,7 +37,7 @@ TEST_CASE("the project's .qwen/.env supplies the key, base URL and model", "[dot
   CHECK(status_line(st, "model") == "model: fake-model from " + (home.path() / "proj/.qwen/.env").string());
 }
 
-TEST_CASE("only the first .env file is loaded; nothing is merged from the next ones", "[dotenv]") {
+TEST_CASE("only the first .env file is loaded, nothing is merged from the next ones", "[dotenv]") {
   TempDir home;
   home.write("proj/.env", "OPENAI_API_KEY=sk-from-project-env-1\n");
   home.write(".qwen/.env", "OPENAI_MODEL=home-model\nOPENAI_BASE_URL=https://home.invalid/v1\n");
@@ -86,7 +86,7 @@ TEST_CASE("the environment wins over a .env file, even when set to an empty valu
   CHECK(status_line(st, "api_key") == "api_key: (none)");
 }
 
-TEST_CASE("DEBUG from a project .env is ignored; from .qwen/.env it turns on debug logging", "[dotenv]") {
+TEST_CASE("DEBUG from a project .env is ignored, from .qwen/.env it turns on debug logging", "[dotenv]") {
   TempDir home;
   home.write(".qwen/config.toml", "[network]\nmax_retries = 0\n");
   home.write("proj/.env", "DEBUG=1\nOPENAI_BASE_URL=http://127.0.0.1:9/v1\n");
@@ -110,7 +110,7 @@ TEST_CASE("excluded_env_vars in config.toml extends what a project .env may not 
         "model: qwen3-coder-plus from default");
 }
 
-TEST_CASE("a malformed .env line is a warning with file and line; the rest still loads", "[dotenv]") {
+TEST_CASE("a malformed .env line is a warning with file and line, the rest still loads", "[dotenv]") {
   TempDir home;
   home.write("proj/.env", "OPENAI_MODEL=good-model\nthis line is wrong\nOPENAI_API_KEY=\"unterminated\n");
   QwenRunOptions o;

@@ -471,7 +471,7 @@ TEST_CASE("fake provider: answers without stream with one chat.completion object
         j["usage"]["prompt_tokens"].get<long>() + j["usage"]["completion_tokens"].get<long>());
 }
 
-TEST_CASE("fake provider: echoes the last user message (string or parts); --reply replaces the text",
+TEST_CASE("fake provider: echoes the last user message (string or parts), --reply replaces the text",
           "[fake-provider][chat]") {
   json body = {{"model", "m"},
                {"messages",
@@ -844,7 +844,7 @@ TEST_CASE("fake provider: polling faster than the interval gets 429 slow_down", 
   CHECK(fast.body_json()["error"] == "slow_down");
 }
 
-TEST_CASE("fake provider: a denied device code gets access_denied; deny-all denies everything",
+TEST_CASE("fake provider: a denied device code gets access_denied, deny-all denies everything",
           "[fake-provider][oauth]") {
   {
     FakeProvider p({"--interval", "0"});
@@ -884,7 +884,7 @@ TEST_CASE("fake provider: POST /__control/approve-all approves every pending cod
   CHECK(poll_token(p.port(), b["device_code"]).status == 200);
 }
 
-TEST_CASE("fake provider: refresh rotates the refresh token; unknown and used ones get invalid_grant",
+TEST_CASE("fake provider: refresh rotates the refresh token, unknown and used ones get invalid_grant",
           "[fake-provider][oauth]") {
   FakeProvider p({"--token-lifetime", "42", "--resource-url", "portal.example.test"});
   CHECK(http(p.port(), "POST", "/__control/seed-refresh-token", "seeded-refresh-token\n").status == 200);

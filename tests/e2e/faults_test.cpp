@@ -156,7 +156,7 @@ TEST_CASE("faults: a cut stream in json and stream-json keeps the partial answer
   CHECK(last["exit_code"] == 7);
 }
 
-TEST_CASE("faults: a stall after the first words ends with the idle timeout; the words stay (7)", "[faults]") {
+TEST_CASE("faults: a stall after the first words ends with the idle timeout, the words stay (7)", "[faults]") {
   FakeProvider p({"--api-key", kKey, "--fault", "stall"});
   TempDir home;
   network_config(home, "idle_timeout_ms = 1500\n");

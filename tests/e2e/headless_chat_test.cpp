@@ -125,7 +125,7 @@ TEST_CASE("nothing configured at all: exit 4 naming OPENAI_API_KEY", "[chat][aut
   CHECK(r.err.find("OPENAI_API_KEY") != std::string::npos);
 }
 
-TEST_CASE("a wrong key: one refresh, then exit 5 with the server's message; the key is never printed", "[chat][auth]") {
+TEST_CASE("a wrong key: one refresh, then exit 5 with the server's message, the key is never printed", "[chat][auth]") {
   FakeProvider p({"--api-key", kKey});
   TempDir home;
   fast_network(home);

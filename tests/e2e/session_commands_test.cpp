@@ -61,7 +61,7 @@ TEST_CASE("selecting a method that does not exist fails and changes nothing", "[
   CHECK(read_file(home.path() / ".qwen/config.toml") == "frontend = \"script\"\n");
 }
 
-TEST_CASE("model.set changes the model of later turns; session.clear forgets the history", "[session]") {
+TEST_CASE("model.set changes the model of later turns, session.clear forgets the history", "[session]") {
   FakeProvider p({"--api-key", kKey});
   TempDir home;
   auto r = run_qwen(home,
@@ -96,7 +96,7 @@ TEST_CASE("a failed turn leaves the history as it was", "[session]") {
   CHECK(bodies[1]["messages"][0]["content"] == "kept");
 }
 
-TEST_CASE("unknown verbs are refused; auth plugins cannot use front-end services", "[session]") {
+TEST_CASE("unknown verbs are refused, auth plugins cannot use front-end services", "[session]") {
   FakeProvider p({"--api-key", kKey});
   TempDir home;
   auto r = run_qwen(home, {"--frontend", "script", "--auth-type", "openai", "-p", "no.such.verb"}, script_env(p));

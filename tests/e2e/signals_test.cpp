@@ -113,7 +113,7 @@ TEST_CASE("signals: SIGINT or SIGTERM during a streamed answer ends it at once a
   CHECK(p.stat("chat_requests") == 1);  // no retry of a cancelled turn
 }
 
-TEST_CASE("signals: a stream-json answer cut by SIGINT ends with an error event; json keeps the partial text",
+TEST_CASE("signals: a stream-json answer cut by SIGINT ends with an error event, json keeps the partial text",
           "[signals]") {
   FakeProvider p({"--api-key", kKey, "--fault", "slow:300", "--fault", "slow:300"});
   TempDir home;

@@ -95,7 +95,7 @@ TEST_CASE("tls: the CA given by SSL_CERT_FILE or CURL_CA_BUNDLE is trusted", "[t
   CHECK(p.stat("chat_requests") >= 1);
 }
 
-TEST_CASE("tls: the CA given by [network] ca_bundle is trusted; the environment wins over it", "[tls][config]") {
+TEST_CASE("tls: the CA given by [network] ca_bundle is trusted, the environment wins over it", "[tls][config]") {
   FakeProvider p({"--api-key", kKey});
   TlsProxy proxy(certs().server_cert, certs().server_key, p.port());
   TempDir home;

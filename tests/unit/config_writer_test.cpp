@@ -10,7 +10,7 @@ using qwen::config::set_top_level_string;
 using qwen::test::read_file;
 using qwen::test::TempDir;
 
-TEST_CASE("an existing top-level key is replaced in place; comments and tables stay") {
+TEST_CASE("an existing top-level key is replaced in place, comments and tables stay") {
   TempDir d;
   auto f = d.write("config.toml",
                    "# my settings\nauth = \"openai\"  # old\nfrontend = \"tty\"\n\n[plugins.openai]\n"

@@ -37,7 +37,7 @@ TEST_CASE("comments: whole lines, and an unquoted # ends the value") {
   CHECK(p.entries.size() == 4);
 }
 
-TEST_CASE("single quotes and backticks are literal; double quotes expand escapes and may span lines") {
+TEST_CASE("single quotes and backticks are literal, double quotes expand escapes and may span lines") {
   auto p = parse_dotenv("S='a\\nb'\nT=`x\\ny`\nD=\"a\\nb\\tc \\\"q\\\" \\\\\"\nM=\"line1\nline2\"\nAFTER=ok\n");
   CHECK(p.warnings.empty());
   CHECK(value_of(p, "S") == "a\\nb");

@@ -57,7 +57,7 @@ TEST_CASE("a folder named .env is not a file") {
   CHECK(find_env_file(d.path() / "p", d.path() / "nohome") == d.path() / ".env");
 }
 
-TEST_CASE("only the first file is applied; the environment wins, even when empty") {
+TEST_CASE("only the first file is applied, the environment wins, even when empty") {
   TempDir d;
   d.write("p/.env", "A=from-file\nB=from-file\nC=from-file\n");
   d.write("home/.qwen/.env", "D=from-home\n");

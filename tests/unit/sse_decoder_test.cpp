@@ -81,7 +81,7 @@ TEST_CASE("an event without its blank line is not dispatched, and finish() says 
   CHECK_FALSE(partial);
 }
 
-TEST_CASE("blank lines without data dispatch nothing; a field with no colon is a field with an empty value") {
+TEST_CASE("blank lines without data dispatch nothing, a field with no colon is a field with an empty value") {
   auto events = decode({"\n\n\nevent: x\n\ndata\n\n"});
   REQUIRE(events.size() == 1);
   CHECK(events[0].event == "message");  // the event name was reset by the empty dispatch

@@ -46,7 +46,7 @@ TEST_CASE("flags beat the session, the environment, config.toml and defaults") {
   CHECK(s.model.value == "m-config");
 }
 
-TEST_CASE("defaults: the OpenAI base URL and qwen3-coder-plus; no key") {
+TEST_CASE("defaults: the OpenAI base URL and qwen3-coder-plus, no key") {
   auto s = resolve_settings(inputs({}, {}, {}, {}));
   CHECK(s.base_url.value == "https://api.openai.com/v1");
   CHECK(s.base_url.source == "default");
@@ -82,7 +82,7 @@ TEST_CASE("a missing key names OPENAI_API_KEY, the optional variables and .qwen/
     CHECK(m.find(word) != std::string::npos);
 }
 
-TEST_CASE("a loopback server needs no key; a remote one does") {
+TEST_CASE("a loopback server needs no key, a remote one does") {
   for (const char *url : {"http://127.0.0.1:8080/v1", "http://localhost:11434/v1", "http://[::1]:1/v1"}) {
     auto s = resolve_settings(inputs({}, {}, {{"OPENAI_BASE_URL", url}}, {}));
     CHECK(missing_settings_message(s).empty());
@@ -91,7 +91,7 @@ TEST_CASE("a loopback server needs no key; a remote one does") {
   CHECK_FALSE(missing_settings_message(remote).empty());
 }
 
-TEST_CASE("plain http to a remote host is refused; a URL without a scheme is explained") {
+TEST_CASE("plain http to a remote host is refused, a URL without a scheme is explained") {
   auto insecure =
       resolve_settings(inputs({}, {}, {{"OPENAI_BASE_URL", "http://api.example.com/v1"}, {"OPENAI_API_KEY", "k"}}, {}));
   CHECK(missing_settings_message(insecure).find("plain http") != std::string::npos);

@@ -53,7 +53,7 @@ qwen_status status_of(const std::function<void()> &fn) {
 
 }  // namespace
 
-TEST_CASE("pending keeps polling at the server's interval; the first poll is immediate", "[device-flow]") {
+TEST_CASE("pending keeps polling at the server's interval, the first poll is immediate", "[device-flow]") {
   Script s;
   s.answers = {DevicePoll::of(Kind::Pending), DevicePoll::of(Kind::Pending), DevicePoll::of(Kind::Approved)};
   auto r = qwen::sdk::poll_device_authorization(s.options(5000, 300), s.poll());
@@ -61,7 +61,7 @@ TEST_CASE("pending keeps polling at the server's interval; the first poll is imm
   CHECK(s.waits == std::vector<uint32_t>{5000, 5000});
 }
 
-TEST_CASE("without a server interval the default is 2 s; an explicit 0 is floored, not spun", "[device-flow]") {
+TEST_CASE("without a server interval the default is 2 s, an explicit 0 is floored, not spun", "[device-flow]") {
   Script s;
   s.answers = {DevicePoll::of(Kind::Pending), DevicePoll::of(Kind::Approved)};
   qwen::sdk::poll_device_authorization(s.options(std::nullopt, 300), s.poll());

@@ -69,7 +69,7 @@ TEST_CASE("a damaged file is reported by name and left in place", "[cache]") {
   CHECK(p.stat("refresh_requests") == 0);
 }
 
-TEST_CASE("the OAuth server can come from config.toml; the environment wins over it", "[cache]") {
+TEST_CASE("the OAuth server can come from config.toml, the environment wins over it", "[cache]") {
   FakeProvider p;
   TempDir home;
   p.post("/__control/seed-refresh-token", "refresh-from-config-test");

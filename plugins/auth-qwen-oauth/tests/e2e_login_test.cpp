@@ -142,7 +142,7 @@ TEST_CASE("a bad QWEN_OAUTH_BASE_URL is a configuration error", "[login]") {
   CHECK(contains(r.err, "QWEN_OAUTH_BASE_URL"));
 }
 
-TEST_CASE("qwen auth status describes the login without the token; logout removes it", "[login]") {
+TEST_CASE("qwen auth status describes the login without the token, logout removes it", "[login]") {
   FakeProvider p;
   TempDir home;
   const std::string token = "status-access-token-0123456789";

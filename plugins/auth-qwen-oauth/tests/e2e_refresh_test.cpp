@@ -106,7 +106,7 @@ TEST_CASE("a web page from the token endpoint is named as such and the login is 
   CHECK(read_file(creds_path(home)) == text);
 }
 
-TEST_CASE("a 429 names the free quota and when to retry; requests are counted", "[refresh]") {
+TEST_CASE("a 429 names the free quota and when to retry, requests are counted", "[refresh]") {
   FakeProvider p({"--fault", "429:3600"});
   TempDir home;
   fast_network(home);

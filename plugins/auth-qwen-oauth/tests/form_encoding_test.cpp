@@ -20,7 +20,7 @@ TEST_CASE("reserved characters are escaped like encodeURIComponent", "[form]") {
   CHECK(uri_component("\xc3\xa9") == "%C3%A9");  // UTF-8 bytes, upper-case hex
 }
 
-TEST_CASE("fields keep their order; an empty form is empty", "[form]") {
+TEST_CASE("fields keep their order, an empty form is empty", "[form]") {
   CHECK(form_encode({}) == "");
   CHECK(form_encode({{"grant_type", "refresh_token"}, {"refresh_token", "r/1"}, {"client_id", "c"}}) ==
         "grant_type=refresh_token&refresh_token=r%2F1&client_id=c");

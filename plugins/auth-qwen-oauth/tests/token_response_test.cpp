@@ -39,7 +39,7 @@ std::string message_of(const std::function<void()> &fn) {
 
 }  // namespace
 
-TEST_CASE("a device-code answer is read; interval and verification_uri_complete are optional", "[answers]") {
+TEST_CASE("a device-code answer is read, interval and verification_uri_complete are optional", "[answers]") {
   auto d = parse_device_authorization(
       json_answer(200, R"({"device_code":"dc","user_code":"AB-CD","verification_uri":"https://x/a",)"
                        R"("verification_uri_complete":"https://x/a?c=AB-CD","expires_in":300,"interval":5})"),
