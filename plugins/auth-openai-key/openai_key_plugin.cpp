@@ -1,12 +1,17 @@
 // openai — the OpenAI-compatible sign-in method: an API key, a base URL and a
 // model, from flags, the environment (.env included), or config.toml. With
-// /auth the user can type what is missing; that stays in memory for the
-// session only (keys are not written to disk by this plugin).
+// /auth the user can type what is missing; it serves the session, and with the
+// user's yes it is kept in <qwen home>/.env (0600), the file the seed
+// recommends for these variables, so later runs find it too.
 #include <qwen/plugin.hpp>
+#include <qwen/sdk/atomic_file.hpp>
 #include <qwen/sdk/url.hpp>
 
+#include <fstream>
 #include <map>
+#include <sstream>
 
+#include "env_file_update.hpp"
 #include "openai_settings.hpp"
 
 namespace openai_key {
@@ -30,13 +35,14 @@ class OpenAiKeyPlugin : public qwen::sdk::AuthPlugin {
     out.put("model", s.model.value);
   }
 
-  // Asks for what is missing: the key (hidden), then the base URL and model with their current values offered.
+  // Asks for what is missing: the key (hidden), then the base URL and model with their current values offered;
+  // then offers to keep them for later runs.
   void login() override {
     OpenAiSettings s = settings();
-    std::string key =
-        host().ask("API key (input hidden; leave empty to keep " +
-                       (s.api_key.value.empty() ? std::string("none") : qwen::sdk::redact(s.api_key.value)) + "):",
-                   QWEN_UI_ASK_SECRET);
+    std::string key = host().ask(
+        s.api_key.value.empty() ? std::string("API key (input hidden):")
+                                : "API key (input hidden; Enter keeps " + qwen::sdk::redact(s.api_key.value) + "):",
+        QWEN_UI_ASK_SECRET);
     if (!key.empty()) {
       host().register_secret(key);
       entered_["api_key"] = key;
@@ -47,6 +53,7 @@ class OpenAiKeyPlugin : public qwen::sdk::AuthPlugin {
     if (!model.empty()) entered_["model"] = model;
     std::string problem = problem_with(settings());
     if (!problem.empty()) throw qwen::sdk::Error(QWEN_ERR_AUTH_REQUIRED, problem);
+    offer_to_save(settings());
   }
 
   void logout() override { entered_.clear(); }
@@ -93,6 +100,45 @@ class OpenAiKeyPlugin : public qwen::sdk::AuthPlugin {
         problem.find("plain http") != std::string::npos)
       return {};
     return problem;
+  }
+
+  // What the user typed differs from what a later run would find: offer to write it to <qwen home>/.env.
+  void offer_to_save(const OpenAiSettings &now) const {
+    EnvAssignments changed;
+    const std::pair<const char *, const Sourced *> vars[] = {
+        {"OPENAI_API_KEY", &now.api_key}, {"OPENAI_BASE_URL", &now.base_url}, {"OPENAI_MODEL", &now.model}};
+    for (const auto &[var, setting] : vars)
+      if (setting->source == kEnteredSource) changed.emplace_back(var, setting->value);
+    if (changed.empty()) return;
+    const std::string file = std::string(host().home_dir()) + "/.env";
+    std::string answer;
+    try {
+      answer = host().ask("Keep these settings for later runs in " + file + " (readable only by you)?", QWEN_UI_CONFIRM,
+                          {}, "y");
+    } catch (const qwen::sdk::Error &e) {
+      if (e.status() == QWEN_ERR_UNSUPPORTED) return;  // nobody to ask: they serve this session only
+      throw;
+    }
+    if (answer != "y") return;
+
+    std::string existing;
+    std::ifstream in(file, std::ios::binary);
+    if (in) {
+      std::ostringstream text;
+      text << in.rdbuf();
+      existing = text.str();
+    }
+    auto updated = update_env_text(existing, changed);
+    if (!updated) {
+      host().warning("a value holds a line break or both kinds of quote, so it cannot be kept in " + file +
+                     "; it serves this session only");
+      return;
+    }
+    qwen::sdk::write_file_atomically(file, *updated, 0600);
+    std::string names;
+    for (const auto &kv : changed) names += (names.empty() ? "" : ", ") + kv.first;
+    host().notice("Saved " + names + " to " + file +
+                  ". A project's own .env or .qwen/.env, where there is one, is read instead of it.");
   }
 
   std::map<std::string, std::string> entered_;

@@ -18,7 +18,7 @@ bool listed(const std::string &csv, const std::string &key) {
 Sourced pick(const SettingInputs &in, const std::string &name, const std::string &env_var, const char *fallback) {
   auto non_empty = [](const std::optional<std::string> &v) { return v && !v->empty(); };
   if (auto v = in.flag ? in.flag(name) : std::nullopt; non_empty(v)) return {*v, "flag"};
-  if (auto v = in.entered ? in.entered(name) : std::nullopt; non_empty(v)) return {*v, "entered"};
+  if (auto v = in.entered ? in.entered(name) : std::nullopt; non_empty(v)) return {*v, kEnteredSource};
   // An empty environment variable counts as unset (the seed's rule), but still blocks the .env file.
   if (auto v = in.env ? in.env(env_var) : std::nullopt; non_empty(v))
     return {*v, !in.env_file.empty() && listed(in.env_file_keys, env_var) ? in.env_file : "environment"};

@@ -13,6 +13,7 @@ namespace openai_key {
 
 inline constexpr const char *kDefaultBaseUrl = "https://api.openai.com/v1";
 inline constexpr const char *kDefaultModel = "qwen3-coder-plus";
+inline constexpr const char *kEnteredSource = "entered";  // Sourced::source of a value typed in this session
 
 struct Sourced {
   std::string value;

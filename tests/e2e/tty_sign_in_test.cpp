@@ -8,10 +8,12 @@
 #include <sys/stat.h>
 
 #include <chrono>
+#include <filesystem>
 
 #include <nlohmann/json.hpp>
 
 #include "support/fake_provider.hpp"
+#include "support/qwen_runner.hpp"
 #include "support/terminal_session.hpp"
 
 using namespace qwen::test;
@@ -163,6 +165,8 @@ TEST_CASE("tty: choosing the API key method asks for the key with hidden input, 
   t.type_line(p.base_url());
   REQUIRE(t.wait_for("Model: [qwen3-coder-plus]"));
   t.press("Enter");
+  REQUIRE(t.wait_for("(readable only by you)? [Y/n]"));
+  t.type_line("n");  // this session only
   REQUIRE(t.wait_for("Signed in with OpenAI-compatible API key; model qwen3-coder-plus."));
   t.type_line("with a typed key");
   REQUIRE(t.wait_for("You said: with a typed key"));
@@ -175,6 +179,49 @@ TEST_CASE("tty: choosing the API key method asks for the key with hidden input, 
   // The key itself is not written anywhere by the front-end.
   CHECK(read_file(home.path() / ".qwen" / "tty_history").find(kKey) == std::string::npos);
   CHECK(read_file(home.path() / ".qwen" / "config.toml").find(kKey) == std::string::npos);
+  CHECK_FALSE(std::filesystem::exists(home.path() / ".qwen" / ".env"));  // the user said no
+}
+
+TEST_CASE("tty: typed-in key settings are kept in ~/.qwen/.env when the user says yes, and the next run uses them",
+          "[tty][terminal][auth]") {
+  FakeProvider p({"--api-key", kKey});
+  TempDir home;
+  const std::string mine = "# mine\nOTHER_TOOL_TOKEN=keep-me\nOPENAI_MODEL=old-model\n";
+  home.write(".qwen/.env", mine);
+  TerminalSession t(qwen_terminal(home, {}, {{"QWEN_OAUTH_BASE_URL", p.root_url()}}));
+  REQUIRE(t.wait_for("Choose 1-2"));
+  t.type_line("2");
+  REQUIRE(t.wait_for("API key (input hidden):"));
+  t.type_line(kKey);
+  REQUIRE(t.wait_for("Base URL: [https://"));
+  t.type_line(p.base_url());
+  REQUIRE(t.wait_for("Model: [old-model]"));
+  t.type_line("saved-model");
+  REQUIRE(t.wait_for("(readable only by you)? [Y/n]"));
+  t.press("Enter");
+  REQUIRE(t.wait_for("Saved OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL to " + home.path().string() + "/.qwen/.env"));
+  REQUIRE(t.wait_for("Signed in with OpenAI-compatible API key; model saved-model."));
+  t.press("C-d");
+  REQUIRE(t.wait_for_exit());
+  INFO(t.transcript());
+  CHECK(t.transcript().find(kKey) == std::string::npos);
+
+  const auto env_file = home.path() / ".qwen" / ".env";
+  CHECK(read_file(env_file) == "# mine\nOTHER_TOOL_TOKEN=keep-me\nOPENAI_MODEL=saved-model\nOPENAI_API_KEY=" +
+                                   std::string(kKey) + "\nOPENAI_BASE_URL=" + p.base_url() + "\n");
+  struct stat st {};
+  REQUIRE(stat(env_file.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+
+  // A later headless run finds them through the .env search (no variable set) and answers with them.
+  auto r = run_qwen(home, {"-p", "after saving"});
+  INFO(r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.find("You said: after saving") != std::string::npos);
+  auto requests = p.logged_requests();
+  REQUIRE_FALSE(requests.empty());
+  CHECK(requests.back()["headers"].value("authorization", "") == std::string("Bearer ") + kKey);
+  CHECK(nlohmann::json::parse(requests.back()["body"].get<std::string>())["model"] == "saved-model");
 }
 
 TEST_CASE("tty: a cancelled sign-in keeps the method that worked", "[tty][terminal][auth]") {
