@@ -39,9 +39,10 @@ void tighten_permissions(const std::string &file, const std::function<void(const
 }  // namespace
 
 std::string not_signed_in_message(const std::string &file) {
-  return "not signed in with Qwen OAuth (there is no " + file +
-         "): run `qwen auth login` in a terminal to sign in, or set OPENAI_API_KEY to use an API key instead "
-         "(see `qwen --help`)";
+  // Read both headless (where `qwen auth login` is the way) and above the terminal's sign-in menu.
+  return "not signed in with Qwen OAuth (no " + file +
+         " yet): sign in with `qwen auth login` or /auth in the terminal, or set OPENAI_API_KEY to use an API key "
+         "instead (see `qwen --help`)";
 }
 
 CredentialStore::CredentialStore(StoreOptions options)
