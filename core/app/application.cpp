@@ -396,7 +396,7 @@ int run_qwen(int argc, const char *const *argv) {
   // SIGTERM ends the run like Ctrl-C does (the operation stops, nothing half-written); then, as the Unix
   // convention has it, the process ends by that signal, so a shell shows 143 and a supervisor sees a
   // process that was terminated rather than one that failed.
-  if (services::terminate_requested()) services::die_by_sigterm();
+  if (services::terminate_requested()) services::die_by_terminating_signal();
   return code;
 }
 

@@ -13,7 +13,7 @@ ParseResult parse_command_line(int argc, const char *const *argv) {
   CLI::App app{
       "qwen: sign in to a model provider and talk to the model, from a terminal or a script.\n"
       "Exit statuses: 0 ok, 1 error, 2 cancelled, 3 bad input or config, 4 sign-in required,\n"
-      "5 credentials refused, 6 rate limited, 7 network or server failure; 143 after SIGTERM.",
+      "5 credentials refused, 6 rate limited, 7 network or server failure; 143 after SIGTERM, 129 after SIGHUP.",
       "qwen"};
   app.set_version_flag("-v,--version", std::string("qwen ") + QWEN_VERSION + " (plugin ABI " +
                                            std::to_string(QWEN_PLUGIN_ABI_MAJOR) + "." +

@@ -15,7 +15,7 @@ namespace {
 
 std::atomic<bool> g_cancel{false};
 std::atomic<bool> g_quit{false};
-std::atomic<bool> g_terminated{false};
+std::atomic<int> g_terminating_signal{0};  // SIGTERM or SIGHUP, once one arrived
 std::atomic<int64_t> g_last_sigint_ms{0};
 
 int64_t now_ms() {
@@ -25,8 +25,8 @@ int64_t now_ms() {
 }
 
 void on_signal(int sig) {
-  if (sig == SIGTERM) {
-    g_terminated = true;
+  if (sig == SIGTERM || sig == SIGHUP) {
+    g_terminating_signal = sig;
     g_quit = true;
   } else {
     int64_t now = now_ms();
@@ -45,6 +45,9 @@ void install_signal_handlers() {
   sa.sa_flags = 0;  // no SA_RESTART: a blocking read returns EINTR and sees the flag
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
+  // A closed terminal (or an ssh session gone) hangs up: end as for SIGTERM, cleanly, rather than die
+  // in the middle of a refresh with the lock file still held.
+  sigaction(SIGHUP, &sa, nullptr);
   signal(SIGPIPE, SIG_IGN);  // a closed stdout is an error to report, not a silent death
 }
 
@@ -55,18 +58,19 @@ bool quit_requested() {
   return g_quit;
 }
 bool terminate_requested() {
-  return g_terminated;
+  return g_terminating_signal != 0;
 }
 
-void die_by_sigterm() {
+void die_by_terminating_signal() {
+  const int sig = g_terminating_signal != 0 ? g_terminating_signal.load() : SIGTERM;
   std::fflush(nullptr);
-  signal(SIGTERM, SIG_DFL);
+  signal(sig, SIG_DFL);
   sigset_t set;
   sigemptyset(&set);
-  sigaddset(&set, SIGTERM);
+  sigaddset(&set, sig);
   sigprocmask(SIG_UNBLOCK, &set, nullptr);
-  raise(SIGTERM);
-  _exit(128 + SIGTERM);  // not reached
+  raise(sig);
+  _exit(128 + sig);  // not reached
 }
 void clear_cancel() {
   if (!g_quit) g_cancel = false;

@@ -91,10 +91,10 @@ const std::string kLongQuestion = "please answer with a long text, so that it st
 
 }  // namespace
 
-TEST_CASE("signals: SIGINT or SIGTERM during a streamed answer ends it at once and keeps the printed text",
+TEST_CASE("signals: SIGINT, SIGTERM or SIGHUP during a streamed answer ends it at once and keeps the printed text",
           "[signals]") {
-  const int sig = GENERATE(SIGINT, SIGTERM);
-  const int expected = sig == SIGINT ? 2 : 128 + SIGTERM;
+  const int sig = GENERATE(SIGINT, SIGTERM, SIGHUP);
+  const int expected = sig == SIGINT ? 2 : 128 + sig;  // SIGTERM and SIGHUP: the process ends by that signal
   CAPTURE(sig);
   FakeProvider p({"--api-key", kKey, "--fault", "slow:300"});
   TempDir home;
@@ -185,7 +185,7 @@ TEST_CASE("signals: SIGINT or SIGTERM while waiting for a sign-in's approval wri
   const std::string last = last_line(s.result.err);
   CHECK(last.rfind("qwen: error: ", 0) == 0);  // one line says why it ended
   CHECK(last.find("cancelled") != std::string::npos);
-  CHECK(qwen_dir_files(home).empty());                                     // no creds, temp or lock file
+  CHECK(qwen_dir_files(home).empty());  // no creds, temp or lock file
   // The approval comes too late: nobody is polling any more.
   const long polls = p.stat("token_polls");
   p.post("/__control/approve-all");
@@ -193,7 +193,8 @@ TEST_CASE("signals: SIGINT or SIGTERM while waiting for a sign-in's approval wri
   CHECK(p.stat("token_polls") == polls);
 }
 
-TEST_CASE("signals: SIGTERM during a token refresh leaves the old credentials intact and no lock", "[signals][oauth]") {
+TEST_CASE("signals: SIGINT, SIGTERM or SIGHUP during a token refresh leave the old credentials intact and no lock",
+          "[signals][oauth]") {
   FakeProvider p({"--oauth-mode", "refresh-slow:20000"});
   TempDir home;
   const std::string refresh = "signals-refresh-token-0123456789";
@@ -203,13 +204,14 @@ TEST_CASE("signals: SIGTERM during a token refresh leaves the old credentials in
                             "\",\n  \"expiry_date\": 1000\n}";
   auto path = home.write(".qwen/oauth_creds.json", creds);
   chmod(path.c_str(), 0600);
-  const int sig = GENERATE(SIGINT, SIGTERM);
+  const int sig = GENERATE(SIGINT, SIGTERM, SIGHUP);
   CAPTURE(sig);
-  BackgroundProcess qwen(qwen_in(home, {"-p", "hi", "--auth-type", "qwen-oauth"}, {{"QWEN_OAUTH_BASE_URL", p.root_url()}}));
+  BackgroundProcess qwen(
+      qwen_in(home, {"-p", "hi", "--auth-type", "qwen-oauth"}, {{"QWEN_OAUTH_BASE_URL", p.root_url()}}));
   REQUIRE(eventually([&] { return p.stat("refresh_requests") >= 1; }, std::chrono::seconds(30)));
   auto s = signal_and_wait(qwen, sig);
   INFO("stdout: " << s.result.out << "\nstderr: " << s.result.err);
-  CHECK(s.result.exit_code == (sig == SIGINT ? 2 : 128 + SIGTERM));
+  CHECK(s.result.exit_code == (sig == SIGINT ? 2 : 128 + sig));
   CHECK(s.took < kPrompt);
   CHECK(read_file(path) == creds);  // the old file, byte for byte
   CHECK(qwen_dir_files(home) == std::vector<std::string>{"oauth_creds.json"});
