@@ -12,13 +12,16 @@ std::string rough_duration(int64_t s) {
   return std::to_string(s / 86400) + " days";
 }
 
-std::string utc_time(int64_t epoch_s) {
+std::string format_utc(int64_t epoch_s, const char *format) {
   std::time_t t = static_cast<std::time_t>(epoch_s);
   std::tm tm{};
   gmtime_r(&t, &tm);
-  char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S UTC", &tm);
-  return buf;
+  char buf[64];
+  return std::strftime(buf, sizeof buf, format, &tm) ? buf : "";
+}
+
+std::string utc_time(int64_t epoch_s) {
+  return format_utc(epoch_s, "%Y-%m-%d %H:%M:%S UTC");
 }
 
 std::string describe_expiry(int64_t expiry_s, int64_t now_s) {

@@ -3,6 +3,8 @@
 #include <cctype>
 #include <ctime>
 
+#include "human_time.hpp"
+
 namespace qwen_oauth {
 namespace {
 
@@ -40,12 +42,7 @@ std::string retry_hint(const std::optional<std::string> &retry_after) {
 }  // namespace
 
 std::string utc_day(int64_t epoch_s) {
-  std::time_t t = static_cast<std::time_t>(epoch_s);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[16];
-  std::strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-  return buf;
+  return format_utc(epoch_s, "%Y-%m-%d");
 }
 
 QuotaCounts quota_counts(const json &doc, const std::string &account, int64_t now_s) {
@@ -80,8 +77,7 @@ std::string quota_exceeded_message(const QuotaCounts &c, const std::optional<std
             " requests were sent in the last minute; wait a minute.";
   else
     which = "This machine sent " + with_thousands(c.today) + " requests today (UTC) and " +
-            std::to_string(c.this_minute) +
-            " this minute; other devices signed in to the same account count too.";
+            std::to_string(c.this_minute) + " this minute; other devices signed in to the same account count too.";
   std::string hint = retry_hint(retry_after);
   return "Qwen OAuth free quota reached (HTTP 429; the free tier allows 60 requests/min and 2,000 requests/day). " +
          which + (hint.empty() ? "" : " " + hint) +

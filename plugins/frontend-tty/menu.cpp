@@ -3,15 +3,10 @@
 #include <cctype>
 
 #include "terminal.hpp"
+#include "text.hpp"
 
 namespace tty_frontend {
 namespace {
-
-std::string trim(const std::string &s) {
-  const auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return {};
-  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
-}
 
 bool all_digits(const std::string &s) {
   if (s.empty()) return false;

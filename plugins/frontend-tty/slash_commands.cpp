@@ -3,17 +3,9 @@
 #include <map>
 
 #include "terminal.hpp"
+#include "text.hpp"
 
 namespace tty_frontend {
-namespace {
-
-std::string trim(const std::string &s) {
-  const auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return {};
-  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
-}
-
-}  // namespace
 
 const std::vector<SlashCommandInfo> &slash_command_table() {
   static const std::vector<SlashCommandInfo> table = {
