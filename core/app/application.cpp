@@ -8,6 +8,8 @@
 #include <functional>
 #include <iostream>
 
+#include <nlohmann/json.hpp>
+
 #include "config/config_writer.hpp"
 #include "config/env_files.hpp"
 #include "config/paths.hpp"
@@ -162,14 +164,21 @@ int Application::run_auth_command() {
   const std::string id = auth_->id();  // id() returns a copy: keep it alive while `name` is used
   const char *name = auth_->auth()->display_name ? auth_->auth()->display_name : id.c_str();
   qwen_status s = QWEN_OK;
+  // With stream-json, stdout stays one JSON object per line (the pipe front-end prints the sign-in steps so).
+  auto done = [&](const char *action, const std::string &text) {
+    if (options_.output_format == "stream-json")
+      std::cout << nlohmann::ordered_json{{"type", "auth_done"}, {"action", action}, {"method", id}}.dump() << "\n";
+    else
+      std::cout << text << "\n";
+  };
   switch (options_.command) {
     case cli::Command::AuthLogin:
       s = auth_login(*auth_, &err);
-      if (s == QWEN_OK) std::cout << "Signed in with " << name << ".\n";
+      if (s == QWEN_OK) done("login", std::string("Signed in with ") + name + ".");
       break;
     case cli::Command::AuthLogout:
       if (auth_->auth()->logout) s = call_plugin("sign-out", &err, [&] { return auth_->auth()->logout(&err); });
-      if (s == QWEN_OK) std::cout << "Signed out of " << name << ".\n";
+      if (s == QWEN_OK) done("logout", std::string("Signed out of ") + name + ".");
       break;
     default: {
       KeyValues kv;

@@ -1,7 +1,8 @@
 // pipe — the headless front-end: one prompt in (from -p and/or standard
 // input), one answer out, then exit with a status from the README's table.
 // Sign-in steps that need no answer (a device code to open) are shown on
-// stderr; questions cannot be asked here and say what to do instead.
+// stderr, and with stream-json also as events on stdout; questions cannot be
+// asked here and say what to do instead.
 #include <qwen/plugin.hpp>
 
 #include <unistd.h>
@@ -10,6 +11,7 @@
 
 #include "answer_renderer.hpp"
 #include "prompt_input.hpp"
+#include "ui_event.hpp"
 
 namespace pipe_frontend {
 
@@ -35,6 +37,9 @@ class PipeFrontend : public qwen::sdk::FrontendPlugin {
   }
 
   std::string ui(const qwen_ui_request &r) override {
+    if (host().config_or("qwen.output_format", "text") == "stream-json") {
+      if (auto line = ui_event_line(r)) std::cout << *line << std::endl;
+    }
     std::string text = r.text ? r.text : "";
     switch (r.kind) {
       case QWEN_UI_DEVICE_CODE:

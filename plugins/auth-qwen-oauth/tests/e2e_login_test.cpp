@@ -5,6 +5,7 @@
 #include <signal.h>
 
 #include <regex>
+#include <sstream>
 
 #include "e2e_support.hpp"
 
@@ -185,4 +186,30 @@ TEST_CASE("at the default server with no network: the server is named, exit 7, a
   auto status = run_qwen(home, {"auth", "status", "--auth-type", "qwen-oauth"}, offline);
   CHECK(contains(status.out, "oauth_server: https://chat.qwen.ai"));
   CHECK(contains(status.out, "model: coder-model"));
+}
+
+TEST_CASE("with stream-json the sign-in steps are events on stdout, one JSON object per line", "[login]") {
+  FakeProvider p({"--interval", "0"});
+  TempDir home;
+  std::vector<std::string> args = kLogin;
+  args.insert(args.end(), {"--output-format", "stream-json"});
+  auto r = run_qwen(home, args, with_browser(p, home));
+  INFO(r.out << r.err);
+  REQUIRE(r.exit_code == 0);
+  std::vector<nlohmann::json> events;
+  std::istringstream lines(r.out);
+  for (std::string line; std::getline(lines, line);) {
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    REQUIRE_FALSE(j.is_discarded());  // every line of stdout is JSON
+    events.push_back(j);
+  }
+  REQUIRE(events.size() >= 2);
+  CHECK(events.front()["type"] == "auth_device_code");
+  const std::string code = events.front()["code"];
+  CHECK(std::regex_match(code, std::regex("[A-Z]{4}-[A-Z]{4}")));
+  CHECK(events.front()["url"] == p.root_url() + "/authorize?user_code=" + code);
+  CHECK(events.front()["expires_in_s"].get<int64_t>() > 0);
+  CHECK(events.back() == nlohmann::json{{"type", "auth_done"}, {"action", "login"}, {"method", "qwen-oauth"}});
+  CHECK(contains(r.err, code));  // people reading the terminal still see it
+  CHECK(file_exists(creds_path(home)));
 }
