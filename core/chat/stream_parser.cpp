@@ -149,16 +149,27 @@ void StreamParser::finish() {
   }
 }
 
+namespace {
+
+// The member `key` of `object` when it is a string that says something (not empty or blank).
+const nlohmann::json *words(const nlohmann::json &object, const char *key) {
+  auto it = object.find(key);
+  if (it == object.end() || !it->is_string() || util::trim(it->get_ref<const std::string &>()).empty()) return nullptr;
+  return &*it;
+}
+
+}  // namespace
+
 std::string server_error_message(std::string_view body) {
   nlohmann::json j = nlohmann::json::parse(body, nullptr, false);
   if (j.is_object()) {
     if (auto e = j.find("error"); e != j.end()) {
-      if (e->is_string()) return e->get<std::string>();
+      if (const auto *w = words(j, "error")) return w->get<std::string>();
       if (e->is_object()) {
-        if (auto m = e->find("message"); m != e->end() && m->is_string()) return m->get<std::string>();
+        if (const auto *w = words(*e, "message")) return w->get<std::string>();
       }
     }
-    if (auto m = j.find("message"); m != j.end() && m->is_string()) return m->get<std::string>();
+    if (const auto *w = words(j, "message")) return w->get<std::string>();
   }
   std::string excerpt(util::trim(body.substr(0, 200)));
   for (char &c : excerpt)

@@ -185,3 +185,12 @@ TEST_CASE("server_error_message reads the common error shapes") {
   CHECK(server_error_message("") == "(no details)");
   CHECK(server_error_message("plain\ntext") == "plain text");
 }
+
+// Found by fuzz/chat_chunk_fuzzer: {"error":{"message":""}} gave an empty message, so the user read
+// "the server reported an error: " and nothing after it.
+TEST_CASE("an empty or blank message in an error body is not taken as the server's words") {
+  using qwen::chat::server_error_message;
+  CHECK(server_error_message(R"({"error":{"message":""}})") == R"({"error":{"message":""}})");
+  CHECK(server_error_message(R"({"error":"  ","message":"the real words"})") == "the real words");
+  CHECK(server_error_message(R"({"error":{"message":" \n"},"message":""})") != "");
+}
