@@ -28,29 +28,6 @@ using qwen::config::ConfigError;
 
 namespace {
 
-// A directory of this process's own, in memory when possible (a disk costs milliseconds per input).
-// libFuzzer may leave without running exit handlers, so directories of dead fuzzer processes are
-// removed here instead.
-const fs::path &scratch() {
-  static const fs::path dir = [] {
-    std::error_code ec;
-    const fs::path base = fs::is_directory("/dev/shm", ec) && access("/dev/shm", W_OK) == 0 ? fs::path("/dev/shm")
-                                                                                            : fs::temp_directory_path();
-    const std::string prefix = "qwen-config-fuzz-";
-    for (const auto &entry : fs::directory_iterator(base, ec)) {
-      const std::string name = entry.path().filename().string();
-      if (name.compare(0, prefix.size(), prefix) != 0) continue;
-      const long pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
-      if (pid > 0 && kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) fs::remove_all(entry.path(), ec);
-    }
-    fs::path p = base / (prefix + std::to_string(getpid()));
-    fs::create_directories(p, ec);
-    if (ec) FUZZ_FAIL("cannot create the scratch directory " + p.string());
-    return p;
-  }();
-  return dir;
-}
-
 void write(const fs::path &p, std::string_view text) {
   std::ofstream out(p, std::ios::binary | std::ios::trunc);
   out.write(text.data(), static_cast<std::streamsize>(text.size()));
@@ -89,8 +66,8 @@ void lookup_everything(const Config &c, const toml::table &t, const std::string 
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   std::string_view text(reinterpret_cast<const char *>(data), size);
-  const fs::path user = scratch() / "user.toml";
-  const fs::path project = scratch() / "project.toml";
+  const fs::path user = qwen_fuzz::scratch_dir("qwen-config-fuzz-") / "user.toml";
+  const fs::path project = qwen_fuzz::scratch_dir("qwen-config-fuzz-") / "project.toml";
   std::optional<fs::path> project_file;
   size_t nul = text.find('\0');
   write(user, text.substr(0, nul));

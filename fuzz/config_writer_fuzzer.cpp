@@ -30,27 +30,6 @@ namespace {
 const char *const kValues[] = {"openai",   "qwen-oauth", "", "a \"quoted\" \\ value", "caf\xC3\xA9 \xE2\x9C\x93",
                                "tab\there"};
 
-// A directory of this process's own, in memory when possible; those of dead fuzzer processes are removed.
-const fs::path &scratch() {
-  static const fs::path dir = [] {
-    std::error_code ec;
-    const fs::path base = fs::is_directory("/dev/shm", ec) && access("/dev/shm", W_OK) == 0 ? fs::path("/dev/shm")
-                                                                                            : fs::temp_directory_path();
-    const std::string prefix = "qwen-config-writer-fuzz-";
-    for (const auto &entry : fs::directory_iterator(base, ec)) {
-      const std::string name = entry.path().filename().string();
-      if (name.compare(0, prefix.size(), prefix) != 0) continue;
-      const long pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
-      if (pid > 0 && kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) fs::remove_all(entry.path(), ec);
-    }
-    fs::path p = base / (prefix + std::to_string(getpid()));
-    fs::create_directories(p, ec);
-    if (ec) FUZZ_FAIL("cannot create the scratch directory " + p.string());
-    return p;
-  }();
-  return dir;
-}
-
 std::string read(const fs::path &p) {
   std::ifstream in(p, std::ios::binary);
   std::ostringstream s;
@@ -64,7 +43,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   qwen_fuzz::Bytes in(data, size);
   const std::string value = kValues[in.byte() % (sizeof kValues / sizeof *kValues)];
   const std::string text(in.rest());
-  const fs::path file = scratch() / "config.toml";
+  const fs::path file = qwen_fuzz::scratch_dir("qwen-config-writer-fuzz-") / "config.toml";
   {
     std::ofstream out(file, std::ios::binary | std::ios::trunc);
     out << text;

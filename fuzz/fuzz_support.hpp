@@ -1,9 +1,15 @@
 // fuzz_support.hpp — helpers shared by the fuzz targets: a check that aborts
-// (so libFuzzer records the input), and a byte reader that turns the first
-// bytes of an input into choices (split points, selectors).
+// (so libFuzzer records the input), a byte reader that turns the first
+// bytes of an input into choices (split points, selectors), and a scratch
+// directory for targets that parse files.
 #pragma once
 
+#include <signal.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
+#include <filesystem>
 #include <cstddef>
 #include <cstdint>
 #include <cstdio>
@@ -72,6 +78,29 @@ inline std::vector<std::string_view> single_bytes(std::string_view text) {
   std::vector<std::string_view> chunks;
   for (size_t i = 0; i < text.size(); ++i) chunks.push_back(text.substr(i, 1));
   return chunks;
+}
+
+// The directory of this process (one per process: the first call names it `prefix` + pid), in memory when
+// possible (a disk costs milliseconds per input). libFuzzer may leave without running exit handlers, so the
+// directories of dead fuzzer processes with the same prefix are removed here instead.
+inline const std::filesystem::path &scratch_dir(const std::string &prefix) {
+  namespace fs = std::filesystem;
+  static const fs::path dir = [&prefix] {
+    std::error_code ec;
+    const fs::path base = fs::is_directory("/dev/shm", ec) && access("/dev/shm", W_OK) == 0 ? fs::path("/dev/shm")
+                                                                                            : fs::temp_directory_path();
+    for (const auto &entry : fs::directory_iterator(base, ec)) {
+      const std::string name = entry.path().filename().string();
+      if (name.compare(0, prefix.size(), prefix) != 0) continue;
+      const long pid = std::strtol(name.c_str() + prefix.size(), nullptr, 10);
+      if (pid > 0 && kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) fs::remove_all(entry.path(), ec);
+    }
+    fs::path p = base / (prefix + std::to_string(getpid()));
+    fs::create_directories(p, ec);
+    if (ec) FUZZ_FAIL("cannot create the scratch directory " + p.string());
+    return p;
+  }();
+  return dir;
 }
 
 }  // namespace qwen_fuzz
