@@ -7,9 +7,9 @@
 namespace qwen_oauth {
 namespace {
 
+using nlohmann::json;
 using qwen::sdk::DevicePoll;
 using qwen::sdk::Error;
-using nlohmann::json;
 
 std::string lower(std::string s) {
   for (auto &c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -42,8 +42,13 @@ std::optional<int64_t> number_field(const json &j, const char *key) {
   return std::nullopt;
 }
 
-// A short, printable excerpt of a body for an error message.
+// A short, printable excerpt of a body for an error message. A body that names a credential (a token answer
+// cut short, a device code without its URL) is not quoted: the host redacts only secrets it was told of, and
+// these were never registered.
 std::string excerpt(const std::string &body) {
+  for (const char *field : {"access_token", "refresh_token", "id_token", "device_code", "code_verifier"})
+    if (body.find(field) != std::string::npos)
+      return "(" + std::to_string(body.size()) + " bytes, not shown: they hold credentials)";
   std::string out;
   for (char c : body.substr(0, 160)) out += (static_cast<unsigned char>(c) < 0x20) ? ' ' : c;
   if (body.size() > 160) out += "...";
@@ -64,8 +69,8 @@ std::string server_words(const json &j, int status) {
 }
 
 [[noreturn]] void throw_web_page(const std::string &url, int status) {
-  throw Error(QWEN_ERR_BAD_RESPONSE, "the Qwen OAuth server (" + url + ") answered with a web page instead of JSON (HTTP " +
-                                         std::to_string(status) +
+  throw Error(QWEN_ERR_BAD_RESPONSE, "the Qwen OAuth server (" + url +
+                                         ") answered with a web page instead of JSON (HTTP " + std::to_string(status) +
                                          "), probably a firewall challenge: try again later, or check "
                                          "QWEN_OAUTH_BASE_URL / [plugins.qwen-oauth] base_url");
 }
@@ -78,11 +83,11 @@ std::string server_words(const json &j, int status) {
 // Statuses that mean "try later" rather than "no".
 void throw_for_busy_server(const std::string &what, const std::string &url, int status, const std::string &words) {
   if (status == 429)
-    throw Error(QWEN_ERR_RATE_LIMITED, what + ": the Qwen OAuth server is rate limiting requests (" + words +
-                                           "); try again later");
+    throw Error(QWEN_ERR_RATE_LIMITED,
+                what + ": the Qwen OAuth server is rate limiting requests (" + words + "); try again later");
   if (status >= 500)
-    throw Error(QWEN_ERR_NETWORK, what + ": the Qwen OAuth server (" + url + ") had a problem (" + words +
-                                      "); try again later");
+    throw Error(QWEN_ERR_NETWORK,
+                what + ": the Qwen OAuth server (" + url + ") had a problem (" + words + "); try again later");
 }
 
 TokenGrant grant_from(const json &j) {
@@ -90,7 +95,8 @@ TokenGrant grant_from(const json &j) {
   g.access_token = string_field(j, "access_token");
   g.refresh_token = string_field(j, "refresh_token");
   if (auto t = string_field(j, "token_type"); !t.empty()) g.token_type = t;
-  if (j.contains("resource_url") && j["resource_url"].is_string()) g.resource_url = j["resource_url"].get<std::string>();
+  if (j.contains("resource_url") && j["resource_url"].is_string())
+    g.resource_url = j["resource_url"].get<std::string>();
   g.expires_in_s = number_field(j, "expires_in");
   return g;
 }
@@ -111,7 +117,8 @@ DeviceAuthorization parse_device_authorization(const HttpAnswer &a, const std::s
   if (is_web_page(a)) throw_web_page(url, a.status);
   auto j = parse_object(a.body);
   if (!j) {
-    if (a.status >= 500 || a.status == 429) throw_for_busy_server(what, url, a.status, "HTTP " + std::to_string(a.status));
+    if (a.status >= 500 || a.status == 429)
+      throw_for_busy_server(what, url, a.status, "HTTP " + std::to_string(a.status));
     throw_not_json(url, a);
   }
   std::string words = server_words(*j, a.status);
@@ -126,8 +133,8 @@ DeviceAuthorization parse_device_authorization(const HttpAnswer &a, const std::s
   d.verification_uri_complete = string_field(*j, "verification_uri_complete");
   if (d.verification_uri_complete.empty()) d.verification_uri_complete = d.verification_uri;
   if (d.device_code.empty() || d.verification_uri_complete.empty())
-    throw Error(QWEN_ERR_BAD_RESPONSE, what + ": the answer of " + url +
-                                           " lacks device_code or verification_uri: " + excerpt(a.body));
+    throw Error(QWEN_ERR_BAD_RESPONSE,
+                what + ": the answer of " + url + " lacks device_code or verification_uri: " + excerpt(a.body));
   d.expires_in_s = number_field(*j, "expires_in").value_or(0);
   d.interval_s = number_field(*j, "interval");
   return d;
@@ -157,8 +164,8 @@ DevicePoll classify_device_poll(const HttpAnswer &a, const std::string &url, Tok
   if (error == "authorization_pending") return DevicePoll::of(DevicePoll::Kind::Pending);
   if (error == "slow_down" || a.status == 429) return DevicePoll::of(DevicePoll::Kind::SlowDown);
   if (error == "access_denied")
-    return DevicePoll::of(DevicePoll::Kind::Denied,
-                          "the sign-in was denied in the browser (" + server_words(*j, a.status) + "); nothing was saved");
+    return DevicePoll::of(DevicePoll::Kind::Denied, "the sign-in was denied in the browser (" +
+                                                        server_words(*j, a.status) + "); nothing was saved");
   if (error == "expired_token")
     return DevicePoll::of(DevicePoll::Kind::Expired,
                           "the sign-in code expired before it was approved; nothing was saved. Run `qwen auth login` "

@@ -10,7 +10,9 @@ namespace {
 
 const std::string kUrl = "http://127.0.0.1:1/api/v1/oauth2/token";
 
-HttpAnswer json_answer(int status, const std::string &body) { return {status, "application/json", body}; }
+HttpAnswer json_answer(int status, const std::string &body) {
+  return {status, "application/json", body};
+}
 
 qwen::sdk::DevicePoll poll(int status, const std::string &body, TokenGrant *out = nullptr) {
   TokenGrant g;
@@ -51,7 +53,8 @@ TEST_CASE("a device-code answer is read, interval and verification_uri_complete 
   REQUIRE(d.interval_s);
   CHECK(*d.interval_s == 5);
   auto plain = parse_device_authorization(
-      json_answer(200, R"({"device_code":"dc","user_code":"U","verification_uri":"https://x/a","expires_in":60})"), kUrl);
+      json_answer(200, R"({"device_code":"dc","user_code":"U","verification_uri":"https://x/a","expires_in":60})"),
+      kUrl);
   CHECK(plain.verification_uri_complete == "https://x/a");
   CHECK_FALSE(plain.interval_s);
 }
@@ -148,4 +151,24 @@ TEST_CASE("numbers no int64_t can hold are treated as absent", "[answers]") {
   CHECK_FALSE(g.expires_in_s);
   CHECK(poll(200, R"({"access_token":"at","expires_in":3600.5})", &g).kind == Kind::Approved);
   CHECK(g.expires_in_s == 3600);
+}
+
+TEST_CASE("an unreadable answer that holds credentials is not quoted in the error", "[answers]") {
+  // A token answer cut short: not JSON, but the tokens are in it.
+  const std::string cut = R"({"access_token":"cut-access-token-123","refresh_token":"cut-refresh-token-4)";
+  auto refresh = message_of([&] { parse_refresh_answer(json_answer(200, cut), kUrl); });
+  CHECK(refresh.find("not JSON") != std::string::npos);
+  CHECK(refresh.find("not shown: they hold credentials") != std::string::npos);
+  CHECK(refresh.find("cut-access-token-123") == std::string::npos);
+  auto p = poll(200, cut);
+  CHECK(p.message.find("cut-access-token-123") == std::string::npos);
+  // A device code without the URL to approve it.
+  auto device = message_of([&] {
+    parse_device_authorization(json_answer(200, R"({"device_code":"dc-secret-777","user_code":"AB-CD"})"), kUrl);
+  });
+  CHECK(device.find("lacks device_code or verification_uri") != std::string::npos);
+  CHECK(device.find("dc-secret-777") == std::string::npos);
+  // Anything else is still quoted, so the user sees what the server said.
+  auto other = message_of([&] { parse_refresh_answer(json_answer(200, "server busy, come back later"), kUrl); });
+  CHECK(other.find("server busy, come back later") != std::string::npos);
 }
