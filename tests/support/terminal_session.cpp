@@ -104,6 +104,16 @@ TerminalSession::TerminalSession(const TerminalOptions &o) {
 }
 
 TerminalSession::~TerminalSession() {
+  // A program still running is killed before the terminal goes: killing the tmux server first would hang it
+  // up, and a SIGHUP that lands while LeakSanitizer checks at exit can leave it spinning forever (seen once
+  // in the ASan run: an orphan qwen at 90% CPU for the rest of the suite).
+  try {
+    if (!exit_status()) {
+      signal_program(SIGKILL);
+      wait_for_exit(std::chrono::seconds(5));
+    }
+  } catch (...) {
+  }
   try {
     tmux({"kill-server"});
   } catch (...) {
