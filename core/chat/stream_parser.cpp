@@ -60,12 +60,16 @@ bool StreamParser::feed(std::string_view bytes) {
   if (mode_ == Mode::Unknown) {
     buffered_.append(bytes);
     if (util::trim(buffered_).empty() || could_become_sse_field(buffered_)) return true;
-    decide_mode(buffered_);
-    std::string first;
-    first.swap(buffered_);
-    return feed_after_mode(first);
+    return decide_mode_and_replay();
   }
   return feed_after_mode(bytes);
+}
+
+bool StreamParser::decide_mode_and_replay() {
+  decide_mode(buffered_);
+  std::string first;
+  first.swap(buffered_);
+  return feed_after_mode(first);
 }
 
 bool StreamParser::feed_after_mode(std::string_view bytes) {
@@ -113,12 +117,8 @@ void StreamParser::deliver(ChunkFields &chunk) {
 
 void StreamParser::finish() {
   if (error_ || cancelled_) return;
-  if (mode_ == Mode::Unknown && !util::trim(buffered_).empty()) {  // a few bytes still waiting for the mode
-    decide_mode(buffered_);
-    std::string first;
-    first.swap(buffered_);
-    if (!feed_after_mode(first)) return;
-  }
+  // A few bytes still waiting for the mode: the body ended, so they decide it now.
+  if (mode_ == Mode::Unknown && !util::trim(buffered_).empty() && !decide_mode_and_replay()) return;
   if (mode_ == Mode::Unknown) {
     fail(QWEN_ERR_BAD_RESPONSE, "the server's answer was empty");
     return;

@@ -46,6 +46,8 @@ class StreamParser {
   enum class Mode { Unknown, Sse, Json, Other };
   void decide_mode(std::string_view first_bytes);
   bool feed_after_mode(std::string_view bytes);
+  // Decides the mode from the bytes buffered so far and feeds them on.
+  bool decide_mode_and_replay();
   void handle_sse_data(const std::string &data);
   void deliver(ChunkFields &chunk);
   void fail(qwen_status status, std::string message);
