@@ -10,9 +10,11 @@
 #include <thread>
 
 #include "credential_store.hpp"
+#include "error_of.hpp"
 #include "scratch_dir.hpp"
 
 using namespace qwen_oauth;
+using qwen_oauth_test::error_of;
 using qwen_oauth_test::file_mode;
 using qwen_oauth_test::ScratchDir;
 using qwen_oauth_test::slurp;
@@ -57,15 +59,6 @@ struct FakeServer {
     };
   }
 };
-
-qwen::sdk::Error error_of(const std::function<void()> &fn) {
-  try {
-    fn();
-  } catch (const qwen::sdk::Error &e) {
-    return e;
-  }
-  return qwen::sdk::Error(QWEN_OK, "");
-}
 
 bool contains(const std::string &haystack, const std::string &needle) {
   return haystack.find(needle) != std::string::npos;
@@ -136,8 +129,7 @@ TEST_CASE("an expired token (or one with under 30 s left) is refreshed and saved
   CHECK(access(store.lock_file().c_str(), F_OK) != 0);  // released
 }
 
-TEST_CASE("a forced refresh refreshes the refused token, but not one another process already replaced",
-          "[store]") {
+TEST_CASE("a forced refresh refreshes the refused token, but not one another process already replaced", "[store]") {
   ScratchDir home;
   spit(home.file("oauth_creds.json"), creds_json("a1", "r1", kNow + 3600000));
   CredentialStore store(options_for(home));

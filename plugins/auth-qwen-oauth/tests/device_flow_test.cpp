@@ -6,9 +6,12 @@
 #include <deque>
 #include <vector>
 
+#include "error_of.hpp"
+
 using qwen::sdk::DeviceFlowOptions;
 using qwen::sdk::DevicePoll;
 using Kind = DevicePoll::Kind;
+using qwen_oauth_test::status_of;
 
 namespace {
 
@@ -41,15 +44,6 @@ struct Script {
     };
   }
 };
-
-qwen_status status_of(const std::function<void()> &fn) {
-  try {
-    fn();
-  } catch (const qwen::sdk::Error &e) {
-    return e.status();
-  }
-  return QWEN_OK;
-}
 
 }  // namespace
 
@@ -109,8 +103,7 @@ TEST_CASE("the code's lifetime ends the polling, with a last poll at the deadlin
 TEST_CASE("cancelling the wait cancels the flow", "[device-flow]") {
   Script s;
   s.cancel_at_first_wait = true;
-  CHECK(status_of([&] { qwen::sdk::poll_device_authorization(s.options(1000, 300), s.poll()); }) ==
-        QWEN_ERR_CANCELLED);
+  CHECK(status_of([&] { qwen::sdk::poll_device_authorization(s.options(1000, 300), s.poll()); }) == QWEN_ERR_CANCELLED);
 }
 
 TEST_CASE("passing failures are retried a few times in a row, then reported", "[device-flow]") {

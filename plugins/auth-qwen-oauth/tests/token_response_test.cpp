@@ -1,10 +1,12 @@
 // How the OAuth endpoints' answers are read, web pages included.
 #include <catch2/catch.hpp>
 
+#include "error_of.hpp"
 #include "token_response.hpp"
 
 using namespace qwen_oauth;
 using Kind = qwen::sdk::DevicePoll::Kind;
+using qwen_oauth_test::status_of;
 
 namespace {
 
@@ -19,15 +21,6 @@ qwen::sdk::DevicePoll poll(int status, const std::string &body, TokenGrant *out 
   auto p = classify_device_poll(json_answer(status, body), kUrl, g);
   if (out) *out = g;
   return p;
-}
-
-qwen_status status_of(const std::function<void()> &fn) {
-  try {
-    fn();
-  } catch (const qwen::sdk::Error &e) {
-    return e.status();
-  }
-  return QWEN_OK;
 }
 
 std::string message_of(const std::function<void()> &fn) {
