@@ -10,13 +10,19 @@
 
 #include <nlohmann/json.hpp>
 
+#include "chat/answer_scrubber.hpp"
+#include "app/failure_report.hpp"
+#include "config/config_lint.hpp"
 #include "config/config_writer.hpp"
 #include "config/env_files.hpp"
 #include "config/paths.hpp"
 #include "config/qwen_code_settings.hpp"
 #include "net/http_client.hpp"
+#include "plugin_host/plugin_id.hpp"
 #include "services/cancellation.hpp"
 #include "services/host_table.hpp"
+#include "trust/trust_boundary.hpp"
+#include "trust/trust_command.hpp"
 #include "util/log.hpp"
 #include "util/redactor.hpp"
 #include "util/strings.hpp"
@@ -60,18 +66,35 @@ Application::~Application() {
 
 std::string Application::choose_frontend() const {
   if (options_.frontend) return *options_.frontend;
+  // -p and a JSON output are a script's run: headless, whatever config.toml says (its `frontend` is the
+  // interactive one; `frontend = "tty"` would open a terminal that ignores the prompt and answers nothing).
+  if (options_.prompt || options_.output_format != "text") return "pipe";
   if (config_.frontend) return *config_.frontend;
-  if (options_.prompt || !interactive_) return "pipe";
+  if (!interactive_) return "pipe";
   return "tty";
 }
 
 std::string Application::choose_auth() const {
-  if (options_.auth_type) return *options_.auth_type;
-  if (config_.auth) return *config_.auth;
-  if (auto qwen_code = config::qwen_code_selected_auth(std::filesystem::path(home_) / "settings.json"))
-    return *qwen_code;
-  if (!getenv_or_empty("OPENAI_API_KEY").empty() || options_.openai_api_key) return "openai";
-  return "qwen-oauth";
+  return auth_choice().id;
+}
+
+const AuthChoice &Application::auth_choice() const {
+  if (auth_choice_) return *auth_choice_;
+  AuthChoiceInputs in;
+  in.flag = options_.auth_type;
+  in.user_config = auth_in_config_file(config_.user_file);
+  // The project's `auth`, when the merged configuration took it from the project file (and not held back).
+  for (const auto &file : config_.files)
+    if (file != config_.user_file)
+      if (auto project = auth_in_config_file(file); project && project == config_.auth) in.project_config = project;
+  std::error_code ec;
+  in.workspace_settings = config::workspace_settings_file(std::filesystem::current_path(ec), home_, config::user_home());
+  in.user_settings = std::filesystem::path(home_) / "settings.json";
+  in.api_key_given = !getenv_or_empty("OPENAI_API_KEY").empty() || options_.openai_api_key;
+  in.installed = [this](const std::string &id) { return plugin_exists(id); };
+  auth_choice_ = decide_auth(in);
+  for (const auto &w : auth_choice_->warnings) util::log_warning(w);
+  return *auth_choice_;
 }
 
 bool Application::load_frontend(std::string &error) {
@@ -86,27 +109,27 @@ bool Application::load_frontend(std::string &error) {
 }
 
 int Application::run() {
+  for (const auto &w : config::lint_config(config_.merged, registry_.candidate_ids())) util::log_warning(w);
   if (options_.command == cli::Command::Plugins) return list_plugins();
+  const auto shape = options_.command == cli::Command::Chat ? FailureShape::Answer : FailureShape::EventsOnly;
   std::string error;
-  if (!load_frontend(error)) {
-    util::log_error(error);
-    return QWEN_EXIT_BAD_INPUT;
-  }
+  if (!load_frontend(error)) return report_failure(options_.output_format, QWEN_ERR_CONFIG, error, shape);
   qwen_error err = empty_error();
   const std::string auth_id = choose_auth();
   qwen_status s = select_auth(auth_id, &err);
   if (s != QWEN_OK && !auth_chosen_by_user() && !plugin_exists(auth_id)) {
     // Nothing was configured and the default method's plugin is not installed: the user
     // needs to know what to set, not which file is missing.
-    util::log_error(
+    no_auth_reason_ =
         "no credentials: set OPENAI_API_KEY (and optionally OPENAI_BASE_URL, OPENAI_MODEL) in the "
         "environment or in a .qwen/.env file, or install the '" +
-        auth_id + "' sign-in plugin");
-    return QWEN_EXIT_AUTH_REQUIRED;
-  }
-  if (s != QWEN_OK) {
-    util::log_error(err.message);
-    return qwen_exit_status_for(s);
+        auth_id + "' sign-in plugin";
+    // A conversation starts anyway with no method selected: a terminal front-end offers the installed
+    // methods, a headless one fails its first request with this message (exit 4).
+    if (options_.command != cli::Command::Chat)
+      return report_failure(options_.output_format, QWEN_ERR_AUTH_REQUIRED, no_auth_reason_, shape);
+  } else if (s != QWEN_OK) {
+    return report_failure(options_.output_format, s, err.message, shape);
   }
   if (options_.command != cli::Command::Chat) return run_auth_command();
   int32_t code = QWEN_EXIT_ERROR;
@@ -121,9 +144,25 @@ int Application::run() {
   return code;
 }
 
+bool Application::choice_outlives_session() {
+  chat::Credentials creds;
+  std::string error;
+  if (!auth_ || !auth_source_ || auth_source_->credentials(0, creds, error) != QWEN_OK) return false;
+  KeyValues kv;
+  qwen_kv_sink sink = kv.sink();
+  qwen_error ignored = empty_error();
+  auth_status(*auth_, &sink, &ignored);
+  for (const auto &[k, v] : kv.pairs)
+    if (k == "session_only") return false;  // plugin.h: credentials that end with this process
+  return true;
+}
+
+std::string Application::why_no_auth() const {
+  return no_auth_reason_.empty() ? "no sign-in method is selected" : no_auth_reason_;
+}
+
 bool Application::auth_chosen_by_user() const {
-  return options_.auth_type || config_.auth ||
-         config::qwen_code_selected_auth(std::filesystem::path(home_) / "settings.json");
+  return auth_choice().chosen_by_user;
 }
 
 bool Application::plugin_exists(const std::string &id) const {
@@ -174,12 +213,25 @@ int Application::run_auth_command() {
   switch (options_.command) {
     case cli::Command::AuthLogin:
       s = auth_login(*auth_, &err);
-      if (s == QWEN_OK) done("login", std::string("Signed in with ") + name + ".");
+      if (s == QWEN_OK) {
+        // As Qwen Code's `qwen auth`, a sign-in is also the choice Qwen Code reads (settings.json only)
+        // when what it signed in with is kept for later runs.
+        if (choice_outlives_session())
+          for (const auto &w : remember_auth_choice(id, std::filesystem::path(home_) / "settings.json",
+                                                    config_.user_file, /*only_shared_file=*/true))
+            util::log_warning(w);
+        done("login", std::string("Signed in with ") + name + ".");
+      }
       break;
-    case cli::Command::AuthLogout:
+    case cli::Command::AuthLogout: {
+      // A plugin that says what it removed (or that there was nothing) has said it all: one message, not
+      // its words and then a "Signed out" that may not be true (an API key still in a .env file).
+      const int notices_before = plugin_notices_;
       if (auth_->auth()->logout) s = call_plugin("sign-out", &err, [&] { return auth_->auth()->logout(&err); });
-      if (s == QWEN_OK) done("logout", std::string("Signed out of ") + name + ".");
+      if (s == QWEN_OK && (plugin_notices_ == notices_before || options_.output_format == "stream-json"))
+        done("logout", std::string("Signed out of ") + name + ".");
       break;
+    }
     default: {
       KeyValues kv;
       qwen_kv_sink sink = kv.sink();
@@ -188,8 +240,9 @@ int Application::run_auth_command() {
       break;
     }
   }
-  if (s != QWEN_OK) util::log_error(err.message);
-  return qwen_exit_status_for(s);
+  std::cout.flush();
+  if (s != QWEN_OK) return report_failure(options_.output_format, s, err.message, FailureShape::EventsOnly);
+  return QWEN_EXIT_OK;
 }
 
 int Application::list_plugins() {
@@ -224,6 +277,11 @@ std::optional<std::string> Application::config_value(const std::string &plugin_i
   if (key.rfind("qwen.", 0) != 0) return config_.lookup("plugins." + plugin_id + "." + key);
   auto opt = [](const std::optional<std::string> &v) { return v; };
   if (key == "qwen.model") return session_.model().empty() ? std::nullopt : opt(session_.model());
+  // Where qwen.model came from, in words that follow "from": the flag, or a choice made while running (/model).
+  if (key == "qwen.model.source") {
+    if (session_.model().empty()) return std::nullopt;
+    return std::string(options_.model && *options_.model == session_.model() ? "--model" : "the session's choice");
+  }
   if (key == "qwen.prompt") return opt(options_.prompt);
   if (key == "qwen.output_format") return options_.output_format;
   if (key == "qwen.frontend") return frontend_ ? opt(frontend_->id()) : std::nullopt;
@@ -239,6 +297,7 @@ std::optional<std::string> Application::config_value(const std::string &plugin_i
 }
 
 qwen_status Application::ui(const qwen_ui_request &request, char *answer, uint64_t capacity, qwen_error *err) {
+  if (request.kind == QWEN_UI_NOTICE || request.kind == QWEN_UI_WARNING) ++plugin_notices_;
   if (!frontend_) {
     if (request.text) util::log_info(request.text);
     return services::fill_error(err, QWEN_ERR_UNSUPPORTED, "no front-end to ask the user");
@@ -249,15 +308,16 @@ qwen_status Application::ui(const qwen_ui_request &request, char *answer, uint64
 
 qwen_status Application::chat_send(const std::string &text, const qwen_event_sink *sink, qwen_error *err) {
   services::clear_cancel();
-  if (!auth_source_) return services::fill_error(err, QWEN_ERR_AUTH_REQUIRED, "no sign-in method is selected");
+  if (!auth_source_) return services::fill_error(err, QWEN_ERR_AUTH_REQUIRED, why_no_auth());
   qwen_event_sink s{};
   if (sink) std::memcpy(&s, sink, std::min<size_t>(sink->struct_size, sizeof s));
   std::string error;
   qwen_status status = session_.send(
       text, *auth_source_,
-      [&](const chat::ChatEvent &e) {
+      // The answer's deltas come scrubbed (answer_scrubber.hpp); every other event is scrubbed here.
+      chat::scrub_answer([&](const chat::ChatEvent &e) {
         if (!s.on_event) return true;
-        std::string json = util::scrub(e.json_line());
+        std::string json = e.type == QWEN_EVENT_DELTA ? e.json_line() : util::scrub(e.json_line());
         std::string text_copy = e.type == QWEN_EVENT_DELTA ? e.text : util::scrub(e.text);
         qwen_event ev{};
         ev.struct_size = sizeof ev;
@@ -266,12 +326,13 @@ qwen_status Application::chat_send(const std::string &text, const qwen_event_sin
                       ? text_copy.c_str()
                       : nullptr;
         ev.json = json.c_str();
+        ev.text_size = ev.text ? text_copy.size() : 0;  // a delta may hold a NUL byte: the length carries it all
         try {
           return s.on_event(s.ctx, &ev) == 0;
         } catch (...) {
           return false;
         }
-      },
+      }),
       error);
   if (status != QWEN_OK) return services::fill_error(err, status, error);
   return QWEN_OK;
@@ -306,20 +367,31 @@ qwen_status Application::command(const std::string &verb, const char *arg_ptr, c
     if (arg.empty()) return services::fill_error(err, QWEN_ERR_INVALID_ARGUMENT, "auth.select needs a method id");
     qwen_status s = select_auth(arg, err);
     if (s != QWEN_OK) return s;
-    try {
-      config::set_top_level_string(config_.user_file, "auth", arg);
-    } catch (const std::exception &e) {
-      util::log_warning(std::string("the choice is not remembered: ") + e.what());
+    // Remembered only with credentials a later run finds too; else after the login that brings them, if
+    // the user keeps them (a typed key the user chose not to keep serves this session only).
+    remember_after_login_.clear();
+    if (!choice_outlives_session()) {
+      remember_after_login_ = arg;
+      return QWEN_OK;
     }
+    for (const auto &w : remember_auth_choice(arg, std::filesystem::path(home_) / "settings.json", config_.user_file))
+      util::log_warning(w);
     return QWEN_OK;
   }
   if (verb == "auth.login") {
     std::string error;
     auto *plugin = arg.empty() ? auth_ : plugins_.get(arg, QWEN_PLUGIN_KIND_AUTH, error);
     if (!plugin) return services::fill_error(err, QWEN_ERR_CONFIG, error.empty() ? "no sign-in method" : error);
-    return auth_login(*plugin, err);
+    qwen_status s = auth_login(*plugin, err);
+    if (s == QWEN_OK && plugin == auth_ && auth_->id() == remember_after_login_ && choice_outlives_session()) {
+      remember_after_login_.clear();
+      for (const auto &w : remember_auth_choice(auth_->id(), std::filesystem::path(home_) / "settings.json",
+                                                config_.user_file))
+        util::log_warning(w);
+    }
+    return s;
   }
-  if (!auth_) return services::fill_error(err, QWEN_ERR_AUTH_REQUIRED, "no sign-in method is selected");
+  if (!auth_) return services::fill_error(err, QWEN_ERR_AUTH_REQUIRED, why_no_auth());
   if (verb == "auth.logout") {
     if (!auth_->auth()->logout) return QWEN_OK;
     return call_plugin("sign-out", err, [&] { return auth_->auth()->logout(err); });
@@ -375,21 +447,53 @@ int run_qwen(int argc, const char *const *argv) {
   services::install_signal_handlers();
   util::set_debug_logging(parsed.options.debug);
   const auto home = config::qwen_home();
+  const auto &opts = parsed.options;
+  for (const auto &[flag, id] : {std::pair{"--auth-type", opts.auth_type}, std::pair{"--frontend", opts.frontend}})
+    if (id && !plugin_host::is_plugin_id(*id)) {
+      util::log_error(std::string(flag) + " '" + *id + "' is not " + plugin_host::kPluginIdRule);
+      return QWEN_EXIT_BAD_INPUT;
+    }
+  if (opts.command == cli::Command::Trust) {
+    auto action = opts.trust_list ? trust::TrustAction::List
+                                  : (opts.trust_revoke ? trust::TrustAction::Revoke : trust::TrustAction::Trust);
+    return trust::run_trust_command(action, opts.trust_dir, config::user_home(), home);
+  }
   std::error_code ec;
   const auto cwd = std::filesystem::current_path(ec);
+  const auto project_config = config::find_project_config(cwd, home);
+  // A project's files are a stranger's: what they may not set is decided before anything is applied.
+  trust::BoundaryInputs boundary_in;
+  boundary_in.cwd = cwd;
+  boundary_in.user_home = config::user_home();
+  boundary_in.qwen_home = home;
+  boundary_in.project_config = project_config;
+  boundary_in.can_ask = isatty(STDIN_FILENO) && isatty(STDERR_FILENO) && !opts.prompt && opts.output_format == "text";
+  boundary_in.key_given_as_flag = opts.openai_api_key.has_value();
+  const trust::TrustBoundary boundary(boundary_in);
   config::Config config;
   try {
-    config = config::load_config(home / "config.toml", config::find_project_config(cwd, home));
+    config = config::load_config(home / "config.toml", project_config,
+                                 [&boundary](toml::table &t) { boundary.vet_project_config(t); });
   } catch (const config::ConfigError &e) {
-    util::log_error(std::string("configuration: ") + e.what());
-    return QWEN_EXIT_BAD_INPUT;
+    return report_failure(opts.output_format, QWEN_ERR_CONFIG, std::string("configuration: ") + e.what(),
+                          opts.command == cli::Command::Chat ? FailureShape::Answer : FailureShape::EventsOnly);
   }
-  auto env = config::load_env_file(cwd, config::user_home(), config.excluded_env_vars, config::process_environment());
+  // Qwen Code's settings.json is read here for what a project .env may not set; a damaged one is told once.
+  const auto qwen_code_settings = config::read_qwen_code_settings(home / "settings.json");
+  if (qwen_code_settings.error) util::log_warning(*qwen_code_settings.error);
+  const auto env_exclusions = config::project_env_exclusions(
+      config.merged.contains("excluded_env_vars") ? std::optional(config.excluded_env_vars) : std::nullopt,
+      qwen_code_settings.excluded_env_vars);
+  auto env = config::load_env_file(
+      cwd, config::user_home(), env_exclusions, config::process_environment(),
+      [&boundary](const std::filesystem::path &file, const std::string &key) { return boundary.env_vetoed(file, key); });
   util::set_debug_logging(parsed.options.debug || util::is_truthy(getenv_or_empty("DEBUG")) ||
                           util::is_truthy(getenv_or_empty("DEBUG_MODE")));
   for (const auto &w : env.warnings) util::log_warning(w);
   for (const char *key : {"OPENAI_API_KEY"}) util::register_secret(getenv_or_empty(key));
   if (parsed.options.openai_api_key) util::register_secret(*parsed.options.openai_api_key);
+  util::register_url_password(getenv_or_empty("OPENAI_BASE_URL"));
+  if (parsed.options.openai_base_url) util::register_url_password(*parsed.options.openai_base_url);
   if (env.file) {
     util::log_debug("loaded " + env.file->string() + " (" + std::to_string(env.applied.size()) + " set, " +
                     std::to_string(env.kept.size()) + " already in the environment, " +

@@ -27,7 +27,9 @@ plugin_host::LoadedPlugin *PluginSet::get(const std::string &id, int32_t kind, s
   plugin_host::PluginRejection rejection;
   auto plugin = registry_.open(id, rejection);
   if (!plugin) {
-    if (rejection.file.empty()) {
+    if (rejection.file.empty() && rejection.reason != "not found") {
+      error = std::string("the ") + kind_noun(kind) + " " + rejection.reason;
+    } else if (rejection.file.empty()) {
       error = std::string("no ") + kind_noun(kind) + " plugin '" + id +
               "' (plugins found: " + util::join(registry_.candidate_ids(), ", ") + "; see 'qwen plugins')";
     } else {

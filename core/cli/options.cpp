@@ -12,7 +12,8 @@ ParseResult parse_command_line(int argc, const char *const *argv) {
   Options &o = result.options;
   CLI::App app{
       "qwen: sign in to a model provider and talk to the model, from a terminal or a script.\n"
-      "Exit statuses: 0 ok, 1 error, 2 cancelled, 3 bad input or config, 4 sign-in required,\n"
+      "Exit statuses: 0 ok, 1 error (also: stdout closed before the answer ended), 2 cancelled,\n"
+      "3 bad input (a prompt that is not UTF-8) or config, 4 sign-in required,\n"
       "5 credentials refused, 6 rate limited, 7 network or server failure; 143 after SIGTERM, 129 after SIGHUP.",
       "qwen"};
   app.set_version_flag("-v,--version", std::string("qwen ") + QWEN_VERSION + " (plugin ABI " +
@@ -31,14 +32,22 @@ ParseResult parse_command_line(int argc, const char *const *argv) {
 
   auto *plugins = app.add_subcommand("plugins", "List the plugins found, and the files rejected with the reason");
   auto *auth = app.add_subcommand("auth", "Sign in, sign out, or show the sign-in state");
-  auth->require_subcommand(1);
+  // Not require_subcommand(1): its message ("A subcommand is required") is also what `qwen auth bogus` got.
+  // The word that is not a subcommand is kept and named below instead.
+  auth->require_subcommand(0, 1);
+  auth->allow_extras();
   auto *login = auth->add_subcommand("login", "Sign in with the selected method (device login for qwen-oauth)");
   auto *logout = auth->add_subcommand("logout", "Forget the cached credentials of the selected method");
   auto *status = auth->add_subcommand("status", "Show the selected method, its account and expiry (never the token)");
   for (auto *sub : {login, logout, status})
     sub->add_option("--auth-type", o.auth_type, "The sign-in method (plugin id)");
+  auto *trust = app.add_subcommand(
+      "trust", "Trust this directory's project files (.qwen/config.toml, .env): let them change where credentials go");
+  trust->add_option("dir", o.trust_dir, "The directory (default: the current one)");
+  auto *trust_list = trust->add_flag("--list", o.trust_list, "List the trusted directories and whether files changed");
+  trust->add_flag("--revoke", o.trust_revoke, "Stop trusting the directory")->excludes(trust_list);
   // The main options (--debug above all) work after a subcommand too: `qwen auth login --debug`.
-  for (auto *sub : {plugins, auth, login, logout, status}) sub->fallthrough();
+  for (auto *sub : {plugins, auth, login, logout, status, trust}) sub->fallthrough();
 
   try {
     app.parse(argc, argv);
@@ -56,10 +65,21 @@ ParseResult parse_command_line(int argc, const char *const *argv) {
     result.exit_code = QWEN_EXIT_BAD_INPUT;
     return result;
   }
+  if (auth->parsed() && !login->parsed() && !logout->parsed() && !status->parsed()) {
+    const auto extra = auth->remaining();
+    std::string what = "`qwen auth` needs a subcommand";
+    if (!extra.empty())
+      what = std::string(extra[0].rfind('-', 0) == 0 ? "unknown option '" : "unknown subcommand '") + extra[0] +
+             "' for `qwen auth`";
+    std::cerr << "qwen: error: " << what << ": use login, logout or status\nRun 'qwen auth --help' for the details.\n";
+    result.exit_code = QWEN_EXIT_BAD_INPUT;
+    return result;
+  }
   if (plugins->parsed()) o.command = Command::Plugins;
   if (login->parsed()) o.command = Command::AuthLogin;
   if (logout->parsed()) o.command = Command::AuthLogout;
   if (status->parsed()) o.command = Command::AuthStatus;
+  if (trust->parsed()) o.command = Command::Trust;
   return result;
 }
 

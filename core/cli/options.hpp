@@ -7,7 +7,7 @@
 
 namespace qwen::cli {
 
-enum class Command { Chat, Plugins, AuthLogin, AuthLogout, AuthStatus };
+enum class Command { Chat, Plugins, AuthLogin, AuthLogout, AuthStatus, Trust };
 
 struct Options {
   Command command = Command::Chat;
@@ -19,6 +19,10 @@ struct Options {
   std::optional<std::string> openai_api_key;   // --openai-api-key
   std::optional<std::string> openai_base_url;  // --openai-base-url
   bool debug = false;
+  // qwen trust [DIR] [--list | --revoke]
+  std::optional<std::string> trust_dir;
+  bool trust_list = false;
+  bool trust_revoke = false;
 };
 
 struct ParseResult {

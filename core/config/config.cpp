@@ -2,15 +2,18 @@
 
 #include <sstream>
 
+#include "config/config_file_safety.hpp"
 #include "config/paths.hpp"
+#include "plugin_host/plugin_id.hpp"
 #include "util/strings.hpp"
 
 namespace qwen::config {
 namespace {
 
-toml::table parse_file(const std::filesystem::path &path) {
+toml::table parse_file(const std::filesystem::path &path, Owner owner) {
+  const std::string text = read_config_file(path, owner);  // a regular file only: a FIFO must not hang us
   try {
-    return toml::parse_file(path.string());
+    return toml::parse(text, path.string());
   } catch (const toml::parse_error &e) {
     const auto &where = e.source().begin;
     std::ostringstream msg;
@@ -65,12 +68,17 @@ std::optional<std::string> get_string(const toml::table &t, const char *key) {
   return node->as_string()->get();
 }
 
-void read_long(const toml::table &t, const char *key, long &out) {
+// A [network] number within [min, max]; anything else (a string, a float, a negative or absurd value) is an
+// error naming file:line, never silently capped: a setting that does not do what it says must not pass quietly.
+void read_long(const toml::table &t, const char *key, long &out, long min, long max, const char *unit) {
   const toml::node *node = t.get(key);
   if (!node) return;
-  if (!node->is_integer() || node->as_integer()->get() < 0)
-    throw ConfigError(where(*node) + ": `network." + key + "` must be a non-negative integer");
-  out = static_cast<long>(node->as_integer()->get());
+  const auto *value = node->as_integer();
+  if (!value || value->get() < min || value->get() > max)
+    throw ConfigError(where(*node) + ": `network." + key + "` must be an integer from " + std::to_string(min) +
+                      " to " + std::to_string(max) + unit +
+                      (value ? ", not " + std::to_string(value->get()) : ", not " + describe(*node)));
+  out = static_cast<long>(value->get());
 }
 
 NetworkSettings read_network(const toml::table &root) {
@@ -80,13 +88,15 @@ NetworkSettings read_network(const toml::table &root) {
   if (!node->is_table()) throw ConfigError(where(*node) + ": `network` must be a table");
   const auto &t = *node->as_table();
   long retries = n.max_retries;
-  read_long(t, "max_retries", retries);
-  n.max_retries = static_cast<int>(std::min(retries, 20L));
-  read_long(t, "retry_base_ms", n.retry_base_ms);
-  read_long(t, "retry_max_wait_ms", n.retry_max_wait_ms);
-  read_long(t, "connect_timeout_ms", n.connect_timeout_ms);
-  read_long(t, "idle_timeout_ms", n.idle_timeout_ms);
-  read_long(t, "request_timeout_ms", n.request_timeout_ms);
+  read_long(t, "max_retries", retries, 0, NetworkSettings::kMaxRetries, "");
+  n.max_retries = static_cast<int>(retries);
+  constexpr long kDay = NetworkSettings::kMaxMs;
+  read_long(t, "retry_base_ms", n.retry_base_ms, 0, kDay, " (milliseconds)");
+  read_long(t, "retry_max_wait_ms", n.retry_max_wait_ms, 0, kDay, " (milliseconds)");
+  // libcurl reads a connect timeout of 0 as its own default (300 s), so 0 cannot mean "none" there.
+  read_long(t, "connect_timeout_ms", n.connect_timeout_ms, 1, kDay, " (milliseconds)");
+  read_long(t, "idle_timeout_ms", n.idle_timeout_ms, 0, kDay, " (milliseconds; 0 = none)");
+  read_long(t, "request_timeout_ms", n.request_timeout_ms, 0, kDay, " (milliseconds; 0 = none)");
   if (const toml::node *ca = t.get("ca_bundle")) {
     if (!ca->is_string())
       throw ConfigError(where(*ca) + ": `network.ca_bundle` must be a string, not " + describe(*ca));
@@ -148,11 +158,15 @@ std::optional<std::string> Config::lookup(const std::string &dotted_key) const {
 std::optional<std::filesystem::path> find_project_config(const std::filesystem::path &start_dir,
                                                          const std::filesystem::path &qwen_home) {
   std::error_code ec;
-  auto home_canonical = std::filesystem::weakly_canonical(qwen_home, ec);
+  // Neither the qwen home nor ~/.qwen is a project: with QWEN_HOME set, ~/.qwen/config.toml is an old or
+  // another client's user file, and must not override $QWEN_HOME/config.toml as if it were a project's.
+  const auto home_canonical = std::filesystem::weakly_canonical(qwen_home, ec);
+  const auto user_qwen_canonical = std::filesystem::weakly_canonical(user_home() / ".qwen", ec);
   for (auto dir = start_dir;; dir = dir.parent_path()) {
     auto qwen_dir = dir / ".qwen";
     auto candidate = qwen_dir / "config.toml";
-    if (std::filesystem::weakly_canonical(qwen_dir, ec) != home_canonical &&
+    const auto qwen_dir_canonical = std::filesystem::weakly_canonical(qwen_dir, ec);
+    if (qwen_dir_canonical != home_canonical && qwen_dir_canonical != user_qwen_canonical &&
         std::filesystem::is_regular_file(candidate, ec))
       return candidate;
     if (dir == dir.parent_path() || dir.empty()) break;
@@ -160,19 +174,31 @@ std::optional<std::filesystem::path> find_project_config(const std::filesystem::
   return std::nullopt;
 }
 
-Config load_config(const std::filesystem::path &user_file, const std::optional<std::filesystem::path> &project_file) {
+// `frontend` and `auth` name plugins: ids only, never paths (a path would be joined to the plugin folders).
+static void check_plugin_id(const toml::table &t, const char *key) {
+  const toml::node *node = t.get(key);
+  if (node && node->is_string() && !plugin_host::is_plugin_id(node->as_string()->get()))
+    throw ConfigError(where(*node) + ": `" + key + "` must be " + plugin_host::kPluginIdRule);
+}
+
+Config load_config(const std::filesystem::path &user_file, const std::optional<std::filesystem::path> &project_file,
+                   const std::function<void(toml::table &)> &vet_project) {
   Config config;
   config.user_file = user_file;
   std::error_code ec;
+  check_qwen_home(user_file.parent_path());  // StrictModes: the user's settings live there
   std::vector<std::filesystem::path> sources;
   if (std::filesystem::exists(user_file, ec)) sources.push_back(user_file);
   if (project_file) sources.push_back(*project_file);
   for (const auto &file : sources) {
-    toml::table t = parse_file(file);
+    toml::table t = parse_file(file, file == user_file ? Owner::User : Owner::Project);
+    if (project_file && file == *project_file && vet_project) vet_project(t);
     // Check each file's own types, so an error names the file that has it.
     get_string(t, "frontend");
     get_string(t, "auth");
     get_string(t, "model");
+    check_plugin_id(t, "frontend");
+    check_plugin_id(t, "auth");
     read_network(t);
     config.excluded_env_vars = read_excluded(t, config.excluded_env_vars);
     if (const toml::node *plugins = t.get("plugins"); plugins && !plugins->is_table())

@@ -9,12 +9,14 @@
 //   excluded_env_vars = ["DEBUG", "DEBUG_MODE"]
 //   [network]
 //   max_retries = 3; retry_base_ms = 1000; retry_max_wait_ms = 60000
-//   connect_timeout_ms = 10000; idle_timeout_ms = 60000; request_timeout_ms = 0
+//   connect_timeout_ms = 10000; idle_timeout_ms = 60000; request_timeout_ms = 1800000
+//   (each number is checked when read: out of range -> ConfigError naming file:line; see NetworkSettings)
 //   ca_bundle = "/path/ca.pem"   # trusted CAs (when CURL_CA_BUNDLE and SSL_CERT_FILE are unset)
 //   [plugins.<id>]               # handed to that plugin
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -31,12 +33,18 @@ class ConfigError : public std::runtime_error {
 };
 
 struct NetworkSettings {
-  int max_retries = 3;
-  long retry_base_ms = 1000;
-  long retry_max_wait_ms = 60000;  // a Retry-After longer than this is not waited for
-  long connect_timeout_ms = 10000;
-  long idle_timeout_ms = 60000;
-  long request_timeout_ms = 0;
+  static constexpr int kMaxRetries = 20;      // the largest max_retries accepted
+  static constexpr long kMaxMs = 86400000;    // the largest time accepted (a day), in ms
+  int max_retries = 3;                        // for 429, 5xx and connection failures
+  long retry_base_ms = 1000;                  // the first backoff, doubled each retry (up to retry_max_wait_ms)
+  long retry_max_wait_ms = 60000;             // a Retry-After longer than this is reported, not waited for
+  long connect_timeout_ms = 10000;            // at least 1 (libcurl reads 0 as its 300 s default)
+  long idle_timeout_ms = 60000;               // no byte for this long ends the request; 0 = none
+  // The longest one answer may take, retries and their waits included; 0 = none. The idle timeout alone
+  // cannot end a server that trickles SSE keep-alive comments, so a bound exists by default. 30 min:
+  // the longest answer a Qwen model gives (65,536 tokens for qwen3-coder-plus) takes about 22 min at a
+  // slow 50 tokens/s, so no real answer is cut, while a stuck script still ends the same half hour.
+  long request_timeout_ms = 1800000;
   std::string ca_bundle;  // an absolute path ("~/" expanded), or empty for libcurl's built-in bundle
 };
 
@@ -54,13 +62,17 @@ struct Config {
   std::optional<std::string> lookup(const std::string &dotted_key) const;
 };
 
-// The nearest `.qwen/config.toml` from `start_dir` upwards, skipping the user's
-// own ~/.qwen (that is the user file, not a project file).
+// The nearest `.qwen/config.toml` from `start_dir` upwards, skipping `qwen_home`
+// and ~/.qwen (user files, not a project's, also when QWEN_HOME points elsewhere).
 std::optional<std::filesystem::path> find_project_config(const std::filesystem::path &start_dir,
                                                          const std::filesystem::path &qwen_home);
 
 // Reads the user file (when it exists) and the project file (when found).
-// Throws ConfigError on a syntax error or a value of the wrong type.
-Config load_config(const std::filesystem::path &user_file, const std::optional<std::filesystem::path> &project_file);
+// `vet_project` sees the project file's table before it is checked and merged:
+// the trust boundary removes there what a project file may not set.
+// Throws ConfigError on a syntax error, a value of the wrong type, or a
+// `frontend`/`auth` value that is not a plugin id.
+Config load_config(const std::filesystem::path &user_file, const std::optional<std::filesystem::path> &project_file,
+                   const std::function<void(toml::table &)> &vet_project = {});
 
 }  // namespace qwen::config

@@ -1,5 +1,7 @@
 #include "config/env_files.hpp"
 
+#include <qwen/sdk/safe_file.hpp>
+
 #include <algorithm>
 #include <cerrno>
 #include <cstdlib>
@@ -13,7 +15,7 @@
 namespace qwen::config {
 namespace {
 
-constexpr uintmax_t kMaxEnvFileBytes = 1u << 20;  // a larger ".env" is not a settings file
+constexpr size_t kMaxEnvFileBytes = 1u << 20;  // a larger ".env" is not a settings file
 
 bool is_file(const std::filesystem::path &p) {
   std::error_code ec;
@@ -45,26 +47,28 @@ Environment process_environment() {
 }
 
 EnvFileLoad load_env_file(const std::filesystem::path &start_dir, const std::filesystem::path &home_dir,
-                          const std::vector<std::string> &excluded_keys, const Environment &env) {
+                          const std::vector<std::string> &excluded_keys, const Environment &env,
+                          const EnvVeto &vetoed) {
   EnvFileLoad load;
   load.file = find_env_file(start_dir, home_dir);
   if (!load.file) return load;
   const std::string name = load.file->string();
   // The first file found is the user's choice even when unreadable: say so and load nothing,
   // rather than quietly taking another file's values.
-  std::error_code ec;
-  if (std::filesystem::file_size(*load.file, ec) > kMaxEnvFileBytes && !ec) {
-    load.warnings.push_back(name + ": larger than 1 MiB; not loaded");
+  // Read as a regular file only: a FIFO or a directory swapped in since it was found must not hang or abort.
+  std::string text;
+  try {
+    auto read = sdk::read_regular_file(name, kMaxEnvFileBytes);
+    if (!read) {  // gone since it was found
+      load.file.reset();
+      return load;
+    }
+    text = std::move(*read);
+  } catch (const sdk::Error &e) {
+    load.warnings.push_back(std::string(e.what()) + "; not loaded");
     return load;
   }
-  std::ifstream in(*load.file, std::ios::binary);
-  if (!in) {
-    load.warnings.push_back(name + ": cannot be read (" + std::strerror(errno) + "); not loaded");
-    return load;
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  DotenvParse parsed = parse_dotenv(text.str());
+  DotenvParse parsed = parse_dotenv(text);
   for (const auto &w : parsed.warnings) load.warnings.push_back(name + ":" + std::to_string(w.line) + ": " + w.message);
 
   // A repeated key: the last value wins, as in dotenv.
@@ -74,10 +78,17 @@ EnvFileLoad load_env_file(const std::filesystem::path &start_dir, const std::fil
     if (!values.count(e.key)) order.push_back(e.key);
     values[e.key] = e.value;
   }
-  const bool qwen_specific = load.file->parent_path().filename() == ".qwen";
+  // The seed excludes the listed variables from a project's .env only: not from a .qwen/.env (the place for
+  // qwen's own variables) and not from the user's ~/.env.
+  std::error_code canon_ec;
+  const bool home_level = std::filesystem::weakly_canonical(load.file->parent_path(), canon_ec) ==
+                          std::filesystem::weakly_canonical(home_dir, canon_ec);
+  const bool qwen_specific = load.file->parent_path().filename() == ".qwen" || home_level;
   for (const auto &key : order) {
     bool excluded = std::find(excluded_keys.begin(), excluded_keys.end(), key) != excluded_keys.end();
-    if (excluded && !qwen_specific) {
+    if (vetoed && vetoed(*load.file, key)) {
+      load.withheld.push_back(key);
+    } else if (excluded && !qwen_specific) {
       load.excluded.push_back(key);
     } else if (env.get(key)) {
       load.kept.push_back(key);

@@ -4,8 +4,9 @@
 // try `.qwen/.env`, then `.env`; if none, try `<home>/.qwen/.env`, then
 // `<home>/.env`. The first file found is the only one loaded (no merging).
 // Variables already in the environment win, even when empty. Variables in the
-// exclusion list (DEBUG, DEBUG_MODE by default) are not taken from a file
-// unless it is a `.qwen/.env` file (the qwen-specific place).
+// exclusion list (DEBUG, DEBUG_MODE by default) are not taken from a project's
+// `.env`; a `.qwen/.env` file (the qwen-specific place) and `<home>/.env` (the
+// user's own) may set them.
 #pragma once
 
 #include <filesystem>
@@ -25,6 +26,7 @@ struct EnvFileLoad {
   std::vector<std::string> applied;           // keys set in the environment
   std::vector<std::string> kept;              // keys already in the environment, left alone
   std::vector<std::string> excluded;          // keys skipped by the exclusion list
+  std::vector<std::string> withheld;          // keys the trust boundary kept out
   std::vector<std::string> warnings;          // "FILE:LINE: message"
 };
 
@@ -35,9 +37,15 @@ struct Environment {
 };
 Environment process_environment();
 
+// Decides, for the file that was found, which of its variables may not be
+// applied (the trust boundary: see trust/project_review.hpp). Those are left
+// out silently here; the trust review has told the user.
+using EnvVeto = std::function<bool(const std::filesystem::path &file, const std::string &key)>;
+
 // Finds the file and sets its variables in `env` by the rules above. An
 // unreadable file is a warning, never an exception.
 EnvFileLoad load_env_file(const std::filesystem::path &start_dir, const std::filesystem::path &home_dir,
-                          const std::vector<std::string> &excluded_keys, const Environment &env);
+                          const std::vector<std::string> &excluded_keys, const Environment &env,
+                          const EnvVeto &vetoed = {});
 
 }  // namespace qwen::config

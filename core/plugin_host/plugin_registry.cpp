@@ -1,8 +1,13 @@
 #include "plugin_host/plugin_registry.hpp"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <map>
 #include <set>
+
+#include "plugin_host/code_location.hpp"
+#include "plugin_host/plugin_id.hpp"
 
 namespace qwen::plugin_host {
 
@@ -11,6 +16,7 @@ PluginRegistry::PluginRegistry(std::vector<std::filesystem::path> search_path) :
 std::vector<std::filesystem::path> PluginRegistry::candidate_files() const {
   std::vector<std::filesystem::path> files;
   for (const auto &dir : search_path_) {
+    if (unsafe_plugin_folder(dir, geteuid())) continue;  // scan() lists it as rejected
     std::error_code ec;
     std::vector<std::filesystem::path> here;
     for (std::filesystem::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
@@ -29,10 +35,22 @@ std::vector<std::string> PluginRegistry::candidate_ids() const {
 }
 
 std::unique_ptr<LoadedPlugin> PluginRegistry::open(const std::string &id, PluginRejection &rejection) const {
+  if (!is_plugin_id(id)) {  // a path would be joined to the plugin folders: never let one through
+    rejection.file.clear();
+    rejection.reason = "'" + id + "' is not " + kPluginIdRule;
+    return nullptr;
+  }
   for (const auto &dir : search_path_) {
     std::error_code ec;
     auto file = dir / (id + ".so");
-    if (std::filesystem::exists(file, ec)) return LoadedPlugin::open(file, rejection);
+    if (!std::filesystem::exists(file, ec)) continue;
+    // The first file with the id is the one: in a folder others can change, it is refused, not skipped.
+    if (auto problem = unsafe_plugin_folder(dir, geteuid())) {
+      rejection.file = file;
+      rejection.reason = "is in the folder " + dir.string() + ", which " + *problem;
+      return nullptr;
+    }
+    return LoadedPlugin::open(file, rejection);
   }
   rejection.file.clear();
   rejection.reason = "not found";
@@ -41,6 +59,8 @@ std::unique_ptr<LoadedPlugin> PluginRegistry::open(const std::string &id, Plugin
 
 ScanResult PluginRegistry::scan() const {
   ScanResult result;
+  for (const auto &dir : search_path_)
+    if (auto problem = unsafe_plugin_folder(dir, geteuid())) result.rejected.push_back({dir, *problem});
   std::map<std::string, std::filesystem::path> seen;
   for (const auto &file : candidate_files()) {
     PluginRejection rejection;
