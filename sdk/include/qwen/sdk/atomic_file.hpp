@@ -8,10 +8,16 @@
 // quota) removes the temporary file, leaves the old file as it was, and
 // throws Error(QWEN_ERR_INTERNAL) with a message naming the file and the
 // reason. Missing directories are created with mode 0700.
+//
+// Links (the policy is described in safe_file.hpp): write_file_atomically
+// never writes into a symbolic link's target; a link at the path is replaced
+// by the new file. replace_user_file, for a file the user edits
+// (config.toml), refuses a link instead, and keeps the file's mode.
 #ifndef QWEN_SDK_ATOMIC_FILE_HPP
 #define QWEN_SDK_ATOMIC_FILE_HPP
 
 #include <qwen/plugin.hpp>
+#include <qwen/sdk/safe_file.hpp>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -101,6 +107,25 @@ inline void write_file_atomically(const std::string &path, std::string_view cont
     ::fsync(dfd);
     ::close(dfd);
   }
+}
+
+// Replaces a file the user edits (config.toml) with `content`, atomically as above, keeping its mode: the
+// new file has exactly the old one's permission bits (a 0600 file stays 0600 whatever the umask), or
+// `new_file_mode` when there was none. Throws Error(QWEN_ERR_CONFIG) and changes nothing when the path is
+// a symbolic link (its target is the user's, and the link stays a link) or not a regular file.
+inline void replace_user_file(const std::string &path, std::string_view content, mode_t new_file_mode = 0600) {
+  struct stat st {};
+  mode_t mode = new_file_mode;
+  if (::lstat(path.c_str(), &st) == 0) {
+    if (S_ISLNK(st.st_mode))
+      throw Error(QWEN_ERR_CONFIG, path + " is a symbolic link; qwen does not write through a link: change the file it "
+                                          "points to yourself");
+    if (!S_ISREG(st.st_mode)) throw Error(QWEN_ERR_CONFIG, not_a_file_message(path, st.st_mode));
+    mode = st.st_mode & 0777;
+  } else if (errno != ENOENT) {
+    detail::throw_file_error("cannot save", path, errno);
+  }
+  write_file_atomically(path, content, mode);
 }
 
 }  // namespace qwen::sdk
