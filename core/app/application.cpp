@@ -449,10 +449,10 @@ int run_qwen(int argc, const char *const *argv) {
   const auto home = config::qwen_home();
   const auto &opts = parsed.options;
   for (const auto &[flag, id] : {std::pair{"--auth-type", opts.auth_type}, std::pair{"--frontend", opts.frontend}})
-    if (id && !plugin_host::is_plugin_id(*id)) {
-      util::log_error(std::string(flag) + " '" + *id + "' is not " + plugin_host::kPluginIdRule);
-      return QWEN_EXIT_BAD_INPUT;
-    }
+    if (id && !plugin_host::is_plugin_id(*id))
+      return report_failure(opts.output_format, QWEN_ERR_CONFIG,
+                            std::string(flag) + " '" + *id + "' is not " + plugin_host::kPluginIdRule,
+                            opts.command == cli::Command::Chat ? FailureShape::Answer : FailureShape::EventsOnly);
   if (opts.command == cli::Command::Trust) {
     auto action = opts.trust_list ? trust::TrustAction::List
                                   : (opts.trust_revoke ? trust::TrustAction::Revoke : trust::TrustAction::Trust);

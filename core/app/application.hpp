@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "app/auth_choice.hpp"
 #include "app/auth_source.hpp"
 #include "app/plugin_set.hpp"
 #include "chat/chat_session.hpp"
@@ -39,6 +40,12 @@ class Application : public services::HostBackend {
   std::string choose_frontend() const;
   std::string choose_auth() const;
   bool auth_chosen_by_user() const;
+  std::string why_no_auth() const;
+  // Whether the selected method has credentials now that a later run will find too (its status has no
+  // "session_only" pair): only such a choice is remembered.
+  bool choice_outlives_session();
+  // Decided once per run (its warnings are shown once): see app/auth_choice.hpp.
+  const AuthChoice &auth_choice() const;
   bool plugin_exists(const std::string &id) const;
   bool load_frontend(std::string &error);
   // Makes `id` the session's auth method (opening it if needed).
@@ -58,6 +65,14 @@ class Application : public services::HostBackend {
   std::unique_ptr<AuthSource> auth_source_;
   chat::ChatSession session_;
   bool interactive_ = false;
+  mutable std::optional<AuthChoice> auth_choice_;
+  // Why no sign-in method is selected (the default one is not installed); empty when one is.
+  std::string no_auth_reason_;
+  // A method chosen with auth.select whose credentials were not there yet: remembered once a login gets
+  // credentials that a later run will find too.
+  std::string remember_after_login_;
+  // Notices and warnings shown for plugins so far (a sign-out that explained itself needs no other words).
+  int plugin_notices_ = 0;
 };
 
 // The whole program: parse, load configuration, run. Returns the exit status.
