@@ -1,8 +1,8 @@
 #include "config/config_writer.hpp"
 
-#include <unistd.h>
+#include <qwen/sdk/atomic_file.hpp>
+#include <qwen/sdk/safe_file.hpp>
 
-#include <fstream>
 #include <regex>
 #include <sstream>
 #include <stdexcept>
@@ -11,13 +11,19 @@
 #include <toml++/toml.h>
 
 namespace qwen::config {
+namespace {
+
+constexpr size_t kMaxConfigBytes = 1u << 20;  // as when config.toml is read
+
+}  // namespace
 
 void set_top_level_string(const std::filesystem::path &file, const std::string &key, const std::string &value) {
   std::string text;
-  if (std::ifstream in{file, std::ios::binary}) {
-    std::ostringstream s;
-    s << in.rdbuf();
-    text = s.str();
+  try {
+    // A regular file only (a FIFO would hang the read); the policy for links is replace_user_file's, below.
+    text = qwen::sdk::read_regular_file(file.string(), kMaxConfigBytes).value_or("");
+  } catch (const qwen::sdk::Error &e) {
+    throw std::runtime_error(std::string(e.what()) + "; not changing it");
   }
   toml::table original;
   try {
@@ -69,24 +75,14 @@ void set_top_level_string(const std::filesystem::path &file, const std::string &
   if (!key_set || updated != original)
     throw std::runtime_error("cannot set " + key + " in " + file.string() +
                              " without changing other settings (a multi-line string?); not changing it");
-  std::filesystem::create_directories(file.parent_path());
-  auto tmp = file;
-  tmp += ".tmp-" + std::to_string(getpid());
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    f << result;
-    f.flush();
-    if (!f) {
-      std::error_code ec;
-      std::filesystem::remove(tmp, ec);
-      throw std::runtime_error("cannot write " + file.string());
-    }
-  }
-  std::error_code ec;
-  std::filesystem::rename(tmp, file, ec);
-  if (ec) {
-    std::filesystem::remove(tmp, ec);
-    throw std::runtime_error("cannot replace " + file.string() + ": " + ec.message());
+  try {
+    // Atomic, the file's own mode kept (a 0600 file stays 0600 whatever the umask; a new one is 0600), and
+    // never through a symbolic link: a link into the user's dotfiles is refused, not replaced or followed.
+    qwen::sdk::replace_user_file(file.string(), result, 0600);
+  } catch (const qwen::sdk::Error &e) {
+    if (qwen::sdk::is_symbolic_link(file.string()))
+      throw std::runtime_error(std::string(e.what()) + " (add the line " + line + ")");
+    throw;
   }
 }
 

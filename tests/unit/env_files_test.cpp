@@ -88,6 +88,25 @@ TEST_CASE("DEBUG and DEBUG_MODE are taken only from a .qwen/.env file") {
   CHECK(fe2.vars["DEBUG"] == "1");
 }
 
+TEST_CASE("DEBUG is taken from the user's ~/.env, also when the walk up reaches it: only a project's .env excludes") {
+  TempDir d;
+  d.write("home/.env", "DEBUG=1\n");
+  std::filesystem::create_directories(d.path() / "home/work/sub");
+  std::filesystem::create_directories(d.path() / "elsewhere");
+  for (const auto &start : {d.path() / "elsewhere", d.path() / "home/work/sub"}) {
+    FakeEnv fe;
+    auto load = load_env_file(start, d.path() / "home", kExcluded, fe.env());
+    CHECK(load.file == d.path() / "home/.env");
+    CHECK(fe.vars["DEBUG"] == "1");
+    CHECK(load.excluded.empty());
+  }
+  d.write("home/work/.env", "DEBUG=1\n");
+  FakeEnv fe;
+  auto load = load_env_file(d.path() / "home/work/sub", d.path() / "home", kExcluded, fe.env());
+  CHECK(load.file == d.path() / "home/work/.env");
+  CHECK(fe.vars.count("DEBUG") == 0);
+}
+
 TEST_CASE("the exclusion list is configurable") {
   TempDir d;
   d.write("p/.env", "DEBUG=1\nNODE_ENV=x\n");
@@ -124,7 +143,7 @@ TEST_CASE("an unreadable first file is a warning and nothing is loaded from else
   auto load = load_env_file(d.path() / "p", d.path() / "home", kExcluded, fe.env());
   if (geteuid() != 0) {  // root reads it anyway
     REQUIRE(load.warnings.size() == 1);
-    CHECK(load.warnings[0].find("cannot be read") != std::string::npos);
+    CHECK(load.warnings[0].find("cannot read") != std::string::npos);
     CHECK(fe.vars.empty());
   } else {
     CHECK(fe.vars["A"] == "1");

@@ -156,23 +156,31 @@ inline std::optional<std::string> ownership_problem(const struct stat &st, uid_t
   return std::nullopt;
 }
 
-// The whole sentence for `path`: what is wrong and how to fix it, or nullopt when nothing is.
+// How the user fixes what ownership_problem found for `path`: "run `chmod go-w PATH`", or for a file
+// someone else owns, a look at who put it there first.
+inline std::string strict_modes_fix(const std::string &path, const struct stat &st, uid_t me = ::geteuid()) {
+  if (st.st_uid != me && st.st_uid != 0)
+    return "check who put it there, then run `chown " + detail::account_name(me) + " " + path + "` and `chmod go-w " +
+           path + "`";
+  return "run `chmod go-w " + path + "`";
+}
+
+// The whole sentence for `path`: what is wrong, `consequence` when given (", so qwen does not use it"),
+// and how to fix it; nullopt when nothing is wrong.
 inline std::optional<std::string> strict_modes_problem(const std::string &path, const struct stat &st,
-                                                       uid_t me = ::geteuid()) {
+                                                       uid_t me = ::geteuid(), const std::string &consequence = {}) {
   auto problem = ownership_problem(st, me);
   if (!problem) return std::nullopt;
-  if (st.st_uid != me && st.st_uid != 0)
-    return path + " " + *problem + ": check who put it there, then run `chown " + detail::account_name(me) + " " +
-           path + "` and `chmod go-w " + path + "`";
-  return path + " " + *problem + ": run `chmod go-w " + path + "`";
+  return path + " " + *problem + consequence + ": " + strict_modes_fix(path, st, me);
 }
 
 // The same for whatever `path` names (a link is followed: the file it points to is what is used).
 // nullopt also when there is nothing at `path`.
-inline std::optional<std::string> strict_modes_problem(const std::string &path, uid_t me = ::geteuid()) {
+inline std::optional<std::string> strict_modes_problem(const std::string &path, uid_t me = ::geteuid(),
+                                                       const std::string &consequence = {}) {
   struct stat st {};
   if (::stat(path.c_str(), &st) != 0) return std::nullopt;
-  return strict_modes_problem(path, st, me);
+  return strict_modes_problem(path, st, me, consequence);
 }
 
 // A regular file opened for reading, with its status taken from the descriptor.
