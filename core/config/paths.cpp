@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 
+#include "util/log.hpp"
 #include "util/strings.hpp"
 
 namespace qwen::config {
@@ -29,8 +30,20 @@ std::filesystem::path executable_dir() {
 std::vector<std::filesystem::path> plugin_search_path() {
   std::vector<std::filesystem::path> dirs;
   if (const char *env = std::getenv("QWEN_PLUGIN_PATH")) {
-    for (const auto &part : util::split(env, ':'))
-      if (!part.empty()) dirs.emplace_back(part);
+    // A relative folder would be looked up from the current directory, i.e. inside whatever repository the
+    // user is in: code from there must never be loaded. Ignored, and said once.
+    std::vector<std::string> relative;
+    for (const auto &part : util::split(env, ':')) {
+      if (part.empty()) continue;
+      if (part.front() == '/')
+        dirs.emplace_back(part);
+      else
+        relative.push_back("'" + part + "'");
+    }
+    if (!relative.empty())
+      util::log_warning("QWEN_PLUGIN_PATH: ignoring " + util::join(relative, ", ") +
+                        ": a plugin folder must be an absolute path (a relative one would be searched from the "
+                        "current directory)");
   }
   dirs.push_back(qwen_home() / "plugins");
   dirs.push_back((executable_dir() / ".." / "lib" / "qwen" / "plugins").lexically_normal());

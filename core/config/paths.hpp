@@ -15,7 +15,8 @@ std::filesystem::path qwen_home();
 // The directory of the running executable (from /proc/self/exe).
 std::filesystem::path executable_dir();
 
-// Plugin directories in search order: $QWEN_PLUGIN_PATH (colon-separated),
+// Plugin directories in search order: $QWEN_PLUGIN_PATH (colon-separated,
+// absolute paths only: a relative entry is ignored with one warning),
 // <qwen home>/plugins, <exe dir>/../lib/qwen/plugins. Missing ones included;
 // callers skip what does not exist.
 std::vector<std::filesystem::path> plugin_search_path();

@@ -6,6 +6,8 @@
 #include <cstring>
 #include <fstream>
 
+#include "plugin_host/code_location.hpp"
+
 namespace qwen::plugin_host {
 namespace {
 
@@ -28,6 +30,7 @@ bool valid_id(const char *id) {
 std::optional<std::string> precheck(const std::filesystem::path &file) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(file, ec)) return "not a regular file";
+  if (auto problem = unsafe_plugin_file(file, geteuid())) return *problem;  // StrictModes, before any byte runs
   if (access(file.c_str(), R_OK) != 0) return std::string("cannot be read: ") + std::strerror(errno);
   std::ifstream in(file, std::ios::binary);
   char magic[4] = {0};
