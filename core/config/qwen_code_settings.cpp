@@ -1,29 +1,179 @@
 #include "config/qwen_code_settings.hpp"
 
-#include <fstream>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 
 #include <nlohmann/json.hpp>
 
 namespace qwen::config {
+namespace {
 
-std::optional<std::string> qwen_code_selected_auth(const std::filesystem::path &settings_file) {
-  std::ifstream in(settings_file);
-  if (!in) return std::nullopt;
-  // Qwen Code's settings.json allows comments.
-  nlohmann::json j = nlohmann::json::parse(in, nullptr, false, true);
-  if (!j.is_object()) return std::nullopt;
-  const nlohmann::json *node = &j;
-  for (const char *part : {"security", "auth", "selectedType"}) {
-    if (!node->is_object() || !node->contains(part)) {
-      node = nullptr;
-      break;
+constexpr off_t kMaxSettingsBytes = 1 << 20;  // a larger settings.json is not a settings file
+
+// Line and column (1-based, counted in characters) of the byte at `offset`.
+std::pair<size_t, size_t> line_column(const std::string &text, size_t offset) {
+  size_t line = 1, column = 1;
+  for (size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+      ++column;  // not a UTF-8 continuation byte: a new character
     }
-    node = &(*node)[part];
   }
-  if (node && node->is_string()) return node->get<std::string>();
-  if (j.contains("selectedAuthType") && j["selectedAuthType"].is_string())
-    return j["selectedAuthType"].get<std::string>();
-  return std::nullopt;
+  return {line, column};
+}
+
+// nlohmann's message without its "[json.exception...] parse error at line L, column C: " prefix and without
+// the "last read: '...'" excerpt of the file.
+std::string parser_words(const std::string &what) {
+  std::string s = what;
+  if (auto col = s.find("column "); col != std::string::npos)
+    if (auto colon = s.find(": ", col); colon != std::string::npos) s = s.substr(colon + 2);
+  if (auto last = s.find("; last read: "); last != std::string::npos) {
+    auto expected = s.rfind("; expected ");
+    s = s.substr(0, last) + (expected != std::string::npos && expected > last ? s.substr(expected) : "");
+  }
+  return s;
+}
+
+const nlohmann::json *at_path(const nlohmann::json &j, std::initializer_list<const char *> path) {
+  const nlohmann::json *node = &j;
+  for (const char *part : path) {
+    if (!node->is_object()) return nullptr;
+    auto it = node->find(part);
+    if (it == node->end()) return nullptr;
+    node = &*it;
+  }
+  return node;
+}
+
+}  // namespace
+
+bool is_shared_auth_method(const std::string &id) {
+  return id == "qwen-oauth" || id == "openai";
+}
+
+std::vector<std::string> project_env_exclusions(const std::optional<std::vector<std::string>> &qwen_list,
+                                                const std::optional<std::vector<std::string>> &qwen_code_list) {
+  if (!qwen_list && !qwen_code_list) return {"DEBUG", "DEBUG_MODE"};
+  std::vector<std::string> out;
+  for (const auto *list : {&qwen_list, &qwen_code_list})
+    if (*list)
+      for (const auto &name : **list)
+        if (std::find(out.begin(), out.end(), name) == out.end()) out.push_back(name);
+  return out;
+}
+
+SettingsText read_settings_text(const std::filesystem::path &file, bool follow_links) {
+  SettingsText out;
+  const std::string name = file.string();
+  int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | (follow_links ? 0 : O_NOFOLLOW);
+  int fd = ::open(name.c_str(), flags);
+  if (fd < 0) {
+    if (errno == ENOENT || errno == ENOTDIR) {
+      out.missing = true;
+    } else if (errno == ELOOP && !follow_links) {
+      out.is_link = true;
+      out.error = name + ": a symbolic link; not followed";
+    } else {
+      out.error = name + ": cannot be read (" + std::strerror(errno) + ")";
+    }
+    return out;
+  }
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    out.error = name + ": not a regular file; not read";
+  } else if (st.st_size > kMaxSettingsBytes) {
+    out.error = name + ": larger than 1 MiB; not read";
+  } else {
+    char buf[65536];
+    for (;;) {
+      ssize_t n = ::read(fd, buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) {
+        out.error = name + ": cannot be read (" + std::strerror(errno) + ")";
+        break;
+      }
+      if (n == 0) break;
+      out.text.append(buf, static_cast<size_t>(n));
+      if (out.text.size() > static_cast<size_t>(kMaxSettingsBytes)) {
+        out.error = name + ": larger than 1 MiB; not read";
+        break;
+      }
+    }
+  }
+  ::close(fd);
+  if (out.error) out.text.clear();
+  return out;
+}
+
+std::optional<std::string> settings_syntax_error(const std::filesystem::path &file, const std::string &text) {
+  try {
+    const auto parsed = nlohmann::json::parse(text, nullptr, true, true);
+    return std::nullopt;
+  } catch (const nlohmann::json::parse_error &e) {
+    // `byte` is one past the character the parser stopped at.
+    auto [line, column] = line_column(text, e.byte > 0 ? e.byte - 1 : 0);
+    return file.string() + ":" + std::to_string(line) + ":" + std::to_string(column) + ": not valid JSON (" +
+           parser_words(e.what()) + ")";
+  } catch (const std::exception &e) {
+    return file.string() + ": not valid JSON";
+  }
+}
+
+QwenCodeSettings read_qwen_code_settings(const std::filesystem::path &file, const SettingsReadOptions &options) {
+  QwenCodeSettings s;
+  s.file = file;
+  SettingsText t = read_settings_text(file, options.follow_links);
+  if (t.missing) return s;
+  s.exists = true;
+  if (t.error) {
+    s.error = *t.error + "; its settings are ignored";
+    return s;
+  }
+  if (auto syntax = settings_syntax_error(file, t.text)) {
+    s.error = *syntax + "; its settings are ignored";
+    return s;
+  }
+  const nlohmann::json j = nlohmann::json::parse(t.text, nullptr, false, true);
+  if (!j.is_object()) {
+    s.error = file.string() + ": not a JSON object; its settings are ignored";
+    return s;
+  }
+  const nlohmann::json *selected = at_path(j, {"security", "auth", "selectedType"});
+  if (!selected) selected = at_path(j, {"selectedAuthType"});  // the v1 layout, before Qwen Code migrates it
+  if (selected && selected->is_string())
+    s.selected_auth = selected->get<std::string>();
+  else if (selected && !selected->is_null())
+    s.selected_auth_not_text = true;
+  const nlohmann::json *excluded = at_path(j, {"advanced", "excludedEnvVars"});
+  if (!excluded) excluded = at_path(j, {"excludedProjectEnvVars"});
+  if (excluded && excluded->is_array()) {
+    std::vector<std::string> names;
+    for (const auto &item : *excluded)
+      if (item.is_string()) names.push_back(item.get<std::string>());
+    s.excluded_env_vars = std::move(names);
+  }
+  return s;
+}
+
+std::optional<std::filesystem::path> workspace_settings_file(const std::filesystem::path &cwd,
+                                                             const std::filesystem::path &qwen_home,
+                                                             const std::filesystem::path &user_home) {
+  if (cwd.empty()) return std::nullopt;
+  std::error_code ec;
+  const auto real_cwd = std::filesystem::weakly_canonical(cwd, ec);
+  if (real_cwd == std::filesystem::weakly_canonical(user_home, ec)) return std::nullopt;
+  const auto dir = real_cwd / ".qwen";
+  if (std::filesystem::weakly_canonical(dir, ec) == std::filesystem::weakly_canonical(qwen_home, ec))
+    return std::nullopt;
+  return cwd / ".qwen" / "settings.json";
 }
 
 }  // namespace qwen::config
