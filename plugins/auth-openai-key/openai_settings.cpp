@@ -40,8 +40,10 @@ OpenAiSettings resolve_settings(const SettingInputs &in) {
 
 std::string missing_settings_message(const OpenAiSettings &s) {
   const std::string &url = s.base_url.value;
-  if (url.rfind("http://", 0) != 0 && url.rfind("https://", 0) != 0)
-    return "OPENAI_BASE_URL must start with https:// (or http:// for a server on this machine); got '" + url + "'";
+  // Parsed by libcurl (qwen/sdk/url.hpp): "HTTP://10.1.2.3" is plain http, "https://" with no host is no URL.
+  if (!qwen::sdk::is_http_url(url))
+    return "OPENAI_BASE_URL must start with https:// (or http:// for a server on this machine); got '" +
+           qwen::sdk::url_without_password(url) + "'";
   if (qwen::sdk::is_insecure_remote_url(url))
     return "refusing to send the API key in clear over plain http to " + qwen::sdk::url_host(url) +
            "; use an https:// base URL, or set allow_insecure_http = true in [plugins.openai]";

@@ -16,6 +16,17 @@ inline constexpr const char *kDefaultApiBaseUrl = "https://dashscope.aliyuncs.co
 inline constexpr const char *kDeviceCodePath = "/api/v1/oauth2/device/code";
 inline constexpr const char *kTokenPath = "/api/v1/oauth2/token";
 
+// The OAuth server in use and what chose it, for messages.
+struct OAuthServer {
+  std::string url;     // no trailing slash
+  std::string source;  // "QWEN_OAUTH_BASE_URL", "[plugins.qwen-oauth] base_url" or "the default"
+};
+
+// The OAuth server from the environment variable's and the config's values, either
+// possibly unset; the same checks as resolve_oauth_base_url.
+OAuthServer resolve_oauth_server(const std::optional<std::string> &env_value,
+                                 const std::optional<std::string> &config_value, bool allow_insecure_http);
+
 // The OAuth base URL (no trailing slash) from the environment variable's and the
 // config's values, either possibly unset. Throws qwen::sdk::Error(QWEN_ERR_CONFIG)
 // for a value that is not an http(s) URL, or plain http to another machine unless

@@ -101,3 +101,18 @@ TEST_CASE("plain http to a remote host is refused, a URL without a scheme is exp
       inputs({}, {}, {{"OPENAI_BASE_URL", "http://127.0.0.1.evil.com/v1"}, {"OPENAI_API_KEY", "k"}}, {}));
   CHECK(missing_settings_message(tricky).find("plain http") != std::string::npos);  // not loopback at all
 }
+
+TEST_CASE("the base URL's scheme is read as parsed: upper case is still plain http, a password is not repeated") {
+  auto message_for = [](const char *url) {
+    return missing_settings_message(
+        resolve_settings(inputs({}, {}, {{"OPENAI_BASE_URL", url}, {"OPENAI_API_KEY", "k"}}, {})));
+  };
+  for (const char *url : {"HTTP://10.1.2.3/v1", "Http://api.example.com/v1", "http://127.0.0.1@10.1.2.3/v1"})
+    CHECK(message_for(url).find("plain http") != std::string::npos);
+  CHECK(message_for("HTTPS://API.example.com/v1").empty());
+  CHECK(message_for("HTTP://127.0.0.1:8080/v1").empty());
+  CHECK(message_for("ftp://api.example.com/v1").find("must start with https://") != std::string::npos);
+  const std::string bad = message_for("https://me:hunter2@exa mple.com/v1");
+  CHECK(bad.find("must start with https://") != std::string::npos);
+  CHECK(bad.find("hunter2") == std::string::npos);
+}

@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <qwen/plugin.hpp>
+#include <qwen/sdk/url.hpp>
 
 #include "dashscope_headers.hpp"
 #include "endpoints.hpp"
@@ -58,4 +59,36 @@ TEST_CASE("the DashScope headers are Qwen Code's", "[endpoints]") {
   CHECK(h[2] == "X-DashScope-UserAgent: QwenCode/0.1.0 (linux; x64)");
   CHECK(h[3] == "X-DashScope-AuthType: qwen-oauth");
   CHECK(current_platform().platform == "linux");
+}
+
+TEST_CASE("the OAuth base URL's scheme is read as parsed: upper case is still plain http", "[endpoints][origin]") {
+  for (const char *url : {"HTTP://10.1.2.3", "Http://sso.example.com", "hTTp://user:pw@sso.example.com",
+                          "http://127.0.0.1@10.1.2.3/"}) {
+    CAPTURE(url);
+    CHECK_THROWS_AS(resolve_oauth_base_url(std::string(url), std::nullopt, false), qwen::sdk::Error);
+    CHECK_THROWS_AS(resolve_oauth_base_url(std::nullopt, std::string(url), false), qwen::sdk::Error);
+  }
+  CHECK(resolve_oauth_base_url(std::string("HTTPS://SSO.example.com/"), std::nullopt, false) ==
+        "HTTPS://SSO.example.com");
+  CHECK(resolve_oauth_base_url(std::string("HTTP://127.0.0.1:9"), std::nullopt, false) == "HTTP://127.0.0.1:9");
+  CHECK_THROWS(resolve_oauth_base_url(std::string("ftp://sso.example.com"), std::nullopt, true));
+  auto server = resolve_oauth_server(std::nullopt, std::string("https://sso.example.com"), false);
+  CHECK(server.source == "[plugins.qwen-oauth] base_url");
+  CHECK(resolve_oauth_server(std::nullopt, std::nullopt, false).source == "the default");
+}
+
+TEST_CASE("a password in a bad OAuth base URL is not repeated in the error", "[endpoints][origin]") {
+  try {
+    resolve_oauth_base_url(std::string("http://me:hunter2@sso.example.com"), std::nullopt, false);
+    FAIL("no error");
+  } catch (const qwen::sdk::Error &e) {
+    CHECK(std::string(e.what()).find("hunter2") == std::string::npos);
+    CHECK(std::string(e.what()).find("me:****@sso.example.com") != std::string::npos);
+  }
+}
+
+TEST_CASE("a resource_url with an upper-case scheme keeps it; one without a scheme gets https", "[endpoints][origin]") {
+  CHECK(api_base_url("HTTPS://portal.qwen.ai") == "HTTPS://portal.qwen.ai/v1");
+  CHECK(api_base_url("127.0.0.1:8080") == "https://127.0.0.1:8080/v1");
+  CHECK(qwen::sdk::is_insecure_remote_url(api_base_url("Http://10.1.2.3:8080")));
 }
