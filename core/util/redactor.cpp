@@ -1,6 +1,7 @@
 #include "util/redactor.hpp"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <mutex>
 #include <vector>
@@ -12,6 +13,7 @@ struct Registry {
   std::mutex mutex;
   std::vector<std::string> secrets;  // longest first, so a secret containing another is replaced whole
   size_t longest = 0;
+  std::array<bool, 256> starts{};  // the first bytes of the secrets: a tail not starting so holds no secret
 };
 
 Registry &registry() {
@@ -85,9 +87,11 @@ std::string render(std::string_view text, size_t end, const std::vector<Match> &
 }
 
 // The start of the longest tail of `text` that may still grow into a secret with what follows, or text.size().
-size_t undecided_tail(const std::vector<std::string> &secrets, size_t longest, std::string_view text, int before) {
-  const size_t from = text.size() > longest ? text.size() - longest : 0;
+size_t undecided_tail(const Registry &r, std::string_view text, int before) {
+  const auto &secrets = r.secrets;
+  const size_t from = text.size() > r.longest ? text.size() - r.longest : 0;
   for (size_t p = from; p < text.size(); ++p) {
+    if (!r.starts[static_cast<unsigned char>(text[p])]) continue;
     const std::string_view tail = text.substr(p);
     const int prev = p > 0 ? static_cast<unsigned char>(text[p - 1]) : before;
     const bool after_word = prev >= 0 && is_word_byte(static_cast<unsigned char>(prev));
@@ -152,6 +156,7 @@ void register_secret(std::string_view secret) {
   std::stable_sort(r.secrets.begin(), r.secrets.end(),
                    [](const auto &a, const auto &b) { return a.size() > b.size(); });
   r.longest = std::max(r.longest, secret.size());
+  r.starts[static_cast<unsigned char>(secret[0])] = true;
 }
 
 void register_url_password(std::string_view url) {
@@ -202,11 +207,12 @@ std::string StreamScrubber::feed(std::string_view piece) {
     if (!piece.empty()) before_ = piece.back();
     return std::string(piece);
   }
-  std::string text = held_;
-  text += piece;
+  std::string joined;  // only when a tail was held back: most pieces are scrubbed where they are
+  if (!held_.empty()) joined = held_ + std::string(piece);
+  const std::string_view text = held_.empty() ? piece : std::string_view(joined);
   const int before = before_ ? static_cast<unsigned char>(before_) : kEdge;
   const auto matches = find_secrets(r.secrets, text, before, kPending);
-  size_t split = undecided_tail(r.secrets, r.longest, text, before);
+  size_t split = undecided_tail(r, text, before);
   // A secret found whole must not be cut by the split: it is then held back whole.
   for (bool moved = true; moved;) {
     moved = false;
@@ -219,7 +225,7 @@ std::string StreamScrubber::feed(std::string_view piece) {
   }
   std::string out = render(text, split, matches);
   if (split > 0) before_ = text[split - 1];
-  held_ = text.substr(split);
+  held_.assign(text.data() + split, text.size() - split);
   return out;
 }
 
