@@ -122,6 +122,8 @@ qwen_status host_ui(const qwen_host *host, const qwen_ui_request *request, char 
     qwen_ui_request req{};
     std::memcpy(&req, request, std::min<size_t>(request->struct_size, sizeof req));
     req.struct_size = sizeof req;
+    const std::string text = req.text ? util::scrub(req.text) : std::string();  // a notice may quote a key or URL
+    if (req.text) req.text = text.c_str();
     return self(host).backend().ui(req, answer, capacity, err);
   });
 }
@@ -142,6 +144,20 @@ qwen_status host_chat_send(const qwen_host *host, const char *text, const qwen_e
     if (!text) return fill_error(err, QWEN_ERR_INVALID_ARGUMENT, "no text");
     return self(host).backend().chat_send(text, sink, err);
   });
+}
+
+qwen_status host_chat_send_text(const qwen_host *host, const char *text, uint64_t text_size,
+                                const qwen_event_sink *sink, qwen_error *err) noexcept {
+  return guarded(err, [&] {
+    if (self(host).plugin_kind() != QWEN_PLUGIN_KIND_FRONTEND)
+      return fill_error(err, QWEN_ERR_UNSUPPORTED, "chat_send_text is for front-end plugins");
+    if (!text && text_size > 0) return fill_error(err, QWEN_ERR_INVALID_ARGUMENT, "no text");
+    return self(host).backend().chat_send(std::string(text ? text : "", static_cast<size_t>(text_size)), sink, err);
+  });
+}
+
+int32_t host_quit_requested(const qwen_host *) noexcept {
+  return quit_requested() ? 1 : 0;
 }
 
 qwen_status host_command(const qwen_host *host, const char *verb, const char *arg, const qwen_kv_sink *out,
@@ -185,6 +201,8 @@ HostTable::HostTable(HostBackend &backend, std::string plugin_id, int32_t plugin
   table_.is_cancelled = host_is_cancelled;
   table_.chat_send = host_chat_send;
   table_.command = host_command;
+  table_.chat_send_text = host_chat_send_text;
+  table_.quit_requested = host_quit_requested;
 }
 
 }  // namespace qwen::services

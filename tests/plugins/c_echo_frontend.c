@@ -1,15 +1,29 @@
 /* A front-end written in plain C against qwen/plugin.h alone: it sends the
  * -p prompt and prints the answer between [cecho] markers. Proves a plugin
- * needs no C++ and no host symbols. */
+ * needs no C++ and no host symbols. Built twice: against the current header
+ * (cecho, which prints each delta by its length, a NUL byte included) and
+ * against the frozen 1.0 header in tests/abi/v1_0 (cecho10, which knows only
+ * the NUL-terminated text), to prove a 1.0 plugin still loads and works. */
 #include <qwen/plugin.h>
 #include <stdio.h>
 #include <string.h>
+
+#ifndef CECHO_ID
+#define CECHO_ID "cecho"
+#endif
 
 static const qwen_host *g_host;
 
 static int32_t on_event(void *ctx, const qwen_event *event) {
   (void)ctx;
-  if (event->type == QWEN_EVENT_DELTA && event->text) fputs(event->text, stdout);
+  if (event->type != QWEN_EVENT_DELTA || !event->text) return 0;
+#if QWEN_PLUGIN_ABI_MINOR >= 1
+  if (QWEN_HAS_FIELD(event, qwen_event, text_size)) {
+    fwrite(event->text, 1, (size_t)event->text_size, stdout);
+    return 0;
+  }
+#endif
+  fputs(event->text, stdout);
   return 0;
 }
 
@@ -53,7 +67,7 @@ static const void *get_interface(const char *id) {
 static const qwen_plugin_entry entry = {sizeof(qwen_plugin_entry),
                                         QWEN_PLUGIN_ABI_MAJOR,
                                         QWEN_PLUGIN_ABI_MINOR,
-                                        "cecho",
+                                        CECHO_ID,
                                         "C echo front-end",
                                         "1.0.0",
                                         QWEN_PLUGIN_KIND_FRONTEND,

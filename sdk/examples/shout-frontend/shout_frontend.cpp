@@ -20,9 +20,9 @@ class ShoutFrontend : public qwen::sdk::FrontendPlugin {
     qwen_status status = host().chat_send(
         prompt,
         [](const qwen_event &e) {
-          if (e.type == QWEN_EVENT_DELTA && e.text) {
-            for (const char *p = e.text; *p; ++p)
-              std::cout << static_cast<char>(std::toupper(static_cast<unsigned char>(*p)));
+          if (e.type == QWEN_EVENT_DELTA) {
+            for (char c : qwen::sdk::event_text(e))  // the whole delta, with its length
+              std::cout << static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
             std::cout.flush();
           }
           return true;

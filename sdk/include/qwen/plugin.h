@@ -13,7 +13,10 @@
  *     QWEN_HAS_FIELD before it touches a member, so structs grow by appending.
  *   - Strings are UTF-8, NUL-terminated, and *borrowed*: valid for the duration
  *     of the call that passes them, unless a comment says otherwise. Whoever
- *     wants to keep one copies it.
+ *     wants to keep one copies it. Text that may itself hold a NUL byte (a
+ *     prompt, an answer's delta) also travels with its length (1.1:
+ *     chat_send_text, qwen_event.text_size); the NUL-terminated form stops at
+ *     the first NUL.
  *   - Nothing allocated on one side is freed on the other. Output goes to
  *     caller-owned buffers (qwen_error) or to caller-provided sinks that copy.
  *   - No C++ exception may leave a plugin function. (qwen/plugin.hpp guards
@@ -38,7 +41,7 @@ extern "C" {
 #endif
 
 #define QWEN_PLUGIN_ABI_MAJOR 1
-#define QWEN_PLUGIN_ABI_MINOR 0
+#define QWEN_PLUGIN_ABI_MINOR 1
 
 /* The one symbol a plugin exports (a function, not data: dlsym on functions
  * is what every platform promises). */
@@ -206,6 +209,13 @@ typedef struct qwen_event {
   int32_t type; /* QWEN_EVENT_* */
   const char *text;
   const char *json;
+  /* 1.1. The length of `text` in bytes, without the terminating NUL. A
+   * delta may hold a NUL byte (a server's "\u0000"): `text` read as a C
+   * string stops there, `text_size` covers the whole delta (and `json` has
+   * it escaped). 0 when `text` is NULL. Filled by the host; a front-end
+   * checks QWEN_HAS_FIELD(event, qwen_event, text_size) first (a 1.0 host
+   * does not fill it). Borrowed like `text`, for the on_event() call. */
+  uint64_t text_size;
 } qwen_event;
 
 typedef struct qwen_event_sink {
@@ -240,7 +250,8 @@ struct qwen_host {
   /* A value from the plugin's own `[plugins.<id>]` table in config.toml, or a
    * host setting when the key starts with "qwen." (qwen.model, qwen.prompt,
    * qwen.output_format, qwen.frontend, qwen.auth, qwen.interactive,
-   * qwen.debug). Dotted keys reach into sub-tables. Numbers and booleans are
+   * qwen.debug; qwen.model.source says where qwen.model came from, in words
+   * that follow "from": "--model" or "the session's choice"). Dotted keys reach into sub-tables. Numbers and booleans are
    * given as text. Writes at most `capacity` bytes including the NUL into
    * `buffer` and returns the value's full length, or -1 when the key is not
    * set (buffer untouched). */
@@ -281,13 +292,19 @@ struct qwen_host {
 
   /* Send one user message in the session (history and model are the
    * host's), streaming the turn's events to `sink`. Credentials come from the
-   * selected auth plugin; a 401 makes the host refresh once and retry. */
+   * selected auth plugin; a 401 makes the host refresh once and retry.
+   * `user_text` ends at its first NUL; chat_send_text (1.1) takes a length.
+   * Text that is not valid UTF-8 is refused as chat_send_text says. */
   qwen_status (*chat_send)(const qwen_host *host, const char *user_text, const qwen_event_sink *sink, qwen_error *err);
 
   /* Run a session command: the extensible verbs a front-end offers its user.
    *   "auth.list"            -> put(id, "display name\tselected?\tavailable?") per auth plugin
    *   "auth.select" arg=id   -> switch the session to that auth method, keep the
-   *                             conversation, remember the choice in config.toml
+   *                             conversation, remember the choice (Qwen Code's
+   *                             settings.json or config.toml: README "Which sign-in method"):
+   *                             now when its credentials are usable and kept, else
+   *                             after an "auth.login" that brings kept ones (never
+   *                             for credentials whose status says "session_only")
    *   "auth.login"  arg=id?  -> run the interactive login of the selected (or given) method
    *   "auth.status"          -> the selected method's status pairs
    *   "auth.check"           -> whether the selected method has usable credentials now
@@ -298,6 +315,28 @@ struct qwen_host {
    * Unknown verbs give QWEN_ERR_UNSUPPORTED. `out` may be NULL. */
   qwen_status (*command)(const qwen_host *host, const char *verb, const char *arg, const qwen_kv_sink *out,
                          qwen_error *err);
+
+  /* ---- 1.1. Check QWEN_HAS_FIELD(host, qwen_host, member) (or
+   * host->abi_minor >= 1) before using a member below: a 1.0 host has none. */
+
+  /* chat_send() with the text's length: `text` holds `text_size` bytes of
+   * UTF-8 and need not be NUL-terminated, so a NUL byte in piped input
+   * reaches the model instead of cutting the message short. Who calls: a
+   * front-end, on the main thread, like chat_send() (auth plugins get
+   * QWEN_ERR_UNSUPPORTED). Ownership: `text` is borrowed for the call; the
+   * host copies what it keeps (the history). Text that is not valid UTF-8 is
+   * refused with QWEN_ERR_CONFIG (exit status 3) and an error event, before
+   * anything is sent and without touching the conversation. */
+  qwen_status (*chat_send_text)(const qwen_host *host, const char *text, uint64_t text_size,
+                                const qwen_event_sink *sink, qwen_error *err);
+
+  /* [thread-safe] Non-zero once the process was asked to end, not just to
+   * cancel the current operation: SIGTERM, SIGHUP, or a second SIGINT within
+   * two seconds. A front-end that sees a turn cancelled (is_cancelled(), or
+   * QWEN_ERR_CANCELLED) asks this to tell "stop this answer" (a first SIGINT,
+   * from the keyboard or from `kill -INT`) from "leave" (its loop returns).
+   * Who calls: any plugin, any thread; no ownership involved. */
+  int32_t (*quit_requested)(const qwen_host *host);
 };
 
 /* --------------------------------------------------------------- kinds --- */
@@ -339,12 +378,17 @@ typedef struct qwen_auth_interface {
    * missing). */
   qwen_status (*login)(qwen_error *err);
 
-  /* Forget cached credentials. May be NULL. */
+  /* Forget cached credentials. May be NULL. It may say what it removed, and
+   * what still signs the user in that it cannot remove (a key in a .env
+   * file), with host->ui notices; when it says nothing, the host says "Signed
+   * out of <name>." */
   qwen_status (*logout)(qwen_error *err);
 
   /* Describe the state for `qwen auth status`: put() pairs such as "method",
    * "account", "expires", "base_url", "model", "source". Never a secret in
-   * clear; redact to a short form. */
+   * clear; redact to a short form. "session_only" (any value, in words)
+   * says the credentials in use end with this process (typed in and not
+   * kept): the host then does not remember the method as the user's choice. */
   qwen_status (*status)(const qwen_kv_sink *out, qwen_error *err);
 
   /* Told after every model API answer (status, and the Retry-After header or

@@ -30,6 +30,7 @@
 #include <stdexcept>
 #include <type_traits>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -259,9 +260,25 @@ class Host {
       }
     };
     qwen_error err = make_error();
-    qwen_status s = host_->chat_send(host_, text.c_str(), &sink, &err);
+    qwen_status s;
+    if (QWEN_HAS_FIELD(host_, qwen_host, chat_send_text) && host_->chat_send_text) {
+      s = host_->chat_send_text(host_, text.data(), text.size(), &sink, &err);
+    } else if (text.find('\0') != std::string::npos) {
+      // A 1.0 host reads the text up to its first NUL: refuse rather than send part of it.
+      set_error(&err, QWEN_ERR_CONFIG, "the message holds a NUL byte, which this qwen host (plugin ABI 1.0) cannot carry");
+      s = QWEN_ERR_CONFIG;
+    } else {
+      s = host_->chat_send(host_, text.c_str(), &sink, &err);
+    }
     if (s != QWEN_OK && error_message) *error_message = err.message;
     return s;
+  }
+
+  // Whether the process was asked to end (SIGTERM, SIGHUP, a second SIGINT), not just to cancel the current
+  // operation; nullopt from a 1.0 host, which cannot tell.
+  std::optional<bool> quit_requested() const {
+    if (!QWEN_HAS_FIELD(host_, qwen_host, quit_requested) || !host_->quit_requested) return std::nullopt;
+    return host_->quit_requested(host_) != 0;
   }
 
   // Front-ends: a session command (see qwen_host.command). Pairs come back in order.
@@ -282,6 +299,16 @@ class Host {
  private:
   const qwen_host *host_ = nullptr;
 };
+
+// An event's text with its length: the whole delta even when it holds a NUL byte (1.1 hosts fill
+// text_size; from a 1.0 host, the text up to its first NUL).
+inline std::string_view event_text(const qwen_event &event) {
+  if (event.text == nullptr) return {};
+  // QWEN_HAS_FIELD spelled out: a reference is never NULL (GCC warns at the macro's NULL test).
+  if (event.struct_size >= offsetof(qwen_event, text_size) + sizeof event.text_size)
+    return std::string_view(event.text, static_cast<size_t>(event.text_size));
+  return std::string_view(event.text);
+}
 
 // A writer for a qwen_kv_sink handed in by the host.
 class KvOut {

@@ -1,0 +1,410 @@
+/* The plugin ABI 1.0 header exactly as it was released (sdk/include/qwen/plugin.h at 1.0),
+ * kept so that tests/plugins can build a plugin the way a third party did against 1.0 and prove it
+ * still loads and works in this host. Never edit below this comment. */
+/* qwen/plugin.h — the C ABI between the `qwen` host and its plugins.
+ *
+ * This header is the whole contract. A plugin includes it (or the C++ layer in
+ * qwen/plugin.hpp), exports one function, QWEN_PLUGIN_ENTRY_SYMBOL, and links
+ * against nothing of the host: every service reaches it through the qwen_host
+ * table handed to init().
+ *
+ * Rules that hold for every type and function below:
+ *   - Plain C only: fixed-width integers, no bool/enum/long members, no
+ *     bit-fields. Enumerations are #define'd int32_t values.
+ *   - Every struct starts with `uint32_t struct_size`, set by whoever fills the
+ *     struct to sizeof() of the version it was compiled with. A reader checks
+ *     QWEN_HAS_FIELD before it touches a member, so structs grow by appending.
+ *   - Strings are UTF-8, NUL-terminated, and *borrowed*: valid for the duration
+ *     of the call that passes them, unless a comment says otherwise. Whoever
+ *     wants to keep one copies it.
+ *   - Nothing allocated on one side is freed on the other. Output goes to
+ *     caller-owned buffers (qwen_error) or to caller-provided sinks that copy.
+ *   - No C++ exception may leave a plugin function. (qwen/plugin.hpp guards
+ *     this for C++ plugins.)
+ *   - Thread: unless a comment says [thread-safe], a function is called, and
+ *     may be called, only on the host's main thread.
+ *
+ * Versioning. QWEN_PLUGIN_ABI_MAJOR changes only on an incompatible change;
+ * the host refuses a plugin with another major. QWEN_PLUGIN_ABI_MINOR grows
+ * when members are appended; the host loads any plugin with
+ * plugin.minor <= host.minor, and a plugin that needs a newer member checks
+ * host->abi_minor or QWEN_HAS_FIELD first.
+ */
+#ifndef QWEN_PLUGIN_H
+#define QWEN_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define QWEN_PLUGIN_ABI_MAJOR 1
+#define QWEN_PLUGIN_ABI_MINOR 0
+
+/* The one symbol a plugin exports (a function, not data: dlsym on functions
+ * is what every platform promises). */
+#define QWEN_PLUGIN_ENTRY_SYMBOL "qwen_plugin_entry_v1"
+
+#if defined(_WIN32)
+#define QWEN_PLUGIN_EXPORT __declspec(dllexport)
+#else
+#define QWEN_PLUGIN_EXPORT __attribute__((visibility("default")))
+#endif
+
+/* True when the struct *p, filled by the other side, is large enough to hold
+ * member m. Use before reading any member added after 1.0. */
+#define QWEN_HAS_FIELD(p, type, m) ((p) != NULL && (p)->struct_size >= offsetof(type, m) + sizeof(((type *)0)->m))
+
+/* ---------------------------------------------------------------- status -- */
+
+typedef int32_t qwen_status;
+#define QWEN_OK 0
+#define QWEN_ERR_INTERNAL -1         /* a bug or an unexpected failure */
+#define QWEN_ERR_UNSUPPORTED -2      /* this plugin/host does not do that */
+#define QWEN_ERR_INVALID_ARGUMENT -3 /* the caller passed something wrong */
+#define QWEN_ERR_CANCELLED -4        /* the user cancelled (Ctrl-C) */
+#define QWEN_ERR_AUTH_REQUIRED -5    /* no usable credentials: sign in first */
+#define QWEN_ERR_AUTH_REJECTED -6    /* the server refused the credentials or the login */
+#define QWEN_ERR_NETWORK -7          /* connection, DNS, TLS, timeout, 5xx */
+#define QWEN_ERR_RATE_LIMITED -8     /* 429 / quota exhausted */
+#define QWEN_ERR_CONFIG -9           /* bad configuration or input */
+#define QWEN_ERR_BAD_RESPONSE -10    /* the server answered something unparseable */
+
+/* Process exit statuses, the same for every front-end (README "Exit
+ * statuses"); stable, scripts depend on them. GitHub CLI's codes where it has
+ * one (0, 1, 2, 4). */
+#define QWEN_EXIT_OK 0
+#define QWEN_EXIT_ERROR 1         /* an unexpected failure */
+#define QWEN_EXIT_CANCELLED 2     /* the user cancelled */
+#define QWEN_EXIT_BAD_INPUT 3     /* bad command line, configuration or input */
+#define QWEN_EXIT_AUTH_REQUIRED 4 /* no usable credentials: sign in or set OPENAI_API_KEY */
+#define QWEN_EXIT_AUTH_REJECTED 5 /* the server refused the credentials or the login */
+#define QWEN_EXIT_RATE_LIMITED 6  /* 429: rate limit or quota exhausted */
+#define QWEN_EXIT_NETWORK 7       /* network failure, timeout, server error, unreadable answer */
+
+static inline int32_t qwen_exit_status_for(qwen_status status) {
+  switch (status) {
+    case QWEN_OK:
+      return QWEN_EXIT_OK;
+    case QWEN_ERR_CANCELLED:
+      return QWEN_EXIT_CANCELLED;
+    case QWEN_ERR_CONFIG:
+    case QWEN_ERR_INVALID_ARGUMENT:
+      return QWEN_EXIT_BAD_INPUT;
+    case QWEN_ERR_AUTH_REQUIRED:
+      return QWEN_EXIT_AUTH_REQUIRED;
+    case QWEN_ERR_AUTH_REJECTED:
+      return QWEN_EXIT_AUTH_REJECTED;
+    case QWEN_ERR_RATE_LIMITED:
+      return QWEN_EXIT_RATE_LIMITED;
+    case QWEN_ERR_NETWORK:
+    case QWEN_ERR_BAD_RESPONSE:
+      return QWEN_EXIT_NETWORK;
+    default:
+      return QWEN_EXIT_ERROR;
+  }
+}
+
+/* A caller-owned error slot. The callee writes `status` and a one-line,
+ * human-readable, secret-free `message` (truncated to fit, always
+ * NUL-terminated) when it fails. */
+#define QWEN_ERROR_MESSAGE_SIZE 1024
+typedef struct qwen_error {
+  uint32_t struct_size;
+  qwen_status status;
+  char message[QWEN_ERROR_MESSAGE_SIZE];
+} qwen_error;
+
+/* ------------------------------------------------------------ small sinks -- */
+
+/* A caller-provided place to put key/value pairs. The callee calls put() any
+ * number of times; the caller copies both strings before put() returns. */
+typedef struct qwen_kv_sink {
+  uint32_t struct_size;
+  void *ctx;
+  void (*put)(void *ctx, const char *key, const char *value);
+} qwen_kv_sink;
+
+/* ------------------------------------------------------------------- log -- */
+
+#define QWEN_LOG_DEBUG 0
+#define QWEN_LOG_INFO 1
+#define QWEN_LOG_WARNING 2
+#define QWEN_LOG_ERROR 3
+
+/* ------------------------------------------------------------------ http -- */
+
+/* One HTTP request, made by the host's client (libcurl: proxies, CA bundles,
+ * redaction and debug logging in one place). */
+typedef struct qwen_http_request {
+  uint32_t struct_size;
+  const char *method; /* "GET", "POST", ... */
+  const char *url;
+  const char *const *headers; /* "Name: value" lines; may be NULL */
+  uint32_t header_count;
+  uint32_t timeout_ms; /* whole-request timeout; 0 = host default */
+  const uint8_t *body; /* may be NULL */
+  uint64_t body_size;
+} qwen_http_request;
+
+/* Callbacks for the answer, called on the thread that called http_request(),
+ * before it returns. Return 0 to go on, non-zero to abort the transfer (the
+ * request then ends with QWEN_ERR_CANCELLED). Any callback may be NULL. */
+typedef struct qwen_http_callbacks {
+  uint32_t struct_size;
+  void *ctx;
+  /* Once, when the status line and all headers have arrived. */
+  int32_t (*on_status)(void *ctx, int32_t http_status);
+  /* Once per header line, name and value trimmed. */
+  int32_t (*on_header)(void *ctx, const char *name, const char *value);
+  /* Zero or more times, with the body bytes as they arrive. */
+  int32_t (*on_body)(void *ctx, const uint8_t *data, uint64_t size);
+} qwen_http_callbacks;
+
+/* ------------------------------------------------------------------- ui --- */
+
+/* What an auth plugin (or the host) asks of the user. The host routes it to the
+ * active front-end, which renders it in its own way: the tty front-end draws
+ * it, the pipe front-end writes it to stderr (or as a stream-json event) and
+ * answers QWEN_ERR_UNSUPPORTED to questions it cannot ask. */
+#define QWEN_UI_NOTICE 1      /* text: a line of information */
+#define QWEN_UI_WARNING 2     /* text: something went wrong but we go on */
+#define QWEN_UI_DEVICE_CODE 3 /* url + code: "open url, enter code"; text: hint */
+#define QWEN_UI_PROGRESS 4    /* text: waiting...; a front-end may overwrite it */
+#define QWEN_UI_ASK 5         /* text: question; answer expected */
+#define QWEN_UI_ASK_SECRET 6  /* text: question; answer expected, not echoed */
+#define QWEN_UI_CONFIRM 7     /* text: yes/no question; answer "y" or "n" */
+#define QWEN_UI_CHOOSE 8      /* text: question; choices: '\n'-separated "id\tlabel"; answer: an id */
+
+typedef struct qwen_ui_request {
+  uint32_t struct_size;
+  int32_t kind;               /* QWEN_UI_* */
+  const char *text;           /* may be NULL */
+  const char *url;            /* QWEN_UI_DEVICE_CODE */
+  const char *code;           /* QWEN_UI_DEVICE_CODE: the user code */
+  const char *default_answer; /* ASK/CONFIRM/CHOOSE; may be NULL */
+  const char *choices;        /* QWEN_UI_CHOOSE */
+  int64_t expires_in_s;       /* QWEN_UI_DEVICE_CODE: seconds the code stays valid; 0 = unknown */
+} qwen_ui_request;
+
+/* -------------------------------------------------------------- events --- */
+
+/* One event of a chat turn, the same stream that `--output-format
+ * stream-json` prints. `json` is the complete event as one line of JSON
+ * (schema QWEN_EVENT_SCHEMA); `text` is the event's main text for front-ends
+ * that do not want to parse JSON (the delta for QWEN_EVENT_DELTA, the
+ * message for QWEN_EVENT_ERROR, NULL otherwise). */
+#define QWEN_EVENT_SCHEMA "qwen.event/1"
+#define QWEN_EVENT_TURN_START 1 /* the request is sent */
+#define QWEN_EVENT_DELTA 2      /* a piece of the answer's text */
+#define QWEN_EVENT_USAGE 3      /* token counts: json has prompt/completion/total */
+#define QWEN_EVENT_RETRY 4      /* text: why; the host waits and retries */
+#define QWEN_EVENT_ERROR 5      /* text: what went wrong; json has status */
+#define QWEN_EVENT_TURN_END 6   /* the answer is complete */
+
+typedef struct qwen_event {
+  uint32_t struct_size;
+  int32_t type; /* QWEN_EVENT_* */
+  const char *text;
+  const char *json;
+} qwen_event;
+
+typedef struct qwen_event_sink {
+  uint32_t struct_size;
+  void *ctx;
+  /* Called on the thread that called chat_send(), in order, before
+   * chat_send() returns. Return non-zero to cancel the turn. */
+  int32_t (*on_event)(void *ctx, const qwen_event *event);
+} qwen_event_sink;
+
+/* ----------------------------------------------------------- host table --- */
+
+/* The services the host gives a plugin. Each plugin gets its own table (its
+ * `host_ctx` tells the host who is calling), valid from init() until deinit()
+ * returns. Pass the table itself as the first argument of each function. */
+typedef struct qwen_host qwen_host;
+struct qwen_host {
+  uint32_t struct_size;
+  uint16_t abi_major;       /* the host's QWEN_PLUGIN_ABI_MAJOR */
+  uint16_t abi_minor;       /* the host's QWEN_PLUGIN_ABI_MINOR */
+  const char *host_version; /* "0.1.0" */
+  void *host_ctx;           /* the host's; plugins leave it alone */
+
+  /* [thread-safe] Write a log line. Secrets the host knows of are redacted;
+   * DEBUG lines are shown only with --debug. */
+  void (*log)(const qwen_host *host, int32_t level, const char *message);
+
+  /* [thread-safe] Tell the host that `secret` (a token, a key) must never be
+   * shown: every later output, debug logs included, redacts it. */
+  void (*register_secret)(const qwen_host *host, const char *secret);
+
+  /* A value from the plugin's own `[plugins.<id>]` table in config.toml, or a
+   * host setting when the key starts with "qwen." (qwen.model, qwen.prompt,
+   * qwen.output_format, qwen.frontend, qwen.auth, qwen.interactive,
+   * qwen.debug). Dotted keys reach into sub-tables. Numbers and booleans are
+   * given as text. Writes at most `capacity` bytes including the NUL into
+   * `buffer` and returns the value's full length, or -1 when the key is not
+   * set (buffer untouched). */
+  int64_t (*config_get)(const qwen_host *host, const char *key, char *buffer, uint64_t capacity);
+
+  /* The directory qwen keeps user files in ($QWEN_HOME, else ~/.qwen), no
+   * trailing slash. Borrowed, valid until deinit(). */
+  const char *(*home_dir)(const qwen_host *host);
+
+  /* Make an HTTP request and block until it ends, streaming the answer to
+   * `callbacks`. Returns QWEN_OK when a complete HTTP answer arrived, whatever
+   * its status (the status went to on_status); else QWEN_ERR_NETWORK,
+   * QWEN_ERR_CANCELLED (callback abort or Ctrl-C) or QWEN_ERR_INVALID_ARGUMENT,
+   * with `err` filled. No retries: the caller decides. */
+  qwen_status (*http_request)(const qwen_host *host, const qwen_http_request *request,
+                              const qwen_http_callbacks *callbacks, qwen_error *err);
+
+  /* Open `url` in the user's browser ($BROWSER, else the platform opener),
+   * without waiting for it. QWEN_ERR_UNSUPPORTED when no browser can be
+   * started here (no display, NO_BROWSER, CI); the caller then shows the URL. */
+  qwen_status (*open_url)(const qwen_host *host, const char *url, qwen_error *err);
+
+  /* Show something to the user or ask them, through the active front-end.
+   * For questions the answer goes to `answer` (NUL-terminated, at most
+   * `capacity` bytes); QWEN_ERR_UNSUPPORTED when nobody can answer (no
+   * terminal), QWEN_ERR_CANCELLED when the user cancelled. */
+  qwen_status (*ui)(const qwen_host *host, const qwen_ui_request *request, char *answer, uint64_t capacity,
+                    qwen_error *err);
+
+  /* Sleep `ms` milliseconds, waking early with QWEN_ERR_CANCELLED when the
+   * user cancels (Ctrl-C). QWEN_OK after a full sleep. */
+  qwen_status (*wait)(const qwen_host *host, uint32_t ms);
+
+  /* [thread-safe] Non-zero once the user asked to cancel the current operation. */
+  int32_t (*is_cancelled)(const qwen_host *host);
+
+  /* ---- For front-ends only; auth plugins get QWEN_ERR_UNSUPPORTED. ---- */
+
+  /* Send one user message in the session (history and model are the
+   * host's), streaming the turn's events to `sink`. Credentials come from the
+   * selected auth plugin; a 401 makes the host refresh once and retry. */
+  qwen_status (*chat_send)(const qwen_host *host, const char *user_text, const qwen_event_sink *sink, qwen_error *err);
+
+  /* Run a session command: the extensible verbs a front-end offers its user.
+   *   "auth.list"            -> put(id, "display name\tselected?\tavailable?") per auth plugin
+   *   "auth.select" arg=id   -> switch the session to that auth method, keep the
+   *                             conversation, remember the choice in config.toml
+   *   "auth.login"  arg=id?  -> run the interactive login of the selected (or given) method
+   *   "auth.status"          -> the selected method's status pairs
+   *   "auth.check"           -> whether the selected method has usable credentials now
+   *                             (QWEN_OK with base_url, model; or its error, e.g. AUTH_REQUIRED)
+   *   "model.get" / "model.set" arg=name
+   *   "session.clear"        -> forget the conversation
+   *   "session.stats"        -> put() counters: requests, prompt_tokens, ...
+   * Unknown verbs give QWEN_ERR_UNSUPPORTED. `out` may be NULL. */
+  qwen_status (*command)(const qwen_host *host, const char *verb, const char *arg, const qwen_kv_sink *out,
+                         qwen_error *err);
+};
+
+/* --------------------------------------------------------------- kinds --- */
+
+#define QWEN_PLUGIN_KIND_AUTH 1
+#define QWEN_PLUGIN_KIND_FRONTEND 2
+
+#define QWEN_AUTH_INTERFACE "qwen.auth/1"
+#define QWEN_FRONTEND_INTERFACE "qwen.frontend/1"
+
+/* Credentials an auth plugin hands the host for the model API. The plugin
+ * calls set() with each field; the host copies. Fields: "base_url" (the
+ * OpenAI-compatible base, ending before /chat/completions), "token" (bearer;
+ * may be empty for a keyless local server), "model" (the default model),
+ * "header" (one extra "Name: value" request header; may repeat),
+ * "expires_at" (seconds since the epoch, optional), "account" (a
+ * display name, optional). */
+typedef qwen_kv_sink qwen_credentials_sink;
+
+#define QWEN_AUTH_FLAG_FORCE_REFRESH 1u /* the token was just refused (401): refresh it */
+
+typedef struct qwen_auth_interface {
+  uint32_t struct_size;
+  const char *display_name; /* "Qwen OAuth" */
+  const char *description;  /* one line for the sign-in choice */
+
+  /* Whether this method can be chosen now. QWEN_OK, or an error whose message
+   * says why not (e.g. the provider ended the service). May be NULL = always. */
+  qwen_status (*available)(qwen_error *err);
+
+  /* Credentials usable now, without asking the user: from configuration, the
+   * environment or a cache, refreshing them when needed (or when flags has
+   * QWEN_AUTH_FLAG_FORCE_REFRESH). QWEN_ERR_AUTH_REQUIRED when the user must
+   * sign in first; the message says how. */
+  qwen_status (*get_credentials)(uint32_t flags, const qwen_credentials_sink *out, qwen_error *err);
+
+  /* Sign in interactively, using host->ui / open_url / wait. May be NULL when
+   * the method has no login (then the front-end asks for what status lists as
+   * missing). */
+  qwen_status (*login)(qwen_error *err);
+
+  /* Forget cached credentials. May be NULL. */
+  qwen_status (*logout)(qwen_error *err);
+
+  /* Describe the state for `qwen auth status`: put() pairs such as "method",
+   * "account", "expires", "base_url", "model", "source". Never a secret in
+   * clear; redact to a short form. */
+  qwen_status (*status)(const qwen_kv_sink *out, qwen_error *err);
+
+  /* Told after every model API answer (status, and the Retry-After header or
+   * NULL), so the plugin can count quota. For a 429 the plugin may write a
+   * better explanation into `message` (NUL-terminated, at most `capacity`
+   * bytes) and return QWEN_OK; it returns QWEN_ERR_UNSUPPORTED to leave the
+   * host's message. May be NULL. */
+  qwen_status (*on_api_response)(int32_t http_status, const char *retry_after, char *message, uint64_t capacity);
+} qwen_auth_interface;
+
+typedef struct qwen_frontend_interface {
+  uint32_t struct_size;
+  const char *display_name;
+
+  /* Own the user's loop: read input, call host->chat_send / host->command,
+   * render. Returns the process exit status (see the README's table). */
+  int32_t (*run)(qwen_error *err);
+
+  /* Render a qwen_ui_request from an auth plugin or the host (see
+   * qwen_host.ui). Called on the main thread, possibly while run() is inside
+   * host->command or host->chat_send. */
+  qwen_status (*ui)(const qwen_ui_request *request, char *answer, uint64_t capacity, qwen_error *err);
+} qwen_frontend_interface;
+
+/* ---------------------------------------------------------------- entry --- */
+
+typedef struct qwen_plugin_entry {
+  uint32_t struct_size;
+  uint16_t abi_major;  /* QWEN_PLUGIN_ABI_MAJOR the plugin was built with */
+  uint16_t abi_minor;  /* QWEN_PLUGIN_ABI_MINOR the plugin was built with */
+  const char *id;      /* "qwen-oauth": [a-z0-9][a-z0-9._-]*, unique */
+  const char *name;    /* human-readable */
+  const char *version; /* the plugin's own version, "1.2.3" */
+  int32_t kind;        /* QWEN_PLUGIN_KIND_* */
+
+  /* Called once, on the main thread, before anything else. `host` stays
+   * valid until deinit() returns. Must be quick and must not talk to the
+   * user. On failure fill `err` and return non-QWEN_OK: the host then never
+   * calls anything else, deinit included. */
+  qwen_status (*init)(const qwen_host *host, qwen_error *err);
+
+  /* Called once at exit after a successful init(). Join your threads here. */
+  void (*deinit)(void);
+
+  /* The function table for interface `id` (QWEN_AUTH_INTERFACE for an auth
+   * plugin, QWEN_FRONTEND_INTERFACE for a front-end), or NULL. The table is
+   * the plugin's, static, and never freed. */
+  const void *(*get_interface)(const char *id);
+} qwen_plugin_entry;
+
+/* What the exported symbol looks like. It returns a pointer to a static
+ * entry (or NULL when the plugin cannot run at all), may be called more than
+ * once, and must do no work beyond that. */
+typedef const qwen_plugin_entry *(*qwen_plugin_entry_fn)(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* QWEN_PLUGIN_H */
