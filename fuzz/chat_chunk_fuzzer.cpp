@@ -7,7 +7,8 @@
 // Checks, besides no crash and no exception:
 //  - differential: read_chunk gives exactly what a plain DOM reading of the same fields gives
 //    (valid, has_error, has_choices, content, finish_reason, the integer members of usage), for every
-//    document without a repeated key (with repeated keys the DOM keeps the last, the SAX pass may not);
+//    document without a repeated key (with repeated keys the DOM keeps the last, the SAX pass may not),
+//    bytes that are not UTF-8 read as U+FFFD;
 //  - server_error_message never throws and never gives an empty text;
 //  - parse_retry_after gives nothing or a wait >= 0, and N * 1000 for a header of at most 9 digits.
 #include <cctype>
@@ -23,6 +24,7 @@
 #include "chat/retry_after.hpp"
 #include "chat/stream_parser.hpp"
 #include "fuzz_support.hpp"
+#include "util/utf8.hpp"
 
 using nlohmann::json;
 using qwen::chat::ChunkFields;
@@ -101,8 +103,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (!trimmed.empty() && trimmed.size() <= 9 && trimmed.find_first_not_of("0123456789") == std::string_view::npos)
     FUZZ_CHECK(wait == std::stol(std::string(trimmed)) * 1000);
 
+  // Bytes that are not UTF-8 are read as U+FFFD (core/util/utf8.hpp): the DOM reads the repaired text.
   bool repeated = false;
-  json dom = parse_dom(text, repeated);
+  const std::string repaired = qwen::util::repair_utf8(text);
+  json dom = parse_dom(repaired, repeated);
   if (dom.is_discarded()) {
     FUZZ_CHECK(!got.valid);
     return 0;

@@ -1,12 +1,16 @@
 #include "chat/chat_session.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <cstdio>
 
 #include "chat/retry_after.hpp"
 #include "chat/stream_parser.hpp"
 #include "net/http_client.hpp"
 #include "util/log.hpp"
 #include "util/strings.hpp"
+#include "util/utf8.hpp"
 
 namespace qwen::chat {
 namespace {
@@ -59,9 +63,53 @@ struct Attempt {
   net::HttpResult http;
   std::string content_type;
   std::string retry_after;
+  std::string location;    // of a 3xx
   std::string error_body;  // for non-200 answers
   bool delivered_text = false;
+  bool plugin_message = false;  // the auth plugin rewrote the server's message
 };
+
+std::string attempts(int n) {
+  return std::to_string(n) + (n == 1 ? " attempt" : " attempts");
+}
+
+// `clause` added to `message`: as a sentence of its own when the message already ends one ("... key. The
+// server asks ..."), else after a semicolon.
+std::string with_clause(std::string message, std::string clause) {
+  while (!message.empty() && message.back() == ' ') message.pop_back();
+  if (clause.empty()) return message;
+  if (!message.empty() && (message.back() == '.' || message.back() == '!' || message.back() == '?')) {
+    clause[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(clause[0])));
+    return message + " " + clause + ".";
+  }
+  return message + "; " + clause;
+}
+
+std::string wait_clause(long wait_ms) {
+  return "the server asks to wait " + describe_wait(wait_ms) + " before retrying";
+}
+
+// A URL from a server's header, safe to print: no control bytes, not endless.
+std::string printable_url(std::string_view url) {
+  std::string out;
+  for (unsigned char c : url.substr(0, 300)) out += c < 0x20 || c == 0x7f ? '?' : static_cast<char>(c);
+  return url.size() > 300 ? out + "..." : out;
+}
+
+// Where a 3xx points, in words a user can act on. qwen does not follow it: the request carries the
+// credentials, and a POST is not safely replayed elsewhere.
+std::string redirect_message(int status, const std::string &target) {
+  const std::string head = "the server redirected the request (HTTP " + std::to_string(status) + ")";
+  if (target.empty()) return head + " without saying where (no Location header); check the base URL";
+  const std::string url = printable_url(target);
+  std::string text = head + " to " + url + "; qwen does not follow redirects (the request carries your credentials)";
+  constexpr std::string_view kSuffix = "/chat/completions";
+  if (util::ends_with(url, kSuffix))
+    text += ": if that is the API's new address, set the base URL to " + url.substr(0, url.size() - kSuffix.size());
+  else
+    text += ": check the base URL";
+  return text;
+}
 
 }  // namespace
 
@@ -76,8 +124,26 @@ qwen_status ChatSession::send(const std::string &user_text, CredentialSource &au
     on_event(make_error(status, message));
     return status;
   };
+  // JSON carries UTF-8 only. Refused before the history takes it, so one bad message spoils no later turn.
+  if (auto bad = util::first_invalid_utf8(user_text)) {
+    char hex[8];
+    std::snprintf(hex, sizeof hex, "0x%02X", static_cast<unsigned>(static_cast<unsigned char>(user_text[*bad])));
+    return fail(QWEN_ERR_CONFIG, "the message is not UTF-8 text (byte " + std::string(hex) + " at offset " +
+                                     std::to_string(*bad) +
+                                     "); the model API takes UTF-8 only: convert it first, e.g. with iconv");
+  }
   history_.push_back({"user", user_text});
   auto drop_turn = [this] { history_.pop_back(); };
+
+  // request_timeout_ms bounds the whole turn, retries and their waits included: a server that trickles
+  // keep-alive comments (which reset the idle timer) still cannot hold a script forever.
+  using Clock = std::chrono::steady_clock;
+  const auto turn_started = Clock::now();
+  const long total_ms = network_.request_timeout_ms;
+  auto elapsed_ms = [&] {
+    return static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - turn_started).count());
+  };
+  const std::string total_words = "request_timeout_ms = " + std::to_string(total_ms);
 
   uint32_t flags = 0;
   bool refreshed = false;
@@ -112,8 +178,9 @@ qwen_status ChatSession::send(const std::string &user_text, CredentialSource &au
     req.method = "POST";
     req.url = endpoint(creds.base_url);
     req.headers = request_headers(creds);
-    req.body = request_body(history_, model).dump();
-    req.timeouts = {network_.connect_timeout_ms, network_.idle_timeout_ms, network_.request_timeout_ms};
+    req.body = request_body(history_, model).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    req.timeouts = {network_.connect_timeout_ms, network_.idle_timeout_ms,
+                    total_ms > 0 ? std::max(total_ms - elapsed_ms(), 1L) : 0L};
 
     Attempt attempt;
     bool handler_cancelled = false;
@@ -144,6 +211,7 @@ qwen_status ChatSession::send(const std::string &user_text, CredentialSource &au
     handlers.on_header = [&](std::string_view name, std::string_view value) {
       if (util::iequals(name, "content-type")) attempt.content_type = value;
       if (util::iequals(name, "retry-after")) attempt.retry_after = value;
+      if (util::iequals(name, "location")) attempt.location = value;
       return true;
     };
     handlers.on_body = [&](std::string_view bytes) {
@@ -156,8 +224,10 @@ qwen_status ChatSession::send(const std::string &user_text, CredentialSource &au
     attempt.http = net::http_perform(req, handlers);
 
     if (attempt.http.outcome == net::HttpOutcome::Complete) {
-      if (auto better = auth.on_api_response(attempt.http.status, attempt.retry_after); better && status != 200)
+      if (auto better = auth.on_api_response(attempt.http.status, attempt.retry_after); better && status != 200) {
         attempt.error_body = "{\"error\":{\"message\":" + nlohmann::json(*better).dump() + "}}";
+        attempt.plugin_message = true;
+      }
     }
 
     // Decide: done, retry, or fail.
@@ -178,6 +248,14 @@ qwen_status ChatSession::send(const std::string &user_text, CredentialSource &au
       // A certificate that cannot be verified stays so: no retry, and never a fallback to no verification.
       drop_turn();
       return fail(QWEN_ERR_NETWORK, "cannot connect securely to " + req.url + ": " + attempt.http.error);
+    }
+    if (attempt.http.outcome == net::HttpOutcome::Timeout && total_ms > 0 && elapsed_ms() + 20 >= total_ms) {
+      // The turn's time is up: another attempt would have none.
+      drop_turn();
+      const std::string what = "timed out after " + describe_wait(total_ms) + " (" + total_words +
+                               ", the limit for one answer, retries included)";
+      return fail(QWEN_ERR_NETWORK, attempt.delivered_text ? "the answer was cut off: " + what
+                                                           : "no answer: " + what + " (" + req.url + ")");
     }
     if (attempt.http.outcome != net::HttpOutcome::Complete || parse_failed) {
       // The transfer broke. Retry only when nothing was shown yet.
@@ -219,23 +297,32 @@ qwen_status ChatSession::send(const std::string &user_text, CredentialSource &au
                                               "): " + server_error_message(attempt.error_body) +
                                               ". Check the API key, or sign in again with `qwen auth login`.");
     } else if (status == 429) {
-      auto wait = parse_retry_after(attempt.retry_after);
+      const auto wait = parse_retry_after(attempt.retry_after);
       std::string message = "rate limited by the server (HTTP 429): " + server_error_message(attempt.error_body);
-      if (wait && *wait > network_.retry_max_wait_ms) {
+      // A plugin's own words for a 429 (qwen-oauth's quota message) already say when to retry.
+      const bool hint_given = attempt.plugin_message && util::to_lower(message).find("retry") != std::string::npos;
+      if (wait && !hint_given) message = with_clause(message, wait_clause(*wait));
+      if ((wait && *wait > network_.retry_max_wait_ms) || retries >= network_.max_retries) {
         drop_turn();
-        return fail(QWEN_ERR_RATE_LIMITED,
-                    message + "; the server asks to wait " + std::to_string(*wait / 1000) + " s before retrying");
-      }
-      if (retries >= network_.max_retries) {
-        drop_turn();
-        return fail(QWEN_ERR_RATE_LIMITED,
-                    message + (attempt.retry_after.empty() ? "" : "; retry after " + attempt.retry_after + " s"));
+        return fail(QWEN_ERR_RATE_LIMITED, message);
       }
       retry_reason = "HTTP 429 (rate limited)";
       if (wait) retry_wait = *wait;
     } else if (status >= 500) {
       retry_reason = "HTTP " + std::to_string(status) + ": " + server_error_message(attempt.error_body);
-      if (auto wait = parse_retry_after(attempt.retry_after)) retry_wait = std::min(*wait, network_.retry_max_wait_ms);
+      if (auto wait = parse_retry_after(attempt.retry_after)) {
+        if (*wait > network_.retry_max_wait_ms) {
+          // Too long to wait for: said, as for a 429, not slept through.
+          drop_turn();
+          return fail(QWEN_ERR_NETWORK, with_clause(retry_reason, wait_clause(*wait)) + " (" + req.url + ")");
+        }
+        retry_wait = *wait;
+      }
+    } else if (status >= 300 && status < 400) {
+      drop_turn();
+      return fail(QWEN_ERR_CONFIG,
+                  redirect_message(status, attempt.http.redirect_url.empty() ? attempt.location
+                                                                             : attempt.http.redirect_url));
     } else {
       drop_turn();
       return fail(QWEN_ERR_CONFIG, "the server rejected the request (HTTP " + std::to_string(status) + "): " +
@@ -244,12 +331,16 @@ qwen_status ChatSession::send(const std::string &user_text, CredentialSource &au
 
     if (retries >= network_.max_retries) {
       drop_turn();
-      return fail(QWEN_ERR_NETWORK, "giving up after " + std::to_string(retries + 1) + " attempts: " + retry_reason +
-                                        " (" + req.url + ")");
+      return fail(QWEN_ERR_NETWORK,
+                  "giving up after " + attempts(retries + 1) + ": " + retry_reason + " (" + req.url + ")");
     }
     ++retries;
-    if (retry_wait < 0)
-      retry_wait = std::min(network_.retry_base_ms << std::min(retries - 1, 16), network_.retry_max_wait_ms);
+    if (retry_wait < 0) retry_wait = backoff_wait_ms(network_.retry_base_ms, retries, network_.retry_max_wait_ms);
+    if (total_ms > 0 && elapsed_ms() + retry_wait >= total_ms) {
+      drop_turn();
+      return fail(QWEN_ERR_NETWORK, "giving up after " + attempts(retries) + ": " + retry_reason + " (" + req.url +
+                                        "); a retry in " + describe_wait(retry_wait) + " would pass " + total_words);
+    }
     util::log_debug("retry " + std::to_string(retries) + " in " + std::to_string(retry_wait) + " ms: " + retry_reason);
     on_event(make_retry(retries, retry_wait, retry_reason));
     if (!wait_(retry_wait)) {

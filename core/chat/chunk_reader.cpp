@@ -5,6 +5,8 @@
 #include <memory>
 #include <vector>
 
+#include "util/utf8.hpp"
+
 namespace qwen::chat {
 namespace {
 
@@ -162,6 +164,9 @@ ChunkFields read_chunk(std::string_view json, const char *part) {
   ChunkSax sax(fields, part);
   bool ok = nlohmann::json::sax_parse(json.begin(), json.end(), &sax);
   fields.valid = ok && sax.top_was_object();
+  // Bytes that are not UTF-8 (a server that cut a character in two, or sent Latin-1) spoil one character, not
+  // the whole answer: they become U+FFFD, as a browser shows them, and the rest is read as usual.
+  if (!fields.valid && util::first_invalid_utf8(json)) return read_chunk(util::repair_utf8(json), part);
   return fields;
 }
 
