@@ -33,9 +33,10 @@ ParseResult parse_command_line(int argc, const char *const *argv) {
   auto *plugins = app.add_subcommand("plugins", "List the plugins found, and the files rejected with the reason");
   auto *auth = app.add_subcommand("auth", "Sign in, sign out, or show the sign-in state");
   // Not require_subcommand(1): its message ("A subcommand is required") is also what `qwen auth bogus` got.
-  // The word that is not a subcommand is kept and named below instead.
+  // The word that is not a subcommand is caught by a hidden positional and named below instead.
   auth->require_subcommand(0, 1);
-  auth->allow_extras();
+  std::string unknown_auth_word;  // a word after `auth` that is none of its subcommands (hidden positional)
+  auth->add_option("word", unknown_auth_word)->group("");
   auto *login = auth->add_subcommand("login", "Sign in with the selected method (device login for qwen-oauth)");
   auto *logout = auth->add_subcommand("logout", "Forget the cached credentials of the selected method");
   auto *status = auth->add_subcommand("status", "Show the selected method, its account and expiry (never the token)");
@@ -66,11 +67,8 @@ ParseResult parse_command_line(int argc, const char *const *argv) {
     return result;
   }
   if (auth->parsed() && !login->parsed() && !logout->parsed() && !status->parsed()) {
-    const auto extra = auth->remaining();
     std::string what = "`qwen auth` needs a subcommand";
-    if (!extra.empty())
-      what = std::string(extra[0].rfind('-', 0) == 0 ? "unknown option '" : "unknown subcommand '") + extra[0] +
-             "' for `qwen auth`";
+    if (!unknown_auth_word.empty()) what = "unknown subcommand '" + unknown_auth_word + "' for `qwen auth`";
     std::cerr << "qwen: error: " << what << ": use login, logout or status\nRun 'qwen auth --help' for the details.\n";
     result.exit_code = QWEN_EXIT_BAD_INPUT;
     return result;

@@ -43,11 +43,16 @@ void install_signal_handlers() {
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);
   sa.sa_flags = 0;  // no SA_RESTART: a blocking read returns EINTR and sees the flag
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
-  // A closed terminal (or an ssh session gone) hangs up: end as for SIGTERM, cleanly, rather than die
-  // in the middle of a refresh with the lock file still held.
-  sigaction(SIGHUP, &sa, nullptr);
+  // A signal ignored when qwen started stays ignored: `nohup qwen -p ...` must outlive the hang-up, and a
+  // shell's background job (`qwen -p ... &` in a script) ignores Ctrl-C on purpose. This is the rule of
+  // the GNU coding standards and of every shell.
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+    struct sigaction was {};
+    if (sigaction(sig, nullptr, &was) == 0 && !(was.sa_flags & SA_SIGINFO) && was.sa_handler == SIG_IGN) continue;
+    // SIGHUP: a closed terminal (or an ssh session gone) ends the run as SIGTERM does, cleanly, rather than
+    // in the middle of a refresh with the lock file still held.
+    sigaction(sig, &sa, nullptr);
+  }
   signal(SIGPIPE, SIG_IGN);  // a closed stdout is an error to report, not a silent death
 }
 

@@ -4,7 +4,8 @@
 // also asks the process to end (the front-end's loop sees quit_requested()).
 // After a SIGTERM or SIGHUP, once the operation has stopped cleanly, the
 // process ends by that signal itself (a shell shows 143 or 129; README: exit
-// statuses).
+// statuses). A signal that was ignored when qwen started (nohup, a script's
+// background job) stays ignored.
 #pragma once
 
 #include <cstdint>

@@ -8,6 +8,7 @@
 #include <qwen/plugin.h>
 
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -21,9 +22,14 @@ class AnswerRenderer {
   bool on_event(const qwen_event &event);
   // After the turn; prints the json object, the final newline, the error line.
   void finish(qwen_status status, const std::string &error_message);
+  // Whether writing to stdout failed (the reader closed the pipe, a full disk): the turn then ends with
+  // exit status 1 and write_error() on stderr, not as "cancelled".
+  bool write_failed() const { return write_errno_ != 0; }
+  std::string write_error() const;
 
  private:
-  bool write_out(const std::string &bytes);
+  bool write_out(std::string_view bytes);
+  void finish_output(qwen_status status, const std::string &error_message);
 
   std::string format_;
   std::string response_;  // json format only
@@ -32,6 +38,7 @@ class AnswerRenderer {
   nlohmann::json usage_;
   bool ends_with_newline_ = true;
   bool error_printed_ = false;
+  int write_errno_ = 0;  // the first failed write to stdout
 };
 
 }  // namespace pipe_frontend

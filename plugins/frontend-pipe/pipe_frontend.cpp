@@ -4,6 +4,8 @@
 // stderr, and with stream-json also as events on stdout; questions cannot be
 // asked here and say what to do instead.
 #include <qwen/plugin.hpp>
+#include <qwen/sdk/device_flow.hpp>
+#include <qwen/sdk/terminal_text.hpp>
 
 #include <unistd.h>
 
@@ -33,6 +35,7 @@ class PipeFrontend : public qwen::sdk::FrontendPlugin {
     qwen_status status = host().chat_send(
         input.prompt, [&renderer](const qwen_event &e) { return renderer.on_event(e); }, &error);
     renderer.finish(status, error);
+    if (renderer.write_failed()) return QWEN_EXIT_ERROR;  // stdout closed or full: a write failure, not a cancel
     return qwen_exit_status_for(status);
   }
 
@@ -40,13 +43,19 @@ class PipeFrontend : public qwen::sdk::FrontendPlugin {
     if (host().config_or("qwen.output_format", "text") == "stream-json") {
       if (auto line = ui_event_line(r)) std::cout << *line << std::endl;
     }
-    std::string text = r.text ? r.text : "";
+    // What a server said reaches a terminal with its control characters shown, not run.
+    const bool terminal = isatty(STDERR_FILENO) == 1;
+    auto shown = [terminal](const char *s) {
+      return terminal ? qwen::sdk::terminal_safe(s ? s : "") : std::string(s ? s : "");
+    };
+    std::string text = shown(r.text);
     switch (r.kind) {
       case QWEN_UI_DEVICE_CODE:
-        std::cerr << (text.empty() ? "To sign in, open this URL in a browser:" : text) << "\n\n  "
-                  << (r.url ? r.url : "") << "\n\n";
-        if (r.code) std::cerr << "and confirm the code: " << r.code << "\n";
-        if (r.expires_in_s > 0) std::cerr << "(the code expires in " << (r.expires_in_s + 59) / 60 << " min)\n";
+        std::cerr << (text.empty() ? "To sign in, open this URL in a browser:" : text) << "\n\n  " << shown(r.url)
+                  << "\n\n";
+        if (r.code) std::cerr << "and confirm the code: " << shown(r.code) << "\n";
+        if (r.expires_in_s > 0)
+          std::cerr << "(the code expires in " << qwen::sdk::describe_code_lifetime(r.expires_in_s) << ")\n";
         std::cerr.flush();
         return {};
       case QWEN_UI_NOTICE:
