@@ -63,6 +63,10 @@ class Parser {
 
   DotenvParse run() {
     while (pos_ < text_.size()) parse_line();
+    if (unlisted_ > 0)
+      result_.warnings.push_back({first_unlisted_line_, std::to_string(unlisted_) +
+                                                            " more problems from this line on are not listed (is "
+                                                            "this a .env file?)"});
     return std::move(result_);
   }
 
@@ -78,7 +82,14 @@ class Parser {
     if (pos_ < text_.size()) ++pos_;
     ++line_;
   }
-  void warn(int line, const std::string &message) { result_.warnings.push_back({line, message}); }
+  // A binary or foreign file would give a warning per line (thousands): list the first few, count the rest.
+  void warn(int line, const std::string &message) {
+    if (result_.warnings.size() < kMaxListedDotenvWarnings) {
+      result_.warnings.push_back({line, message});
+      return;
+    }
+    if (unlisted_++ == 0) first_unlisted_line_ = line;
+  }
 
   void parse_line() {
     skip_blanks();
@@ -141,6 +152,8 @@ class Parser {
   std::string text_;
   size_t pos_ = 0;
   int line_ = 1;
+  size_t unlisted_ = 0;
+  int first_unlisted_line_ = 0;
   DotenvParse result_;
 };
 

@@ -6,9 +6,11 @@
 // (literal), empty values, CRLF line ends, a leading UTF-8 BOM, spaces around
 // `=` and around unquoted values. A line that is none of these (no `=`, a key
 // with characters outside [A-Za-z0-9_.-], an unterminated quote) is skipped
-// with a warning that names the line; parsing goes on.
+// with a warning that names the line; parsing goes on. After
+// kMaxListedDotenvWarnings warnings, one more says how many were not listed.
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -20,6 +22,8 @@ struct DotenvEntry {
   std::string value;
   int line = 0;  // 1-based line where the entry starts
 };
+
+inline constexpr size_t kMaxListedDotenvWarnings = 5;
 
 struct DotenvWarning {
   int line = 0;

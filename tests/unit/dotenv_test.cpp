@@ -4,6 +4,7 @@
 #include "config/dotenv.hpp"
 
 using qwen::config::parse_dotenv;
+using qwen::config::kMaxListedDotenvWarnings;
 
 namespace {
 
@@ -74,6 +75,25 @@ TEST_CASE("malformed lines are warnings with line numbers, never values, and par
   CHECK(p.warnings[2].line == 4);
   CHECK(p.warnings[3].line == 5);
   for (const auto &w : p.warnings) CHECK(w.message.find("secret-unterminated") == std::string::npos);
+}
+
+TEST_CASE("a file of thousands of bad lines lists the first few warnings and counts the rest") {
+  std::string text = "GOOD=1\n";
+  for (int i = 0; i < 3000; ++i) text += "\x01\xff binary \x7f\n";
+  text += "LAST=2\n";
+  auto p = parse_dotenv(text);
+  CHECK(value_of(p, "GOOD") == "1");
+  CHECK(value_of(p, "LAST") == "2");  // parsing went on to the end
+  REQUIRE(p.warnings.size() == kMaxListedDotenvWarnings + 1);
+  for (size_t i = 0; i < kMaxListedDotenvWarnings; ++i) CHECK(p.warnings[i].line == static_cast<int>(i) + 2);
+  CHECK(p.warnings.back().line == static_cast<int>(kMaxListedDotenvWarnings) + 2);
+  CHECK(p.warnings.back().message ==
+        std::to_string(3000 - kMaxListedDotenvWarnings) + " more problems from this line on are not listed (is this a "
+                                                          ".env file?)");
+  // Exactly the limit: nothing is left out, so no count.
+  std::string five;
+  for (size_t i = 0; i < kMaxListedDotenvWarnings; ++i) five += "bad line\n";
+  CHECK(parse_dotenv(five).warnings.size() == kMaxListedDotenvWarnings);
 }
 
 TEST_CASE("text after a closing quote is a warning") {
