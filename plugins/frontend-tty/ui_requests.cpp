@@ -1,6 +1,7 @@
 #include "ui_requests.hpp"
 
 #include <qwen/plugin.hpp>
+#include <qwen/sdk/device_flow.hpp>
 
 #include <cstdlib>
 #include <sstream>
@@ -31,7 +32,7 @@ std::string format_device_code(const std::string &text, const std::string &url, 
   std::string out = (text.empty() ? std::string("To sign in, open this URL in a browser:") : text) + "\n\n";
   out += "  " + url + "\n\n";
   if (!code.empty()) out += "  Code: " + code + "\n";
-  if (expires_in_s > 0) out += "  (the code expires in " + std::to_string((expires_in_s + 59) / 60) + " min)\n";
+  if (expires_in_s > 0) out += "  (the code expires in " + qwen::sdk::describe_code_lifetime(expires_in_s) + ")\n";
   return out;
 }
 
@@ -43,7 +44,7 @@ void UiRequests::end_progress() {
 
 void UiRequests::show_device_code(const qwen_ui_request &r) {
   const std::string url = r.url ? r.url : "";
-  write_out("\n" + format_device_code(r.text ? r.text : "", url, r.code ? r.code : "", r.expires_in_s));
+  write_out("\n" + shown(format_device_code(r.text ? r.text : "", url, r.code ? r.code : "", r.expires_in_s)));
   if (stdout_is_terminal() && !url.empty()) {
     QrDrawing qr = draw_qr_code(url, colors_wanted());
     if (!qr.lines.empty() && qr.width + 4 <= terminal_columns()) {
@@ -100,7 +101,7 @@ std::string UiRequests::ask(const qwen_ui_request &r) {
 }
 
 std::string UiRequests::handle(const qwen_ui_request &r) {
-  const std::string text = r.text ? r.text : "";
+  const std::string text = shown(r.text ? r.text : "");
   if (r.kind == QWEN_UI_PROGRESS) {
     // Rewrites one line on a terminal; elsewhere each step is a line of its own.
     write_out(stdout_is_terminal() ? "\r\x1b[K" + text : text + "\n");

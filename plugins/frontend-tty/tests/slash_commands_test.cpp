@@ -50,5 +50,8 @@ TEST_CASE("the device-code text has the URL, the code and the expiry", "[tty]") 
   std::string t = format_device_code("", "http://h/authorize?user_code=AB-CD", "AB-CD", 300);
   CHECK(t.find("  http://h/authorize?user_code=AB-CD\n") != std::string::npos);
   CHECK(t.find("  Code: AB-CD\n") != std::string::npos);
-  CHECK(t.find("expires in 5 min") != std::string::npos);
+  CHECK(t.find("expires in 5 min)") != std::string::npos);
+  // Under a minute in seconds, not "1 min" for 10 s.
+  CHECK(format_device_code("", "http://h/", "AB-CD", 45).find("expires in 45 s)") != std::string::npos);
+  CHECK(format_device_code("", "http://h/", "AB-CD", 90).find("expires in 1 min 30 s)") != std::string::npos);
 }

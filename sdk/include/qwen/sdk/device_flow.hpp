@@ -3,11 +3,14 @@
 //
 // The provider's plugin makes the device-code request and shows the code
 // itself; this loop then polls the token endpoint through a callback that
-// makes one request and says what the server answered. It keeps the timing
-// rules in one place: the server's interval (2 s when it gives none),
-// slow_down (x1.5, at most 10 s), authorization_pending, a stop at once on
-// access_denied / expired_token, the code's overall lifetime, and
-// cancellation (the wait function returns false, e.g. Host::wait on Ctrl-C).
+// makes one request and says what the server answered. It keeps RFC 8628's
+// timing rules in one place: the server's `interval` is honoured, 5 s when it
+// gives none (section 3.2); the first poll waits one interval; each slow_down
+// adds 5 s for good (section 3.5: no cap, so the client never stays faster
+// than the server asked); authorization_pending; a stop at once on
+// access_denied / expired_token; the code's overall lifetime (never a poll
+// sooner than the interval, even near the end); and cancellation (the wait
+// function returns false, e.g. Host::wait on Ctrl-C).
 //
 //   qwen::sdk::DeviceFlowOptions o;
 //   o.server_interval = std::chrono::seconds(answer.interval);
@@ -60,10 +63,9 @@ struct DevicePoll {
 struct DeviceFlowOptions {
   // The server's `interval`, when it gave one. An explicit 0 is honoured down to min_interval.
   std::optional<std::chrono::milliseconds> server_interval;
-  std::chrono::milliseconds default_interval{2000};
-  std::chrono::milliseconds min_interval{100};  // so that `interval: 0` does not spin
-  std::chrono::milliseconds max_interval{10000};  // slow_down never goes beyond (unless the server started beyond)
-  double slow_down_factor = 1.5;
+  std::chrono::milliseconds default_interval{5000};  // RFC 8628 section 3.2
+  std::chrono::milliseconds min_interval{100};       // so that `interval: 0` does not spin
+  std::chrono::milliseconds slow_down_step{5000};    // added by each slow_down, section 3.5
   // The code's lifetime (`expires_in`); zero or negative = not given, then fallback_expires_in.
   std::chrono::milliseconds expires_in{0};
   std::chrono::milliseconds fallback_expires_in{std::chrono::minutes(10)};
@@ -79,10 +81,19 @@ struct DeviceFlowResult {
   std::chrono::milliseconds last_interval{0};
 };
 
+// A code's lifetime in words: "45 s" under a minute, "5 min", "1 min 30 s" (never "1 min" for 10 s).
+inline std::string describe_code_lifetime(int64_t seconds) {
+  if (seconds < 60) return std::to_string(seconds < 0 ? 0 : seconds) + " s";
+  std::string text = std::to_string(seconds / 60) + " min";
+  if (seconds % 60) text += " " + std::to_string(seconds % 60) + " s";
+  return text;
+}
+
 // Polls until the callback says Approved; throws qwen::sdk::Error otherwise:
 // QWEN_ERR_AUTH_REJECTED (denied), QWEN_ERR_AUTH_REQUIRED (code expired or
 // lifetime over), QWEN_ERR_CANCELLED, QWEN_ERR_NETWORK (too many Retry in a
-// row), or the status of a Failed poll. The first poll is immediate.
+// row), or the status of a Failed poll. The first poll comes one interval
+// after the start (the user needs that long to read the code anyway).
 inline DeviceFlowResult poll_device_authorization(const DeviceFlowOptions &options,
                                                   const std::function<DevicePoll()> &poll) {
   using std::chrono::milliseconds;
@@ -99,23 +110,35 @@ inline DeviceFlowResult poll_device_authorization(const DeviceFlowOptions &optio
   int retries_in_a_row = 0;
   auto with_default = [](const std::string &m, const char *fallback) { return m.empty() ? std::string(fallback) : m; };
 
+  auto expired_error = [&] {
+    const auto lifetime_s = std::chrono::duration_cast<std::chrono::seconds>(lifetime).count();
+    return Error(QWEN_ERR_AUTH_REQUIRED, "the sign-in code expired after " + describe_code_lifetime(lifetime_s) +
+                                             " without being approved; start the sign-in again");
+  };
+
   for (;;) {
+    // Never sooner than the interval: when the next poll would come after the code's end, the end is
+    // waited for and reported (a poll squeezed in earlier would only earn a slow_down).
+    auto left = std::chrono::duration_cast<milliseconds>(deadline - now());
+    if (left.count() <= 0) throw expired_error();
+    if (left < interval) {
+      if (!wait(static_cast<uint32_t>(left.count()))) throw Error(QWEN_ERR_CANCELLED, "sign-in cancelled");
+      throw expired_error();
+    }
+    if (!wait(static_cast<uint32_t>(interval.count()))) throw Error(QWEN_ERR_CANCELLED, "sign-in cancelled");
+    result.last_interval = interval;
     DevicePoll p = poll();
     ++result.polls;
     switch (p.kind) {
       case DevicePoll::Kind::Approved:
-        result.last_interval = interval;
         return result;
       case DevicePoll::Kind::Pending:
         retries_in_a_row = 0;
         break;
-      case DevicePoll::Kind::SlowDown: {
+      case DevicePoll::Kind::SlowDown:
         retries_in_a_row = 0;
-        auto slower = milliseconds(static_cast<int64_t>(static_cast<double>(interval.count()) * options.slow_down_factor));
-        // Never faster than before, never beyond the cap (a server that started beyond it keeps its own pace).
-        interval = std::max(interval, std::min(slower, options.max_interval));
+        interval += options.slow_down_step;  // for good: the server said we were too fast
         break;
-      }
       case DevicePoll::Kind::Denied:
         throw Error(QWEN_ERR_AUTH_REJECTED, with_default(p.message, "the sign-in was denied"));
       case DevicePoll::Kind::Expired:
@@ -128,15 +151,6 @@ inline DeviceFlowResult poll_device_authorization(const DeviceFlowOptions &optio
       case DevicePoll::Kind::Failed:
         throw Error(p.status, with_default(p.message, "the sign-in failed"));
     }
-    auto left = std::chrono::duration_cast<milliseconds>(deadline - now());
-    if (left.count() <= 0)
-      throw Error(QWEN_ERR_AUTH_REQUIRED, "the sign-in code expired after " +
-                                              std::to_string(std::chrono::duration_cast<std::chrono::seconds>(lifetime).count()) +
-                                              " s without being approved; start the sign-in again");
-    // The last sleep ends at the deadline, so an approval in the final seconds is still seen.
-    auto nap = std::min(interval, left);
-    if (!wait(static_cast<uint32_t>(nap.count()))) throw Error(QWEN_ERR_CANCELLED, "sign-in cancelled");
-    result.last_interval = interval;
   }
 }
 
