@@ -242,3 +242,104 @@ TEST_CASE("lock contents in both formats are parsed", "[lock]") {
   CHECK(qwen::sdk::parse_lock_holder("").pid == 0);
   CHECK(qwen::sdk::parse_lock_holder("x\npid=-7").pid == 0);
 }
+
+namespace {
+
+// How long ago the file was last modified.
+std::chrono::milliseconds file_age(const std::string &path) {
+  struct stat st {};
+  if (stat(path.c_str(), &st) != 0) return std::chrono::milliseconds::max();
+  auto mtime = std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
+      std::chrono::seconds(st.st_mtim.tv_sec) + std::chrono::nanoseconds(st.st_mtim.tv_nsec)));
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now() - mtime);
+}
+
+}  // namespace
+
+TEST_CASE("a held lock keeps its file young, so a waiter that judges by age (Qwen Code) never breaks it",
+          "[lock][fresh]") {
+  ScratchDir dir;
+  const std::string path = dir.file("oauth_creds.lock");
+  auto o = quick();
+  o.keep_fresh_every = 100ms;
+  FileLock lock = FileLock::acquire(path, o);
+  const std::string content = slurp(path);
+  // A slow refresh: for a second, the lock is never older than a few touches, although it was made to look old.
+  age_file(path, 20);
+  std::this_thread::sleep_for(250ms);
+  auto worst = 0ms;
+  for (auto start = std::chrono::steady_clock::now(); std::chrono::steady_clock::now() - start < 1s;) {
+    worst = std::max(worst, file_age(path));
+    std::this_thread::sleep_for(20ms);
+  }
+  CHECK(worst < 400ms);
+  CHECK(slurp(path) == content);  // touched, not rewritten
+  lock.release();
+  CHECK(access(path.c_str(), F_OK) != 0);
+}
+
+TEST_CASE("a holder stuck past keep_fresh_for stops touching, so its lock can turn stale", "[lock][fresh]") {
+  ScratchDir dir;
+  const std::string path = dir.file("oauth_creds.lock");
+  auto o = quick();
+  o.keep_fresh_every = 50ms;
+  o.keep_fresh_for = 200ms;
+  FileLock lock = FileLock::acquire(path, o);
+  std::this_thread::sleep_for(400ms);
+  age_file(path, 20);
+  std::this_thread::sleep_for(300ms);
+  CHECK(file_age(path) > 19s);
+}
+
+TEST_CASE("without keep_fresh_every the lock ages as before", "[lock][fresh]") {
+  ScratchDir dir;
+  const std::string path = dir.file("oauth_creds.lock");
+  auto o = quick();
+  o.keep_fresh_every = 0ms;
+  FileLock lock = FileLock::acquire(path, o);
+  age_file(path, 20);
+  std::this_thread::sleep_for(200ms);
+  CHECK(file_age(path) > 19s);
+}
+
+TEST_CASE("a waiter says once who holds the lock and how long it waits", "[lock][wait]") {
+  ScratchDir dir;
+  const std::string path = dir.file("oauth_creds.lock");
+  pid_t sleeper = fork();
+  if (sleeper == 0) {
+    pause();
+    _exit(0);
+  }
+  spit(path, qwen::sdk::format_lock_holder({"live", static_cast<long>(sleeper), host_name()}));
+  auto o = quick(600ms);
+  o.announce_after = 100ms;
+  std::vector<std::string> said;
+  o.on_wait = [&](const qwen::sdk::LockHolder &h, std::chrono::milliseconds timeout) {
+    said.push_back(qwen::sdk::describe_lock_holder(h) + " " + std::to_string(timeout.count()));
+  };
+  CHECK_THROWS_AS(FileLock::acquire(path, o), qwen::sdk::FileLockTimeout);
+  REQUIRE(said.size() == 1);
+  CHECK(said[0] == "pid " + std::to_string(sleeper) + " on " + host_name() + " 600");
+  kill(sleeper, SIGKILL);
+  int status;
+  waitpid(sleeper, &status, 0);
+
+  spit(path, "6f1c2a9e-1b7d-4c1e-9a55-0d7d9a3b2f10");  // Qwen Code's lock: no pid to name
+  said.clear();
+  CHECK_THROWS_AS(FileLock::acquire(path, o), qwen::sdk::FileLockTimeout);
+  REQUIRE(said.size() == 1);
+  CHECK(said[0].find("Qwen Code") != std::string::npos);
+}
+
+TEST_CASE("a short wait says nothing", "[lock][wait]") {
+  ScratchDir dir;
+  const std::string path = dir.file("oauth_creds.lock");
+  spit(path, "6f1c2a9e-1b7d-4c1e-9a55-0d7d9a3b2f10");
+  auto o = quick(3000ms);
+  o.stale_after = 150ms;
+  o.announce_after = 1000ms;
+  int said = 0;
+  o.on_wait = [&](const qwen::sdk::LockHolder &, std::chrono::milliseconds) { ++said; };
+  FileLock lock = FileLock::acquire(path, o);
+  CHECK(said == 0);
+}

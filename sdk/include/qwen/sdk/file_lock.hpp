@@ -16,6 +16,13 @@
 // that was judged, so two waiters never both "break" a lock one of them has
 // just taken. The lock is released when the FileLock is destroyed.
 //
+// While held, the lock file's modification time is refreshed every few
+// seconds (`keep_fresh_every`) by a small thread: Qwen Code judges a lock by
+// its age alone, and would otherwise break ours during a refresh slower than
+// 10 s and refresh again. A holder stuck longer than `keep_fresh_for` stops
+// doing so, so a hung process's lock still turns stale. A waiter that has
+// waited `announce_after` on a live lock says once who holds it (`on_wait`).
+//
 //   auto lock = qwen::sdk::FileLock::acquire(home + "/oauth_creds.lock", opts);
 //   ... re-read the shared file, maybe rewrite it ...
 #ifndef QWEN_SDK_FILE_LOCK_HPP
@@ -35,9 +42,13 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
+#include <condition_variable>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <random>
 #include <string>
+#include <system_error>
 #include <thread>
 
 namespace qwen::sdk {
@@ -83,6 +94,47 @@ inline bool read_small_file(const std::string &path, std::string &out) {
   return true;
 }
 
+// Owns the held lock file's descriptor and a thread that sets its modification time to now every
+// `every`, for at most `at_most`; stopped (at once) and joined when destroyed. Without a thread (none
+// could be started, or `every` is 0) the lock simply ages as before.
+class KeepFresh {
+ public:
+  KeepFresh(int fd, std::chrono::milliseconds every, std::chrono::milliseconds at_most) : fd_(fd) {
+    if (every.count() <= 0) return;
+    try {
+      thread_ = std::thread([this, every, at_most] { run(every, at_most); });
+    } catch (const std::system_error &) {
+    }
+  }
+  KeepFresh(const KeepFresh &) = delete;
+  KeepFresh &operator=(const KeepFresh &) = delete;
+  ~KeepFresh() {
+    {
+      std::lock_guard<std::mutex> guard(mutex_);
+      stop_ = true;
+    }
+    wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
+    ::close(fd_);
+  }
+
+ private:
+  void run(std::chrono::milliseconds every, std::chrono::milliseconds at_most) {
+    const auto end = std::chrono::steady_clock::now() + at_most;
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!wake_.wait_for(lock, every, [this] { return stop_; })) {
+      if (std::chrono::steady_clock::now() >= end) return;
+      ::futimens(fd_, nullptr);  // both times to now, on the file we created even if it was renamed away
+    }
+  }
+
+  int fd_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stop_ = false;
+  std::thread thread_;
+};
+
 }  // namespace detail
 
 // "<id>\npid=<pid>\nhost=<host>\n" (ours) or "<id>" (Qwen Code's).
@@ -112,6 +164,12 @@ inline std::string format_lock_holder(const LockHolder &h) {
   return h.id + "\npid=" + std::to_string(h.pid) + "\nhost=" + h.host + "\n";
 }
 
+// "pid 4242 on box" for a holder that recorded itself, else words for one that did not (Qwen Code).
+inline std::string describe_lock_holder(const LockHolder &h) {
+  if (h.pid <= 0) return "another process (one that records no pid, such as Qwen Code)";
+  return "pid " + std::to_string(h.pid) + (h.host.empty() ? "" : " on " + h.host);
+}
+
 // True when `pid` names no process (ESRCH). EPERM means it exists but is someone else's.
 inline bool process_is_gone(long pid) {
   if (pid <= 0) return false;
@@ -127,8 +185,13 @@ class FileLock {
     std::chrono::milliseconds max_retry{2000};    // at most 2 s between tries
     std::chrono::milliseconds stale_after{10000};  // a lock with no live holder we can see
     std::chrono::milliseconds live_holder_max_age{30000};  // a lock whose holder runs (pid reuse, hung holder)
+    std::chrono::milliseconds keep_fresh_every{3000};  // touch our lock file this often while held (0: never)
+    std::chrono::milliseconds keep_fresh_for{60000};   // ... but not longer: a holder stuck so long is hung
     // Sleeps `ms`; false when the user cancelled (then Error(QWEN_ERR_CANCELLED)). Default: plain sleep.
     std::function<bool(uint32_t ms)> wait;
+    // Called once when a live lock has been waited on for `announce_after`, with its holder and the limit.
+    std::function<void(const LockHolder &holder, std::chrono::milliseconds timeout)> on_wait;
+    std::chrono::milliseconds announce_after{1000};
   };
 
   // Takes the lock at `path`, waiting as the options say. Throws FileLockTimeout,
@@ -141,28 +204,35 @@ class FileLock {
     };
     LockHolder me{detail::random_hex_id(), static_cast<long>(::getpid()), detail::this_host_name()};
     const std::string content = format_lock_holder(me);
-    const auto deadline = steady_clock::now() + options.timeout;
+    const auto start = steady_clock::now();
+    const auto deadline = start + options.timeout;
     milliseconds pause = options.first_retry;
     LockHolder last_holder;
+    bool announced = false;
     for (;;) {
       int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
       if (fd >= 0) {
         bool written = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
-        ::close(fd);
         if (!written) {
+          const int e = errno;
+          ::close(fd);
           ::unlink(path.c_str());
-          throw Error(QWEN_ERR_INTERNAL, "cannot write the lock file " + path + ": " + std::strerror(errno));
+          throw Error(QWEN_ERR_INTERNAL, "cannot write the lock file " + path + ": " + std::strerror(e));
         }
-        return FileLock(path, me.id);
+        // The descriptor stays open for the toucher: it touches the file we created, never a successor.
+        return FileLock(path, me.id, std::make_unique<detail::KeepFresh>(fd, options.keep_fresh_every,
+                                                                          options.keep_fresh_for));
       }
       if (errno != EEXIST)
         throw Error(QWEN_ERR_INTERNAL, "cannot create the lock file " + path + ": " + std::strerror(errno));
       if (break_if_stale(path, me.id, options, last_holder)) continue;  // try again at once
+      if (!announced && options.on_wait && steady_clock::now() - start >= options.announce_after) {
+        announced = true;
+        options.on_wait(last_holder, options.timeout);
+      }
       auto left = duration_cast<milliseconds>(deadline - steady_clock::now());
       if (left.count() <= 0) {
-        std::string who = last_holder.pid > 0 ? " (held by pid " + std::to_string(last_holder.pid) +
-                                                    (last_holder.host.empty() ? "" : " on " + last_holder.host) + ")"
-                                              : " (held by another process, e.g. Qwen Code)";
+        std::string who = " (held by " + describe_lock_holder(last_holder) + ")";
         throw FileLockTimeout("timed out after " + std::to_string(duration_cast<seconds>(options.timeout).count()) +
                               " s waiting for the lock " + path + who +
                               "; if no qwen or Qwen Code process is running, remove that file");
@@ -174,12 +244,16 @@ class FileLock {
     }
   }
 
-  FileLock(FileLock &&other) noexcept : path_(std::move(other.path_)), id_(std::move(other.id_)) { other.id_.clear(); }
+  FileLock(FileLock &&other) noexcept
+      : path_(std::move(other.path_)), id_(std::move(other.id_)), fresh_(std::move(other.fresh_)) {
+    other.id_.clear();
+  }
   FileLock &operator=(FileLock &&other) noexcept {
     if (this != &other) {
       release();
       path_ = std::move(other.path_);
       id_ = std::move(other.id_);
+      fresh_ = std::move(other.fresh_);
       other.id_.clear();
     }
     return *this;
@@ -190,6 +264,7 @@ class FileLock {
 
   // Unlinks the lock file if it is still ours (someone may have broken it as stale meanwhile).
   void release() noexcept {
+    fresh_.reset();  // stops touching (and closes our descriptor) before the file goes
     if (id_.empty()) return;
     std::string text;
     if (detail::read_small_file(path_, text) && parse_lock_holder(text).id == id_) ::unlink(path_.c_str());
@@ -200,7 +275,8 @@ class FileLock {
   bool held() const { return !id_.empty(); }
 
  private:
-  FileLock(std::string path, std::string id) : path_(std::move(path)), id_(std::move(id)) {}
+  FileLock(std::string path, std::string id, std::unique_ptr<detail::KeepFresh> fresh)
+      : path_(std::move(path)), id_(std::move(id)), fresh_(std::move(fresh)) {}
 
   // Judges the current lock file; when stale, moves it away and returns true.
   static bool break_if_stale(const std::string &path, const std::string &my_id, const Options &options,
@@ -234,6 +310,7 @@ class FileLock {
 
   std::string path_;
   std::string id_;
+  std::unique_ptr<detail::KeepFresh> fresh_;
 };
 
 }  // namespace qwen::sdk
