@@ -4,7 +4,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
+#include <string_view>
 #include <vector>
 
 #include "util/log.hpp"
@@ -27,20 +29,33 @@ bool find_in_path(const std::string &program) {
   return false;
 }
 
-// Starts argv detached (double fork), so the browser outlives nothing of ours and leaves no zombie. The
-// browser gets our environment minus every variable that holds a secret (OPENAI_API_KEY, or anything a
-// .env file set to a key): it needs none of them, and it is a program we did not choose.
+bool allowed_in_browser_environment(std::string_view name) {
+  static const char *const kNames[] = {
+      // the display and the session
+      "DISPLAY", "WAYLAND_DISPLAY", "MIR_SOCKET", "XAUTHORITY", "DBUS_SESSION_BUS_ADDRESS",
+      "XDG_RUNTIME_DIR", "XDG_CONFIG_HOME", "XDG_CONFIG_DIRS", "XDG_DATA_HOME", "XDG_DATA_DIRS",
+      "XDG_CACHE_HOME", "XDG_STATE_HOME", "XDG_CURRENT_DESKTOP", "XDG_SESSION_DESKTOP", "XDG_SESSION_TYPE",
+      "XDG_SEAT", "XDG_VTNR", "DESKTOP_SESSION", "KDE_FULL_SESSION", "KDE_SESSION_VERSION",
+      "GNOME_DESKTOP_SESSION_ID", "BROWSER",
+      // who and where
+      "HOME", "USER", "LOGNAME", "PATH", "SHELL", "TMPDIR", "TZ",
+      // the locale and the terminal (a text browser)
+      "LANG", "LANGUAGE", "TERM", "COLORTERM"};
+  if (name.rfind("LC_", 0) == 0) return true;
+  return std::find(std::begin(kNames), std::end(kNames), name) != std::end(kNames);
+}
+
+// Starts argv detached (double fork), so the browser outlives nothing of ours and leaves no zombie. It is a
+// program we did not choose: it gets only what a browser needs from our environment (browser_environment).
 bool spawn_detached(const std::vector<std::string> &args) {
   std::vector<char *> argv;
   for (const auto &a : args) argv.push_back(const_cast<char *>(a.c_str()));
   argv.push_back(nullptr);
+  std::vector<std::string> ours;
+  for (char **e = environ; e && *e; ++e) ours.emplace_back(*e);
+  const std::vector<std::string> theirs = browser_environment(ours);
   std::vector<char *> envp;
-  for (char **e = environ; e && *e; ++e) {
-    std::string_view entry(*e);
-    auto eq = entry.find('=');
-    std::string_view value = eq == std::string_view::npos ? std::string_view() : entry.substr(eq + 1);
-    if (value.empty() || util::scrub(value) == value) envp.push_back(*e);
-  }
+  for (const auto &entry : theirs) envp.push_back(const_cast<char *>(entry.c_str()));
   envp.push_back(nullptr);
   pid_t pid = fork();
   if (pid < 0) return false;
@@ -61,8 +76,19 @@ bool spawn_detached(const std::vector<std::string> &args) {
 
 }  // namespace
 
+std::vector<std::string> browser_environment(const std::vector<std::string> &environment) {
+  std::vector<std::string> out;
+  for (const auto &entry : environment) {
+    const auto eq = entry.find('=');
+    if (eq == std::string::npos || !allowed_in_browser_environment(std::string_view(entry).substr(0, eq))) continue;
+    const std::string_view value = std::string_view(entry).substr(eq + 1);
+    if (util::scrub(value) == value) out.push_back(entry);
+  }
+  return out;
+}
+
 bool open_in_browser(const std::string &url, std::string &why_not) {
-  if (util::is_truthy(env("NO_BROWSER"))) {
+  if (!env("NO_BROWSER").empty()) {  // any value: browser.hpp
     why_not = "NO_BROWSER is set";
     return false;
   }
