@@ -40,9 +40,10 @@ qwen_status AuthSource::credentials(uint32_t flags, chat::Credentials &out, std:
     return status;
   }
   for (const auto &[key, value] : kv.pairs) {
-    if (key == "base_url")
+    if (key == "base_url") {
       out.base_url = value;
-    else if (key == "token") {
+      util::register_url_password(value);  // "http://user:PASSWORD@host/v1": a secret too
+    } else if (key == "token") {
       out.token = value;
       util::register_secret(value);  // the host scrubs it even if the plugin forgot to
     } else if (key == "model")

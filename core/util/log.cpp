@@ -6,6 +6,8 @@
 #include <cctype>
 #include <mutex>
 
+#include <qwen/sdk/terminal_text.hpp>
+
 #include "util/redactor.hpp"
 
 namespace qwen::util {
@@ -39,6 +41,9 @@ void log(LogLevel level, std::string_view message) {
       break;
   }
   std::string line = prefix + scrub(message);
+  // A message may quote a server or a plugin: on a terminal its control characters are shown, not run.
+  static const bool to_terminal = isatty(STDERR_FILENO) == 1;
+  if (to_terminal) line = qwen::sdk::terminal_safe(line);
   if (line.empty() || line.back() != '\n') line += '\n';
   std::lock_guard<std::mutex> lock(g_write_mutex);
   // write(2) directly: one syscall per line, no interleaving with stdout buffers.

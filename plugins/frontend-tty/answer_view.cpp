@@ -1,10 +1,28 @@
 #include "answer_view.hpp"
 
+#include <qwen/plugin.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include "terminal.hpp"
 
 namespace tty_frontend {
+
+namespace {
+
+// "retrying in 0.2 s" / "retrying in 3 s" / "retrying now": a sub-second wait is not "0 s".
+std::string retrying_in(long wait_ms) {
+  if (wait_ms <= 0) return "retrying now";
+  if (wait_ms < 10000 && wait_ms % 1000 != 0) {
+    const long tenths = (wait_ms + 99) / 100;
+    return "retrying in " + std::to_string(tenths / 10) + (tenths % 10 ? "." + std::to_string(tenths % 10) : "") + " s";
+  }
+  const long seconds = (wait_ms + 999) / 1000;
+  return seconds < 120 ? "retrying in " + std::to_string(seconds) + " s"
+                       : "retrying in " + std::to_string((seconds + 59) / 60) + " min";
+}
+
+}  // namespace
 
 void AnswerView::line_break() {
   if (!at_line_start_) write_out("\n");
@@ -17,11 +35,11 @@ bool AnswerView::on_event(const qwen_event &event) {
       started_ = true;
       break;
     case QWEN_EVENT_DELTA:
-      if (event.text && *event.text) {
-        std::string_view piece = event.text;
+      if (!qwen::sdk::event_text(event).empty()) {
+        std::string_view piece = qwen::sdk::event_text(event);  // all of it, a NUL byte included
         wrote_text_ = true;
         at_line_start_ = piece.back() == '\n';
-        if (!write_out(piece)) return false;  // nobody can read the answer any more: stop the request
+        if (!write_out(shown(piece))) return false;  // nobody can read the answer any more: stop the request
       }
       break;
     case QWEN_EVENT_RETRY: {
@@ -31,8 +49,7 @@ bool AnswerView::on_event(const qwen_event &event) {
         if (j.is_object()) wait_ms = j.value("wait_ms", 0L);
       }
       line_break();
-      write_out("(" + std::string(event.text ? event.text : "the request failed") + "; retrying in " +
-                std::to_string((wait_ms + 500) / 1000) + " s)\n");
+      write_out("(" + shown(event.text ? event.text : "the request failed") + "; " + retrying_in(wait_ms) + ")\n");
       break;
     }
     default:
@@ -43,7 +60,7 @@ bool AnswerView::on_event(const qwen_event &event) {
 
 void AnswerView::finish(qwen_status status, const std::string &error_message) {
   line_break();
-  if (status != QWEN_OK) write_out(describe_failure(status, error_message) + "\n");
+  if (status != QWEN_OK) write_out(shown(describe_failure(status, error_message)) + "\n");
 }
 
 std::string describe_failure(qwen_status status, const std::string &error_message) {

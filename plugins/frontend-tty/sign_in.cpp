@@ -55,7 +55,7 @@ bool SignIn::use(const std::string &id) {
     return false;
   }
   if (!method->available) {
-    write_out(method->name + " cannot be used now: " + method->unavailable_reason + "\n");
+    write_out(method->name + " cannot be used now: " + shown(method->unavailable_reason) + "\n");
     return false;
   }
   const std::string previous = session_.current_auth();
@@ -64,7 +64,7 @@ bool SignIn::use(const std::string &id) {
     // Also when it is the current one: choosing it is what the user wants remembered.
     CommandResult r = session_.run("auth.select", id);
     if (!r.ok()) {
-      write_out("Cannot switch to " + method->name + ": " + r.error + "\n");
+      write_out("Cannot switch to " + method->name + ": " + shown(r.error) + "\n");
       return false;
     }
   }
@@ -87,14 +87,14 @@ bool SignIn::ensure_credentials(const AuthMethod &method) {
   };
   if (check.ok()) return signed_in(check);
   if (check.status != QWEN_ERR_AUTH_REQUIRED && check.status != QWEN_ERR_AUTH_REJECTED) {
-    write_out(method.name + " is not usable now: " + check.error + "\n");
+    write_out(method.name + " is not usable now: " + shown(check.error) + "\n");
     return false;
   }
   write_out("Signing in with " + method.name + "...\n");
   CommandResult login = session_.run("auth.login", method.id);
   ui_.end_progress();
   if (login.status == QWEN_ERR_UNSUPPORTED) {
-    write_out(method.name + " has no sign-in here: " + check.error + "\n");
+    write_out(method.name + " has no sign-in here: " + shown(check.error) + "\n");
     return false;
   }
   if (login.status == QWEN_ERR_CANCELLED) {
@@ -102,12 +102,12 @@ bool SignIn::ensure_credentials(const AuthMethod &method) {
     return false;
   }
   if (!login.ok()) {
-    write_out("Sign-in failed: " + login.error + "\n");
+    write_out("Sign-in failed: " + shown(login.error) + "\n");
     return false;
   }
   check = session_.run("auth.check");
   if (check.ok()) return signed_in(check);
-  write_out(method.name + " still has no usable credentials: " + check.error + "\n");
+  write_out(method.name + " still has no usable credentials: " + shown(check.error) + "\n");
   return false;
 }
 

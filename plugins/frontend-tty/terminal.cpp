@@ -1,9 +1,13 @@
 #include "terminal.hpp"
 
+#include <qwen/sdk/terminal_text.hpp>
+
+#include <langinfo.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <clocale>
 #include <iostream>
 
 namespace tty_frontend {
@@ -22,6 +26,14 @@ int terminal_columns() {
   return 80;
 }
 
+std::string adopt_terminal_locale() {
+  const char *name = std::setlocale(LC_CTYPE, "");
+  const std::string chosen = name ? name : "C";
+  if (chosen == "C" || chosen == "POSIX") std::setlocale(LC_CTYPE, "C.UTF-8");
+  const char *codeset = nl_langinfo(CODESET);
+  return codeset ? codeset : "";
+}
+
 bool write_out(std::string_view text) {
   std::cout.flush();
   std::fflush(stdout);
@@ -33,6 +45,10 @@ bool write_out(std::string_view text) {
     off += static_cast<size_t>(n);
   }
   return true;
+}
+
+std::string shown(std::string_view text) {
+  return stdout_is_terminal() ? qwen::sdk::terminal_safe(text) : std::string(text);
 }
 
 TerminalSnapshot::TerminalSnapshot() {

@@ -19,9 +19,21 @@ bool stdout_is_terminal();
 // Columns of the terminal on standard output (80 when unknown).
 int terminal_columns();
 
+// Sets LC_CTYPE from the environment, so that libedit decodes the keys by the user's character set; the
+// plain "C"/"POSIX" locale (LC_ALL=C, or no locale at all) becomes C.UTF-8. In the C locale every byte above
+// 0x7f is "not a character" to libedit, which then drops it from the line without a word: é typed under
+// LC_ALL=C vanished. The model API takes UTF-8 only and terminals send it, so C.UTF-8 is the only reading
+// that keeps what was typed (Python does the same: PEP 538). Returns the codeset in use ("UTF-8").
+std::string adopt_terminal_locale();
+
 // Writes everything to standard output and flushes (also std::cout's buffer first, so the order is kept).
 // false when the terminal is gone.
 bool write_out(std::string_view text);
+
+// Text from a server or a plugin (an answer, an error message, a notice) as it may be written to standard
+// output: on a terminal its control characters are shown, not run (qwen/sdk/terminal_text.hpp); redirected,
+// the bytes are kept.
+std::string shown(std::string_view text);
 
 // Captures the terminal's settings on construction and restores them on destruction, so an exception or an
 // early return cannot leave the user's terminal without echo or in raw mode.
