@@ -1,9 +1,13 @@
 #include "credential_store.hpp"
 
 #include <qwen/sdk/atomic_file.hpp>
+#include <qwen/sdk/url.hpp>
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 
@@ -23,20 +27,52 @@ std::string sign_in_again(const std::string &why) {
   return why + " Sign in again with `qwen auth login` (or /auth in the interactive mode).";
 }
 
+std::string octal_mode(mode_t mode) {
+  char text[8];
+  std::snprintf(text, sizeof text, "%04o", static_cast<unsigned>(mode & 07777));
+  return text;
+}
+
 // Qwen Code before 0.24 wrote its first credentials file 0644: a login other users of the machine can
-// read. Such a file is tightened to 0600 (the bytes stay as they are) and the user is told.
+// read. Such a file is tightened to 0600 (the bytes stay as they are) and the user is told. The mode is
+// changed on the file opened without following a link (fchmod), and only on a plain file of ours with
+// one name: a link planted in place of the file (to /etc/passwd, say) is never changed through.
 void tighten_permissions(const std::string &file, const std::function<void(const std::string &)> &warn) {
+  auto say = [&](const std::string &m) {
+    if (warn) warn(m);
+  };
+  const int fd = ::open(file.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
+    struct stat target {};
+    if (errno == ELOOP && ::stat(file.c_str(), &target) == 0 && (target.st_mode & 077) != 0)
+      say(file + " is a symbolic link to a file readable by other users (mode " + octal_mode(target.st_mode) +
+          "); qwen does not change modes through a link: make that file private yourself");
+    return;
+  }
   struct stat st {};
-  if (::stat(file.c_str(), &st) != 0 || (st.st_mode & 077) == 0) return;
-  char mode[8];
-  std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
-  const bool fixed = ::chmod(file.c_str(), 0600) == 0;
-  if (warn)
-    warn(file + " was readable by other users (mode " + mode + ")" +
-         (fixed ? "; its mode is now 0600" : "; run `chmod 600 " + file + "`"));
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (st.st_mode & 077) == 0) {
+    ::close(fd);
+    return;
+  }
+  const std::string mode = octal_mode(st.st_mode);
+  if (st.st_uid != ::geteuid() || st.st_nlink != 1) {
+    ::close(fd);
+    say(file + " is readable by other users (mode " + mode + ") but is " +
+        (st.st_uid != ::geteuid() ? "owned by another user" : "a hard link with other names") +
+        "; its mode was not changed: check it, then `chmod 600` it yourself");
+    return;
+  }
+  const bool fixed = ::fchmod(fd, 0600) == 0;
+  ::close(fd);
+  say(file + " was readable by other users (mode " + mode + ")" +
+      (fixed ? "; its mode is now 0600" : "; run `chmod 600 " + file + "`"));
 }
 
 }  // namespace
+
+std::string issuer_of(const OAuthCredentials &creds) {
+  return creds.issuer.empty() ? std::string(kDefaultOAuthBaseUrl) : creds.issuer;
+}
 
 std::string not_signed_in_message(const std::string &file) {
   // Read both headless (where `qwen auth login` is the way) and above the terminal's sign-in menu.
@@ -76,6 +112,8 @@ OAuthCredentials CredentialStore::usable(bool force_refresh, const std::string &
     return c.fresh_at(now()) && !(force_refresh && c.access_token == rejected_token);
   };
   if (usable_now(*creds)) return *creds;
+  // Before waiting for any lock: a login from another server is never refreshed here.
+  if (!creds->refresh_token.empty()) require_issued_by_server(*creds);
 
   std::optional<qwen::sdk::FileLock> held;
   try {
@@ -98,10 +136,33 @@ OAuthCredentials CredentialStore::usable(bool force_refresh, const std::string &
   return refresh_locked(*creds, refresh);
 }
 
+// Origins are compared parsed (scheme, host, port; case-insensitive), so "HTTPS://Chat.Qwen.AI:443/" is the
+// default server and "https://chat.qwen.ai.evil.com" or "https://chat.qwen.ai@evil.com" are not.
+void CredentialStore::require_issued_by_server(const OAuthCredentials &creds) const {
+  const std::string issuer = issuer_of(creds);
+  if (qwen::sdk::same_origin(issuer, options_.server.url)) return;
+  const std::string configured = qwen::sdk::url_without_password(options_.server.url);
+  const std::string shown_issuer = qwen::sdk::url_without_password(issuer);
+  const bool chosen_by_default = options_.server.source == "the default";
+  const std::string keep = chosen_by_default
+                               ? "Set QWEN_OAUTH_BASE_URL (or base_url in [plugins.qwen-oauth]) to " + shown_issuer +
+                                     " to go on with this login"
+                               : "Remove " + options_.server.source + " to go on with this login";
+  throw Error(QWEN_ERR_AUTH_REQUIRED,
+              "the Qwen OAuth login in " + file_ + " was issued by " + shown_issuer +
+                  ", but the OAuth server configured now is " + configured + " (" + options_.server.source +
+                  "): a refresh token is sent only to the server that issued it, so the expired token was not "
+                  "refreshed and the login was left as it is. " + keep + ", or sign in to " + configured +
+                  " with `qwen auth login` (which replaces it).");
+}
+
 OAuthCredentials CredentialStore::refresh_locked(const OAuthCredentials &current, const Refresher &refresh) {
   if (current.refresh_token.empty())
     throw Error(QWEN_ERR_AUTH_REQUIRED,
                 sign_in_again("the Qwen OAuth token in " + file_ + " has expired and there is no refresh token."));
+  // Checked again under the lock: the file may have changed while we waited. Past this point the server
+  // asked is the issuer, so an invalid_grant below comes from the server that owns the login.
+  require_issued_by_server(current);
   RefreshResult r = refresh(current.refresh_token);
   if (r.kind == RefreshResult::Kind::InvalidGrant) {
     // A process that does not honour our lock (an old Qwen Code judging it stale) may have rotated the
@@ -143,6 +204,7 @@ std::optional<std::string> CredentialStore::save_login(const TokenGrant &grant) 
   // A new sign-in starts from nothing but the fields we do not know (another tool's, kept for it).
   OAuthCredentials base;
   if (previous) base.document = previous->document;
+  base.issuer = options_.server.url;  // the refresh token may go back there, and only there
   OAuthCredentials fresh = apply_grant(grant, now(), &base);
   qwen::sdk::write_file_atomically(file_, serialize_credentials(fresh));
   return moved_aside;

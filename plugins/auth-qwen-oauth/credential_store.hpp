@@ -6,6 +6,11 @@
 // another process refreshed meanwhile, its token is used and the server is not
 // asked again. So N processes that start with an expired token make exactly
 // one refresh request. A corrupt file is reported, never replaced silently.
+//
+// A refresh token goes only to the OAuth server that issued it (the file's
+// "issuer", https://chat.qwen.ai when absent): with another server configured
+// the refresh is refused with a message, the file untouched, so a setting that
+// points elsewhere neither receives the token nor gets to answer invalid_grant.
 #pragma once
 
 #include <qwen/sdk/file_lock.hpp>
@@ -16,6 +21,7 @@
 #include <string>
 
 #include "credentials_file.hpp"
+#include "endpoints.hpp"
 #include "token_response.hpp"
 
 namespace qwen_oauth {
@@ -25,6 +31,7 @@ inline constexpr const char *kLockFileName = "oauth_creds.lock";
 
 struct StoreOptions {
   std::string home;                     // the folder holding the files (no trailing slash)
+  OAuthServer server{kDefaultOAuthBaseUrl, "the default"};  // where refreshes go and new logins come from
   qwen::sdk::FileLock::Options lock;    // waiting for the lock; set lock.wait to Host::wait
   std::function<int64_t()> now_ms;      // default: the system clock
   std::function<void(const std::string &)> warn;  // default: ignore
@@ -47,12 +54,13 @@ class CredentialStore {
   // Credentials with more than 30 s left, refreshed under the lock when needed
   // or when `force_refresh` (the API refused `rejected_token`). Throws
   // qwen::sdk::Error: AUTH_REQUIRED when the user must sign in (no file, no
-  // refresh token, invalid_grant, which also removes the file), or what the
-  // refresher threw (network, a web page, ...; the file is then kept).
+  // refresh token, a login issued by another server than options.server,
+  // invalid_grant, which also removes the file), or what the refresher threw
+  // (network, a web page, ...; the file is then kept).
   OAuthCredentials usable(bool force_refresh, const std::string &rejected_token, const Refresher &refresh);
 
-  // Saves a fresh login under the lock, keeping unknown fields of a readable
-  // old file. A corrupt old file is moved aside, not lost: its new name is returned.
+  // Saves a fresh login from options.server (recorded as its issuer) under the
+  // lock, keeping unknown fields of a readable old file. A corrupt old file is moved aside, not lost: its new name is returned.
   std::optional<std::string> save_login(const TokenGrant &grant);
 
   // Removes the cached credentials; false when there were none.
@@ -62,11 +70,15 @@ class CredentialStore {
   int64_t now() const;
   qwen::sdk::FileLock lock() const;
   OAuthCredentials refresh_locked(const OAuthCredentials &current, const Refresher &refresh);
+  void require_issued_by_server(const OAuthCredentials &creds) const;
 
   StoreOptions options_;
   std::string file_;
   std::string lock_file_;
 };
+
+// The OAuth server that issued these credentials (the default server when not recorded).
+std::string issuer_of(const OAuthCredentials &creds);
 
 // The message for "there is no credentials file".
 std::string not_signed_in_message(const std::string &file);

@@ -48,7 +48,9 @@ bool nested_too_deeply(const std::string &text) {
 
 OAuthCredentials parse_credentials(const std::string &text) {
   if (text.size() > kMaxCredentialsFileSize)
-    throw CredentialsFileError("it is " + std::to_string(text.size()) + " bytes long, far too large");
+    // `text` is what was read, which stops just past the limit: its size is not the file's.
+    throw CredentialsFileError("it is larger than " + std::to_string(kMaxCredentialsFileSize >> 20) +
+                               " MiB, far too large for a login (a real one is a few hundred bytes)");
   if (text.find_first_not_of(" \t\r\n") == std::string::npos) throw CredentialsFileError("it is empty");
   ojson doc = ojson::parse(text, nullptr, false);
   if (doc.is_discarded()) throw CredentialsFileError("it is not valid JSON (truncated or damaged)");
@@ -60,6 +62,7 @@ OAuthCredentials parse_credentials(const std::string &text) {
   c.refresh_token = optional_string(doc, "refresh_token");
   if (auto t = optional_string(doc, "token_type"); !t.empty()) c.token_type = t;
   c.resource_url = optional_string(doc, "resource_url");
+  c.issuer = optional_string(doc, kIssuerField);
   auto expiry = doc.find("expiry_date");
   if (expiry == doc.end()) throw CredentialsFileError("it has no \"expiry_date\"");
   if (!expiry->is_number()) throw CredentialsFileError("\"expiry_date\" is not a number");
@@ -86,6 +89,7 @@ std::string serialize_credentials(const OAuthCredentials &c) {
   else
     doc.erase("resource_url");
   doc["expiry_date"] = c.expiry_date_ms;
+  if (!c.issuer.empty()) doc[kIssuerField] = c.issuer;
   return doc.dump(2);
 }
 

@@ -8,7 +8,8 @@ namespace qwen_oauth {
 using qwen::sdk::DevicePoll;
 using qwen::sdk::Error;
 
-OAuthClient::OAuthClient(qwen::sdk::Host host, std::string base_url) : host_(host), base_url_(std::move(base_url)) {}
+OAuthClient::OAuthClient(qwen::sdk::Host host, std::string base_url, std::string user_agent)
+    : host_(host), base_url_(std::move(base_url)), user_agent_(std::move(user_agent)) {}
 
 HttpAnswer OAuthClient::post_form(const std::string &url, const FormFields &fields, uint32_t timeout_ms,
                                   bool with_request_id) const {
@@ -16,6 +17,7 @@ HttpAnswer OAuthClient::post_form(const std::string &url, const FormFields &fiel
   req.method = "POST";
   req.url = url;
   req.headers = {"Content-Type: application/x-www-form-urlencoded", "Accept: application/json"};
+  if (!user_agent_.empty()) req.headers.push_back("User-Agent: " + user_agent_);
   if (with_request_id) req.headers.push_back("x-request-id: " + random_uuid());
   req.body = form_encode(fields);
   req.timeout_ms = timeout_ms;

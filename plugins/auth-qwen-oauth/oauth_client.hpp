@@ -21,7 +21,8 @@ inline constexpr const char *kDeviceGrantType = "urn:ietf:params:oauth:grant-typ
 
 class OAuthClient {
  public:
-  OAuthClient(qwen::sdk::Host host, std::string base_url);
+  // `user_agent` goes on every request (the API requests carry the same one).
+  OAuthClient(qwen::sdk::Host host, std::string base_url, std::string user_agent);
 
   const std::string &base_url() const { return base_url_; }
 
@@ -39,6 +40,7 @@ class OAuthClient {
 
   qwen::sdk::Host host_;
   std::string base_url_;
+  std::string user_agent_;
 };
 
 }  // namespace qwen_oauth

@@ -7,6 +7,7 @@
 #include <qwen/sdk/device_flow.hpp>
 #include <qwen/sdk/url.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 
@@ -34,8 +35,9 @@ class QwenOAuthPlugin : public qwen::sdk::AuthPlugin {
   // call: the method stays selectable and the server's own error is shown.
 
   void get_credentials(uint32_t flags, const qwen::sdk::KvOut &out) override {
-    OAuthClient client(host(), oauth_base_url());
-    CredentialStore store = make_store();
+    const OAuthServer server = oauth_server();
+    OAuthClient client(host(), server.url, user_agent());
+    CredentialStore store = make_store(server);
     const bool force = (flags & QWEN_AUTH_FLAG_FORCE_REFRESH) != 0;
     OAuthCredentials c = store.usable(force, last_token_, [&](const std::string &refresh_token) {
       host().register_secret(refresh_token);
@@ -49,10 +51,17 @@ class QwenOAuthPlugin : public qwen::sdk::AuthPlugin {
     host().register_secret(c.refresh_token);
     last_token_ = c.access_token;
     const std::string base = api_base_url(c.resource_url);
-    // resource_url comes from the server (or the file): never send the token in clear to another machine.
+    // resource_url comes from the server (or the file): the token goes only to an http(s) URL, never in
+    // clear to another machine (the scheme parsed, so "HTTP://" is plain http too).
+    if (!qwen::sdk::is_http_url(base))
+      throw Error(QWEN_ERR_CONFIG, "the Qwen OAuth credentials point the API at '" +
+                                       qwen::sdk::url_without_password(base) +
+                                       "', which is not an http(s) URL; the token is not sent there. Sign in again "
+                                       "with `qwen auth login`");
     if (!allow_insecure_http() && qwen::sdk::is_insecure_remote_url(base))
       throw Error(QWEN_ERR_CONFIG, "the Qwen OAuth credentials point the API at plain http on another machine (" +
-                                       base + "); the token is not sent there. Use https, or set "
+                                       qwen::sdk::url_without_password(base) +
+                                       "); the token is not sent there. Use https, or set "
                                        "allow_insecure_http = true in [plugins.qwen-oauth]");
     out.put("base_url", base);
     out.put("token", c.access_token);
@@ -62,8 +71,9 @@ class QwenOAuthPlugin : public qwen::sdk::AuthPlugin {
   }
 
   void login() override {
-    OAuthClient client(host(), oauth_base_url());
-    CredentialStore store = make_store();
+    const OAuthServer server = oauth_server();
+    OAuthClient client(host(), server.url, user_agent());
+    CredentialStore store = make_store(server);
     PkcePair pkce = make_pkce_pair();
     DeviceAuthorization device = client.request_device_code(pkce);
 
@@ -78,9 +88,12 @@ class QwenOAuthPlugin : public qwen::sdk::AuthPlugin {
     if (!host().open_url(device.verification_uri_complete))
       host().debug("no browser was opened; the user opens the URL shown");
 
+    // RFC 8628 pacing (the SDK's loop): the server's interval, else 5 s; +5 s for each slow_down. Bounded
+    // to a day, so that a server's absurd numbers neither overflow nor stall the loop past the code's end.
+    constexpr int64_t kDay = 86400;
     qwen::sdk::DeviceFlowOptions o;
-    if (device.interval_s) o.server_interval = std::chrono::seconds(*device.interval_s);
-    o.expires_in = std::chrono::seconds(device.expires_in_s);
+    if (device.interval_s) o.server_interval = std::chrono::seconds(std::clamp<int64_t>(*device.interval_s, 0, kDay));
+    o.expires_in = std::chrono::seconds(std::clamp<int64_t>(device.expires_in_s, 0, kDay));
     o.wait = [this](uint32_t ms) { return host().wait(ms); };
     TokenGrant grant;
     qwen::sdk::poll_device_authorization(o, [&] { return client.poll_token(device, pkce.verifier, grant); });
@@ -95,13 +108,13 @@ class QwenOAuthPlugin : public qwen::sdk::AuthPlugin {
   }
 
   void logout() override {
-    CredentialStore store = make_store();
+    CredentialStore store = make_store(default_server_for_files());
     if (!store.remove()) host().notice("there were no Qwen OAuth credentials to remove (" + store.file() + ")");
     last_token_.clear();
   }
 
   void status(const qwen::sdk::KvOut &out) override {
-    CredentialStore store = make_store();
+    CredentialStore store = make_store(default_server_for_files());
     const int64_t now_s = std::chrono::duration_cast<std::chrono::seconds>(
                               std::chrono::system_clock::now().time_since_epoch())
                               .count();
@@ -126,12 +139,16 @@ class QwenOAuthPlugin : public qwen::sdk::AuthPlugin {
       out.put("expires", describe_expiry(c->expiry_date_ms / 1000, now_s));
       out.put("refresh_token", c->refresh_token.empty() ? "none" : "present");
       out.put("resource", c->resource_url.empty() ? "(none; the DashScope default is used)" : c->resource_url);
-      out.put("base_url", api_base_url(c->resource_url));
+      out.put("base_url", qwen::sdk::url_without_password(api_base_url(c->resource_url)));
+      out.put("issued_by", qwen::sdk::url_without_password(issuer_of(*c)) +
+                               (c->issuer.empty() ? " (not recorded: Qwen Code's default)" : ""));
     }
     out.put("model", model());
     std::string server;
     try {
-      server = oauth_base_url();
+      server = qwen::sdk::url_without_password(oauth_server().url);
+      if (c && !qwen::sdk::same_origin(server, issuer_of(*c)))
+        server += " (not the login's issuer: its token is not refreshed there)";
     } catch (const Error &e) {
       server = std::string("unusable: ") + e.what();
     }
@@ -149,11 +166,23 @@ class QwenOAuthPlugin : public qwen::sdk::AuthPlugin {
   }
 
  private:
-  std::string oauth_base_url() const {
+  OAuthServer oauth_server() const {
     const char *env = std::getenv("QWEN_OAUTH_BASE_URL");
-    return resolve_oauth_base_url(env ? std::optional<std::string>(env) : std::nullopt, host().config("base_url"),
-                                  allow_insecure_http());
+    return resolve_oauth_server(env ? std::optional<std::string>(env) : std::nullopt, host().config("base_url"),
+                                allow_insecure_http());
   }
+
+  // Status and logout need no server; a bad setting must not stop them.
+  OAuthServer default_server_for_files() const {
+    try {
+      return oauth_server();
+    } catch (const Error &) {
+      return {kDefaultOAuthBaseUrl, "the default"};
+    }
+  }
+
+  // The same User-Agent as the API requests, on the OAuth requests too.
+  std::string user_agent() const { return qwen_code_user_agent(host_version(), current_platform()); }
 
   bool allow_insecure_http() const { return host().config_or("allow_insecure_http", "false") == "true"; }
 
@@ -164,10 +193,18 @@ class QwenOAuthPlugin : public qwen::sdk::AuthPlugin {
     return raw && raw->host_version ? raw->host_version : "";
   }
 
-  CredentialStore make_store() const {
+  CredentialStore make_store(const OAuthServer &server) const {
     StoreOptions o;
     o.home = host().home_dir();
+    o.server = server;
     o.lock.wait = [this](uint32_t ms) { return host().wait(ms); };
+    // Said once, after a second: a refresh by another process normally ends sooner than that.
+    o.lock.on_wait = [this, lock = o.home + "/" + kLockFileName](const qwen::sdk::LockHolder &holder,
+                                                                std::chrono::milliseconds timeout) {
+      host().notice("waiting for " + qwen::sdk::describe_lock_holder(holder) + ", which holds " + lock +
+                    " (a token refresh in progress); qwen waits up to " +
+                    std::to_string(std::chrono::duration_cast<std::chrono::seconds>(timeout).count()) + " s");
+    };
     o.warn = [this](const std::string &m) { host().warning(m); };
     return CredentialStore(std::move(o));
   }
@@ -175,7 +212,7 @@ class QwenOAuthPlugin : public qwen::sdk::AuthPlugin {
   QuotaFile quota() const {
     std::string account;
     try {
-      account = oauth_base_url();
+      account = oauth_server().url;
     } catch (const Error &) {
       account = kDefaultOAuthBaseUrl;
     }

@@ -844,6 +844,30 @@ TEST_CASE("fake provider: polling faster than the interval gets 429 slow_down", 
   CHECK(fast.body_json()["error"] == "slow_down");
 }
 
+TEST_CASE("fake provider: strict RFC 8628 mode, no interval announced, the first poll judged from the code's issue",
+          "[fake-provider][oauth]") {
+  FakeProvider p({"--strict-rfc8628", "--interval", "none"});
+  json code = start_device_flow(p.port());
+  CHECK_FALSE(code.contains("interval"));
+  // At once: sooner than the RFC's 5 s since the code was issued (a lenient server lets the first poll pass).
+  auto first = poll_token(p.port(), code["device_code"]);
+  CHECK(first.status == 429);
+  CHECK(first.body_json()["error"] == "slow_down");
+  CHECK(poll_token(p.port(), code["device_code"]).body_json()["error"] == "slow_down");
+  CHECK(p.stat("slow_downs") == 2);
+}
+
+TEST_CASE("fake provider: injected slow_downs come first, then the normal answers", "[fake-provider][oauth]") {
+  FakeProvider p({"--interval", "0", "--slow-down", "2"});
+  json code = start_device_flow(p.port());
+  CHECK(code["interval"] == 0);
+  CHECK(poll_token(p.port(), code["device_code"]).body_json()["error"] == "slow_down");
+  CHECK(poll_token(p.port(), code["device_code"]).body_json()["error"] == "slow_down");
+  CHECK(poll_token(p.port(), code["device_code"]).body_json()["error"] == "authorization_pending");
+  CHECK(p.stat("slow_downs") == 2);
+  CHECK(p.stat("token_polls") == 3);
+}
+
 TEST_CASE("fake provider: a denied device code gets access_denied, deny-all denies everything",
           "[fake-provider][oauth]") {
   {
@@ -969,6 +993,7 @@ TEST_CASE("fake provider: /__control/stats counts each kind of request", "[fake-
                      {"refresh_requests", 0},
                      {"device_code_requests", 0},
                      {"token_polls", 0},
+                     {"slow_downs", 0},
                      {"models_requests", 0},
                      {"faults_pending", 0}});
   chat(p.port(), chat_body("a", false));

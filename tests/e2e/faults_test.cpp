@@ -341,7 +341,8 @@ TEST_CASE("faults: the OAuth server down when the token needs a refresh: exit 7,
   const std::string creds = "{\n  \"access_token\": \"faults-expired-access-0123456789\",\n  \"refresh_token\": "
                             "\"faults-refresh-down-0123456789\",\n  \"token_type\": \"Bearer\",\n  \"resource_url\": "
                             "\"http://127.0.0.1:" +
-                            std::to_string(port) + "\",\n  \"expiry_date\": 1000\n}";
+                            std::to_string(port) + "\",\n  \"expiry_date\": 1000,\n  \"issuer\": \"http://127.0.0.1:" +
+                            std::to_string(port) + "\"\n}";
   auto path = home.write(".qwen/oauth_creds.json", creds);
   std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   QwenRunOptions o;

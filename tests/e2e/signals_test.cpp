@@ -201,7 +201,7 @@ TEST_CASE("signals: SIGINT, SIGTERM or SIGHUP during a token refresh leave the o
   p.post("/__control/seed-refresh-token", refresh);
   const std::string creds = "{\n  \"access_token\": \"signals-expired-access-0123456789\",\n  \"refresh_token\": \"" +
                             refresh + "\",\n  \"token_type\": \"Bearer\",\n  \"resource_url\": \"" + p.root_url() +
-                            "\",\n  \"expiry_date\": 1000\n}";
+                            "\",\n  \"expiry_date\": 1000,\n  \"issuer\": \"" + p.root_url() + "\"\n}";
   auto path = home.write(".qwen/oauth_creds.json", creds);
   chmod(path.c_str(), 0600);
   const int sig = GENERATE(SIGINT, SIGTERM, SIGHUP);

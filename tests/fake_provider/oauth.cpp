@@ -47,18 +47,22 @@ Reply OAuthServer::device_code(const Request &req) {
   code.user_code = random_user_code();
   code.client_id = field(form, "client_id");
   code.challenge = field(form, "code_challenge");
-  code.expires_at = Clock::now() + std::chrono::seconds(options_.device_expires_seconds);
+  code.issued_at = Clock::now();
+  code.expires_at = code.issued_at + std::chrono::seconds(options_.device_expires_seconds);
+  code.interval = std::chrono::seconds(options_.interval_seconds);
+  code.slow_downs_to_inject = options_.injected_slow_downs;
   if (options_.oauth_mode == OAuthMode::DenyAll) code.status = DeviceCode::Status::Denied;
   std::string device_code = random_hex(20);
   by_user_code_[code.user_code] = device_code;
   std::string user_code = code.user_code;
   device_codes_.emplace(device_code, std::move(code));
-  return json_reply(http::status::ok, {{"device_code", device_code},
-                                       {"user_code", user_code},
-                                       {"verification_uri", root_url() + "/authorize"},
-                                       {"verification_uri_complete", root_url() + "/authorize?user_code=" + user_code},
-                                       {"expires_in", options_.device_expires_seconds},
-                                       {"interval", options_.interval_seconds}});
+  nlohmann::json answer = {{"device_code", device_code},
+                           {"user_code", user_code},
+                           {"verification_uri", root_url() + "/authorize"},
+                           {"verification_uri_complete", root_url() + "/authorize?user_code=" + user_code},
+                           {"expires_in", options_.device_expires_seconds}};
+  if (options_.send_interval) answer["interval"] = options_.interval_seconds;
+  return json_reply(http::status::ok, answer);
 }
 
 Reply OAuthServer::token(const Request &req) {
@@ -92,12 +96,7 @@ Reply OAuthServer::poll_device_code(const std::map<std::string, std::string> &fo
 
   const auto now = Clock::now();
   if (now >= code.expires_at) return oauth_error(http::status::bad_request, "expired_token", "the device code expired");
-  // The interval is measured between polls (not from issue), as a client that waits before its first
-  // poll never sees slow_down.
-  const auto previous = code.last_poll;
-  code.last_poll = now;
-  if (options_.interval_seconds > 0 && previous && now - *previous < std::chrono::seconds(options_.interval_seconds))
-    return oauth_error(http::status::too_many_requests, "slow_down", "polling faster than the interval");
+  if (auto slow_down = pace(code, now)) return std::move(*slow_down);
   switch (code.status) {
     case DeviceCode::Status::Denied:
       return oauth_error(http::status::bad_request, "access_denied", "the user denied the request");
@@ -110,6 +109,31 @@ Reply OAuthServer::poll_device_code(const std::map<std::string, std::string> &fo
   by_user_code_.erase(code.user_code);
   device_codes_.erase(it);
   return issue_tokens();
+}
+
+std::optional<Reply> OAuthServer::pace(DeviceCode &code, Clock::time_point now) {
+  const auto previous = code.last_poll;
+  code.last_poll = now;
+  auto slow_down = [&](const char *why) {
+    ++counters_.slow_downs;
+    // RFC 8628 section 3.5: the client must add 5 s to its interval for this and all later polls; so does a
+    // strict server, which then holds the client to it.
+    if (options_.strict_rfc8628) code.interval += std::chrono::seconds(5);
+    return oauth_error(http::status::too_many_requests, "slow_down", why);
+  };
+  if (options_.strict_rfc8628) {
+    // Strict: measured from the previous poll, or from the code's issue for the first one.
+    if (now - (previous ? *previous : code.issued_at) < code.interval)
+      return slow_down("polling faster than the interval");
+  } else if (code.interval.count() > 0 && previous && now - *previous < code.interval) {
+    // Lenient: measured between polls only (the first poll never is), and the interval never grows.
+    return slow_down("polling faster than the interval");
+  }
+  if (code.slow_downs_to_inject > 0) {
+    --code.slow_downs_to_inject;
+    return slow_down("slow down (injected)");
+  }
+  return std::nullopt;
 }
 
 Reply OAuthServer::refresh(const std::map<std::string, std::string> &form) {

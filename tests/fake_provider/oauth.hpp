@@ -33,14 +33,19 @@ class OAuthServer {
     std::string user_code;
     std::string client_id;
     std::string challenge;
+    Clock::time_point issued_at;
     Clock::time_point expires_at;
     std::optional<Clock::time_point> last_poll;
+    Clock::duration interval{};  // the pace enforced now (raised by each slow_down in strict mode)
+    long slow_downs_to_inject = 0;
     Status status = Status::Pending;
   };
 
   Reply poll_device_code(const std::map<std::string, std::string> &form);
   Reply refresh(const std::map<std::string, std::string> &form);
   Reply issue_tokens();
+  // Section 3.5: too soon (or an injected slow_down) answers slow_down; nullopt lets the poll through.
+  std::optional<Reply> pace(DeviceCode &code, Clock::time_point now);
   std::string root_url() const;
 
   const Options &options_;

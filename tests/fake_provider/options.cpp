@@ -9,9 +9,9 @@ namespace {
 constexpr const char *kUsage =
     "usage: qwen-fake-provider [--port N] [--port-file FILE] [--api-key KEY]... [--idle-exit SECONDS]\n"
     "                          [--reply TEXT] [--log FILE] [--fault SPEC]... [--oauth-mode MODE]\n"
-    "                          [--token-lifetime SECONDS] [--device-expires SECONDS] [--interval SECONDS]\n"
-    "                          [--resource-url VALUE]\n"
-    "faults: 401 429 429:S 500 html cut slow:MS stall garbage close\n"
+    "                          [--token-lifetime SECONDS] [--device-expires SECONDS] [--interval SECONDS|none]\n"
+    "                          [--strict-rfc8628] [--slow-down N] [--resource-url VALUE]\n"
+    "faults: 401 429 429:S 500 500:S html cut slow:MS stall garbage close trickle:MS redirect[:LOCATION]\n"
     "oauth modes: normal html deny-all refresh-slow:MS\n";
 
 long parse_number(const std::string &flag, const std::string &text, long min, long max) {
@@ -91,7 +91,14 @@ std::optional<Options> parse_options(int argc, char **argv) {
     } else if (flag == "--device-expires") {
       o.device_expires_seconds = parse_number(flag, next(), 0, 30 * kDay);
     } else if (flag == "--interval") {
-      o.interval_seconds = parse_number(flag, next(), 0, kDay);
+      const std::string v = next();
+      o.send_interval = v != "none";
+      o.interval_seconds = o.send_interval ? parse_number(flag, v, 0, kDay) : 5;  // RFC 8628 section 3.2's default
+    } else if (flag == "--strict-rfc8628") {
+      if (has_inline_value) throw std::invalid_argument(flag + " takes no value");
+      o.strict_rfc8628 = true;
+    } else if (flag == "--slow-down") {
+      o.injected_slow_downs = parse_number(flag, next(), 0, 1000);
     } else if (flag == "--resource-url") {
       o.resource_url = next();
     } else {

@@ -25,6 +25,9 @@ struct Options {
   long token_lifetime_seconds = 3600;
   long device_expires_seconds = 300;
   long interval_seconds = 1;
+  bool send_interval = true;      // false with `--interval none`: the device answer has no `interval` (RFC: 5 s)
+  bool strict_rfc8628 = false;    // --strict-rfc8628: section 3.5 enforced, see README.md
+  long injected_slow_downs = 0;   // --slow-down N: the first N timely polls of each code answer slow_down
   std::optional<std::string> resource_url;
 };
 

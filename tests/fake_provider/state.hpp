@@ -14,6 +14,7 @@ struct Counters {
   long refresh_requests = 0;
   long device_code_requests = 0;
   long token_polls = 0;
+  long slow_downs = 0;  // slow_down answers to token polls (too fast, or injected)
   long models_requests = 0;
 
   nlohmann::json to_json() const {
@@ -21,6 +22,7 @@ struct Counters {
             {"refresh_requests", refresh_requests},
             {"device_code_requests", device_code_requests},
             {"token_polls", token_polls},
+            {"slow_downs", slow_downs},
             {"models_requests", models_requests}};
   }
 };

@@ -278,3 +278,128 @@ TEST_CASE("many processes with an expired token: one refresh, one token for all"
   CHECK(calls == 1);
   CHECK(parse_credentials(slurp(home.file("oauth_creds.json"))).refresh_token == "rotated-r1");
 }
+
+// --- Credentials stay with their origin -------------------------------------------------------------------
+
+namespace {
+
+StoreOptions options_with_server(const ScratchDir &home, const std::string &url, const std::string &source) {
+  StoreOptions o = options_for(home);
+  o.server = OAuthServer{url, source};
+  return o;
+}
+
+}  // namespace
+
+TEST_CASE("a login Qwen Code wrote (no issuer) is refreshed only at the default server, whatever its spelling",
+          "[store][origin]") {
+  for (const char *spelling : {"https://chat.qwen.ai", "HTTPS://Chat.Qwen.AI", "https://chat.qwen.ai:443/"}) {
+    CAPTURE(spelling);
+    ScratchDir home;
+    spit(home.file("oauth_creds.json"), creds_json("a1", "r1", kNow - 1));
+    CredentialStore store(options_with_server(home, spelling, "[plugins.qwen-oauth] base_url"));
+    FakeServer server;
+    CHECK(store.usable(false, "", server.refresher()).access_token == "access-after-r1");
+    CHECK(server.calls == 1);
+    // Qwen Code's file stays Qwen Code's: no field is added by a refresh.
+    CHECK_FALSE(parse_credentials(slurp(store.file())).document.contains("issuer"));
+  }
+}
+
+TEST_CASE("another configured OAuth server never receives the refresh token, and the login is kept byte for byte",
+          "[store][origin]") {
+  const char *elsewhere[] = {"http://127.0.0.2:8080", "https://chat.qwen.ai.evil.example", "http://chat.qwen.ai",
+                             "https://chat.qwen.ai:8443", "https://chat.qwen.ai@127.0.0.2", "HTTPS://EVIL.example"};
+  for (const char *url : elsewhere) {
+    CAPTURE(url);
+    ScratchDir home;
+    const std::string text = creds_json("a1", "r1", kNow - 1, "\"email\":\"u@example.com\",");
+    spit(home.file("oauth_creds.json"), text);
+    CredentialStore store(options_with_server(home, url, "QWEN_OAUTH_BASE_URL"));
+    FakeServer server;
+    server.kind = RefreshResult::Kind::InvalidGrant;  // what an attacker's server would answer
+    auto e = error_of([&] { store.usable(false, "", server.refresher()); });
+    CHECK(server.calls == 0);
+    CHECK(e.status() == QWEN_ERR_AUTH_REQUIRED);
+    CHECK(contains(e.what(), "issued by https://chat.qwen.ai"));
+    CHECK(contains(e.what(), "QWEN_OAUTH_BASE_URL"));
+    CHECK(contains(e.what(), "qwen auth login"));
+    CHECK_FALSE(contains(e.what(), "r1\""));
+    CHECK(slurp(store.file()) == text);
+    CHECK(access(store.lock_file().c_str(), F_OK) != 0);  // not even the lock was taken
+    // A forced refresh (after a 401) is refused the same way.
+    CHECK(error_of([&] { store.usable(true, "a1", server.refresher()); }).status() == QWEN_ERR_AUTH_REQUIRED);
+    CHECK(server.calls == 0);
+  }
+}
+
+TEST_CASE("a login records its issuer, and only that server refreshes it later", "[store][origin]") {
+  ScratchDir home;
+  TokenGrant g;
+  g.access_token = "a9";
+  g.refresh_token = "r9";
+  g.expires_in_s = 1;  // already within the refresh margin
+  {
+    CredentialStore store(options_with_server(home, "http://127.0.0.1:4321", "QWEN_OAUTH_BASE_URL"));
+    store.save_login(g);
+    auto on_disk = nlohmann::ordered_json::parse(slurp(store.file()));
+    CHECK(on_disk["issuer"] == "http://127.0.0.1:4321");
+    CHECK(on_disk.begin().key() == "access_token");  // Qwen Code's fields first, ours after
+  }
+  {
+    CredentialStore store(options_with_server(home, "https://chat.qwen.ai", "the default"));
+    FakeServer server;
+    auto e = error_of([&] { store.usable(false, "", server.refresher()); });
+    CHECK(server.calls == 0);
+    CHECK(contains(e.what(), "issued by http://127.0.0.1:4321"));
+    CHECK(contains(e.what(), "Set QWEN_OAUTH_BASE_URL"));
+  }
+  {
+    CredentialStore store(options_with_server(home, "HTTP://127.0.0.1:4321/", "QWEN_OAUTH_BASE_URL"));
+    FakeServer server;
+    CHECK(store.usable(false, "", server.refresher()).access_token == "access-after-r9");
+    CHECK(server.calls == 1);
+    CHECK(parse_credentials(slurp(store.file())).issuer == "http://127.0.0.1:4321");  // kept by the refresh
+  }
+}
+
+TEST_CASE("a password in a server URL is not repeated in the refusal", "[store][origin]") {
+  ScratchDir home;
+  spit(home.file("oauth_creds.json"), creds_json("a1", "r1", kNow - 1));
+  CredentialStore store(options_with_server(home, "https://me:hunter2@sso.example", "QWEN_OAUTH_BASE_URL"));
+  FakeServer server;
+  auto e = error_of([&] { store.usable(false, "", server.refresher()); });
+  CHECK_FALSE(contains(e.what(), "hunter2"));
+  CHECK(contains(e.what(), "https://me:****@sso.example"));
+}
+
+TEST_CASE("the mode of a file behind a symbolic link is never changed", "[store][files]") {
+  ScratchDir home, elsewhere;
+  const std::string target = elsewhere.file("victim");
+  const std::string text = creds_json("linked-access", "r1", kNow + 3600000);
+  spit(target, text);
+  REQUIRE(chmod(target.c_str(), 0644) == 0);
+  REQUIRE(symlink(target.c_str(), home.file("oauth_creds.json").c_str()) == 0);
+  std::vector<std::string> warnings;
+  CredentialStore store(options_for(home, &warnings));
+  store.load();
+  CHECK(file_mode(target) == 0644);
+  CHECK(slurp(target) == text);
+  REQUIRE(warnings.size() == 1);
+  CHECK(contains(warnings[0], "symbolic link"));
+  CHECK(contains(warnings[0], "0644"));
+}
+
+TEST_CASE("a hard link's mode is not changed either (it may be another file's other name)", "[store][files]") {
+  ScratchDir home;
+  const std::string other = home.file("other-name");
+  spit(other, creds_json("hard-linked", "r1", kNow + 3600000));
+  REQUIRE(chmod(other.c_str(), 0644) == 0);
+  REQUIRE(link(other.c_str(), home.file("oauth_creds.json").c_str()) == 0);
+  std::vector<std::string> warnings;
+  CredentialStore store(options_for(home, &warnings));
+  store.load();
+  CHECK(file_mode(other) == 0644);
+  REQUIRE(warnings.size() == 1);
+  CHECK(contains(warnings[0], "hard link"));
+}

@@ -103,6 +103,9 @@ TEST_CASE("damaged files are refused with a reason", "[creds]") {
         "\"refresh_token\" is not a string");
   CHECK(reason_for(R"({"access_token":"a","expiry_date":1,"resource_url":{}})") == "\"resource_url\" is not a string");
   CHECK(reason_for(std::string(2 << 20, ' ')).find("too large") != std::string::npos);
+  // The text handed over is what was read (it stops past the limit), so the size is not quoted as the file's.
+  CHECK(reason_for(std::string((1 << 20) + 8192, ' ')).find("larger than 1 MiB") != std::string::npos);
+  CHECK(reason_for(std::string((1 << 20) + 8192, ' ')).find("1056768") == std::string::npos);
   CHECK(reason_for(std::string(100000, '[')).find("not valid JSON") != std::string::npos);
 }
 
@@ -147,4 +150,21 @@ TEST_CASE("a deeply nested document is refused, not crashed on", "[creds]") {
   OAuthCredentials back = parse_credentials(serialize_credentials(c));
   CHECK(back.document["x"] == c.document["x"]);
   CHECK(back.document["s"] == "[[[[{{");
+}
+
+TEST_CASE("the issuer qwen records is one extra field, read back and kept; a file without it has none",
+          "[creds][origin]") {
+  OAuthCredentials qwen_code = parse_credentials(kQwenCodeFile);
+  CHECK(qwen_code.issuer.empty());
+  CHECK(serialize_credentials(qwen_code) == kQwenCodeFile);
+  OAuthCredentials c = qwen_code;
+  c.issuer = "https://sso.example.com";
+  const std::string text = serialize_credentials(c);
+  CHECK(text.substr(text.size() - 40) == "\n  \"issuer\": \"https://sso.example.com\"\n}");
+  OAuthCredentials back = parse_credentials(text);
+  CHECK(back.issuer == "https://sso.example.com");
+  TokenGrant g;
+  g.access_token = "new";
+  CHECK(apply_grant(g, 1000, &back).issuer == "https://sso.example.com");
+  CHECK(reason_for(R"({"access_token":"a","expiry_date":5,"issuer":7})") == "\"issuer\" is not a string");
 }

@@ -80,8 +80,8 @@ TEST_CASE("the OAuth server can come from config.toml, the environment wins over
   CHECK(r.exit_code == 0);
   CHECK(p.stat("refresh_requests") == 1);
 
-  FakeProvider other;
-  write_creds(home, creds_json(p, "expired-access-token", "whatever", now_ms() - 1000));
+  FakeProvider other;  // a login that came from `other`: refreshed there when the environment names it
+  write_creds(home, creds_json(p, "expired-access-token", "whatever", now_ms() - 1000, {}, other.root_url()));
   auto env_wins = run_qwen(home, kChat, oauth_env(other));
   CHECK(other.stat("refresh_requests") == 1);  // invalid_grant there, but it was asked, not p
   CHECK(p.stat("refresh_requests") == 1);

@@ -39,7 +39,10 @@ TEST_CASE("qwen auth login signs in through the browser and writes Qwen Code's f
   auto creds = nlohmann::ordered_json::parse(text);
   std::vector<std::string> keys;
   for (auto it = creds.begin(); it != creds.end(); ++it) keys.push_back(it.key());
-  CHECK(keys == std::vector<std::string>{"access_token", "refresh_token", "token_type", "resource_url", "expiry_date"});
+  // Qwen Code's keys in its order, then qwen's one addition: where the login came from.
+  CHECK(keys == std::vector<std::string>{"access_token", "refresh_token", "token_type", "resource_url", "expiry_date",
+                                         "issuer"});
+  CHECK(creds["issuer"] == p.root_url());
   CHECK(creds["token_type"] == "Bearer");
   CHECK(creds["resource_url"] == p.root_url());
   int64_t expiry = creds["expiry_date"].get<int64_t>();

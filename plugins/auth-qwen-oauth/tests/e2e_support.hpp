@@ -5,8 +5,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <chrono>
+#include <mutex>
+#include <optional>
 #include <string>
+#include <thread>
 
 #include "support/fake_provider.hpp"
 #include "support/qwen_runner.hpp"
@@ -17,9 +21,11 @@ using namespace qwen::test;
 
 int64_t now_ms();
 
-// ~/.qwen/oauth_creds.json as Qwen Code writes it, for the fake provider; `extra` adds fields first.
+// ~/.qwen/oauth_creds.json as Qwen Code writes it, for the fake provider; `extra` adds fields first. qwen's
+// "issuer" comes last: the fake provider's root URL by default (the login came from it), none when "" (a file
+// Qwen Code wrote, which counts as issued by https://chat.qwen.ai).
 std::string creds_json(const FakeProvider &p, const std::string &access, const std::string &refresh, int64_t expiry_ms,
-                       const std::string &extra = {});
+                       const std::string &extra = {}, const std::optional<std::string> &issuer = std::nullopt);
 std::filesystem::path write_creds(const TempDir &home, const std::string &text);
 std::filesystem::path creds_path(const TempDir &home);
 std::filesystem::path lock_path(const TempDir &home);
@@ -42,5 +48,31 @@ ProcessOptions qwen_process(const TempDir &home, const std::vector<std::string> 
 
 // Waits until `condition` holds (polling), at most `limit`; returns whether it did.
 bool eventually(const std::function<bool()> &condition, std::chrono::milliseconds limit);
+
+// An attacker's server on another loopback address (127.0.0.2): it accepts connections, keeps every byte
+// sent to it and answers each request with 400 invalid_grant, the answer that would make a careless client
+// delete the user's login.
+class AttackerListener {
+ public:
+  AttackerListener();
+  ~AttackerListener();
+  AttackerListener(const AttackerListener &) = delete;
+  AttackerListener &operator=(const AttackerListener &) = delete;
+
+  std::string root_url() const;  // http://127.0.0.2:PORT
+  int port() const { return port_; }
+  long connections() const { return connections_; }
+  std::string received() const;
+
+ private:
+  void serve();
+  int listen_fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::atomic<long> connections_{0};
+  mutable std::mutex mutex_;
+  std::string received_;
+  std::thread thread_;
+};
 
 }  // namespace qwen_oauth_e2e
