@@ -1,19 +1,16 @@
 #include "config/qwen_code_settings.hpp"
 
-#include <fcntl.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 
 #include <nlohmann/json.hpp>
+#include <qwen/sdk/safe_file.hpp>
 
 namespace qwen::config {
 namespace {
 
-constexpr off_t kMaxSettingsBytes = 1 << 20;  // a larger settings.json is not a settings file
+constexpr size_t kMaxSettingsBytes = 1 << 20;  // a larger settings.json is not a settings file
 
 // Line and column (1-based, counted in characters) of the byte at `offset`.
 std::pair<size_t, size_t> line_column(const std::string &text, size_t offset) {
@@ -73,43 +70,17 @@ std::vector<std::string> project_env_exclusions(const std::optional<std::vector<
 SettingsText read_settings_text(const std::filesystem::path &file, bool follow_links) {
   SettingsText out;
   const std::string name = file.string();
-  int flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | (follow_links ? 0 : O_NOFOLLOW);
-  int fd = ::open(name.c_str(), flags);
-  if (fd < 0) {
-    if (errno == ENOENT || errno == ENOTDIR) {
-      out.missing = true;
-    } else if (errno == ELOOP && !follow_links) {
-      out.is_link = true;
-      out.error = name + ": a symbolic link; not followed";
-    } else {
-      out.error = name + ": cannot be read (" + std::strerror(errno) + ")";
-    }
-    return out;
-  }
   struct stat st {};
-  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-    out.error = name + ": not a regular file; not read";
-  } else if (st.st_size > kMaxSettingsBytes) {
-    out.error = name + ": larger than 1 MiB; not read";
-  } else {
-    char buf[65536];
-    for (;;) {
-      ssize_t n = ::read(fd, buf, sizeof buf);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) {
-        out.error = name + ": cannot be read (" + std::strerror(errno) + ")";
-        break;
-      }
-      if (n == 0) break;
-      out.text.append(buf, static_cast<size_t>(n));
-      if (out.text.size() > static_cast<size_t>(kMaxSettingsBytes)) {
-        out.error = name + ": larger than 1 MiB; not read";
-        break;
-      }
-    }
+  out.is_link = !follow_links && ::lstat(name.c_str(), &st) == 0 && S_ISLNK(st.st_mode);
+  try {
+    auto text = sdk::read_regular_file(name, kMaxSettingsBytes, follow_links ? sdk::Links::Follow : sdk::Links::Refuse);
+    if (text)
+      out.text = std::move(*text);
+    else
+      out.missing = true;
+  } catch (const std::exception &e) {
+    out.error = e.what();  // names the file and what is there: a FIFO, a folder, a link, its real size
   }
-  ::close(fd);
-  if (out.error) out.text.clear();
   return out;
 }
 

@@ -39,8 +39,9 @@ std::optional<std::filesystem::path> workspace_settings_file(const std::filesyst
                                                              const std::filesystem::path &qwen_home,
                                                              const std::filesystem::path &user_home);
 
-// The text of a settings file, or an error message naming it: no link followed unless asked, only a regular
-// file, at most 1 MiB (a FIFO or a device planted in a project never blocks qwen). Shared with the writer.
+// The text of a settings file, or an error message naming it (qwen/sdk/safe_file.hpp): no link followed
+// unless asked, only a regular file, at most 1 MiB (a FIFO or a device planted in a project never blocks
+// qwen). Shared with the writer.
 struct SettingsText {
   std::string text;
   std::optional<std::string> error;

@@ -279,15 +279,16 @@ void set_selected_auth_type(const std::filesystem::path &file, const std::string
   SettingsText current = read_settings_text(file, /*follow_links=*/false);
   if (current.missing) throw SettingsWriteError(name + ": no such file", false);
   if (current.is_link)
-    throw SettingsWriteError(name + " is a symbolic link (qwen does not write through links); not changing it", false);
+    throw SettingsWriteError(name + " is a symbolic link; qwen does not write through a link: set "
+                                    "security.auth.selectedType in the file it points to yourself",
+                             false);
   if (current.error) throw SettingsWriteError(*current.error, false);
   struct stat st {};
-  if (::lstat(name.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
-    throw SettingsWriteError(name + ": not a regular file; not changing it", false);
+  if (::lstat(name.c_str(), &st) != 0) throw SettingsWriteError(name + ": cannot be read", false);
   const std::string text = with_selected_auth_type(current.text, value, file);
   if (text == current.text) return;
   try {
-    sdk::write_file_atomically(name, text, st.st_mode & 07777);
+    sdk::replace_user_file(name, text);  // atomic, the file's own mode, never through a link
   } catch (const std::exception &e) {
     throw SettingsWriteError(e.what(), false);
   }
