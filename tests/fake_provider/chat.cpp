@@ -193,6 +193,20 @@ Reply garbage_stream() {
   return r;
 }
 
+// One delta whose JSON string is `raw` as given (a `delta:` fault): bytes that are not UTF-8, \u0000...
+Reply raw_delta_answer(const std::string &raw, const std::string &model, bool stream) {
+  const std::string head = "{\"id\":\"chatcmpl-fake\",\"model\":" + nlohmann::json(model).dump() + ",\"choices\":[{\"index\":0,";
+  if (!stream)
+    return text_reply(http::status::ok, "application/json",
+                      head + "\"message\":{\"role\":\"assistant\",\"content\":\"" + raw +
+                          "\"},\"finish_reason\":\"stop\"}]}");
+  Reply r = pieces_from({"data: " + head + "\"delta\":{\"role\":\"assistant\"}}]}\n\n",
+                         "data: " + head + "\"delta\":{\"content\":\"" + raw + "\"}}]}\n\n",
+                         "data: " + head + "\"delta\":{},\"finish_reason\":\"stop\"}]}\n\n", "data: [DONE]\n\n"});
+  event_stream_head(r);
+  return r;
+}
+
 Reply streamed_answer(AnswerText answer, const std::string &model, nlohmann::json usage, bool include_usage,
                       const std::optional<Fault> &fault) {
   auto state = std::make_shared<StreamState>();
@@ -289,10 +303,30 @@ Reply ChatApi::completions(const Request &req) {
           r.whole.set(http::field::retry_after, std::to_string(*fault->retry_after_seconds));
         return r;
       }
-      case Fault::Kind::ServerError:
-        return json_reply(http::status::internal_server_error, {{"error", {{"message", "Internal error"}}}});
+      case Fault::Kind::ServerError: {
+        Reply r = json_reply(http::status::internal_server_error, {{"error", {{"message", "Internal error"}}}});
+        if (fault->retry_after_seconds)
+          r.whole.set(http::field::retry_after, std::to_string(*fault->retry_after_seconds));
+        return r;
+      }
       case Fault::Kind::Html:
         return html_challenge();
+      case Fault::Kind::ErrorMessage:
+        return json_reply(static_cast<http::status>(fault->status), {{"error", {{"message", fault->raw}}}});
+      case Fault::Kind::Redirect: {
+        Reply r = text_reply(http::status::moved_permanently, "text/html", "<html><body>Moved</body></html>");
+        if (!fault->raw.empty()) r.whole.set(http::field::location, fault->raw);
+        return r;
+      }
+      case Fault::Kind::Trickle: {
+        // An SSE keep-alive comment every `gap`, and never an answer: each comment resets an idle timer.
+        Reply r;
+        r.kind = Reply::Kind::Pieces;
+        r.delay = fault->gap;
+        r.next_piece = [] { return std::optional<std::string>(": keep-alive\n\n"); };
+        event_stream_head(r);
+        return r;
+      }
       case Fault::Kind::Close: {
         Reply r;
         r.kind = Reply::Kind::Drop;
@@ -330,6 +364,7 @@ Reply ChatApi::completions(const Request &req) {
   nlohmann::json usage = usage_json(prompt_chars, answer.size());
 
   if (fault && fault->kind == Fault::Kind::Garbage && stream) return garbage_stream();
+  if (fault && fault->kind == Fault::Kind::RawDelta) return raw_delta_answer(fault->raw, model, stream);
   if (stream) return streamed_answer(std::move(answer), model, std::move(usage), include_usage, fault);
   return whole_answer(answer, model, std::move(usage), fault);
 }
