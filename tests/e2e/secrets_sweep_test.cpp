@@ -29,8 +29,9 @@ namespace {
 const std::set<std::string> kSecretFields = {"access_token", "refresh_token", "device_code", "code_verifier",
                                              "api_key",      "client_secret", "id_token"};
 
-// Shorter values are too likely to occur by chance ("Bearer x" in a test of a missing key); they are
-// counted and listed, not searched for.
+// Shorter values are too likely to occur by chance ("Bearer x" in a test of a missing key) to be searched
+// for in every output. A short key or URL password that a run of qwen was given is still searched for in
+// that run's own output, where it stands alone (qwen scrubs short secrets so: util/redactor.hpp).
 constexpr size_t kMinSecretLength = 12;
 
 // Values that are sent as secrets but printed on purpose, each with the reason. Keep this tiny.
@@ -61,16 +62,44 @@ std::string redact(const std::string &secret) {
 struct Secrets {
   std::map<std::string, std::string> found;  // secret -> where it was learned (file: what)
   std::set<std::string> too_short;
+  std::map<std::string, std::map<std::string, std::string>> short_by_run;  // run -> short secret -> where
 
-  void add(const std::string &value, const std::string &where) {
+  void add(const std::string &value, const std::string &where, const std::string &run = {}) {
     if (value.empty()) return;
     if (value.size() < kMinSecretLength) {
       too_short.insert(value);
+      if (!run.empty()) short_by_run[run].emplace(value, where);
       return;
     }
     found.emplace(value, where);
   }
 };
+
+bool is_word_byte(unsigned char c) {
+  return std::isalnum(c) || c >= 0x80;
+}
+
+// Whether `secret` occurs in `text` with no letter, digit or non-ASCII byte right before or after it.
+bool contains_standing_alone(const std::string &text, const std::string &secret) {
+  for (size_t pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos + 1)) {
+    const bool glued_before = pos > 0 && is_word_byte(static_cast<unsigned char>(text[pos - 1]));
+    const size_t end = pos + secret.size();
+    const bool glued_after = end < text.size() && is_word_byte(static_cast<unsigned char>(text[end]));
+    if (!glued_before && !glued_after) return true;
+  }
+  return false;
+}
+
+// The password in a URL's userinfo ("http://user:PASSWORD@host/"), or empty.
+std::string url_password(const std::string &url) {
+  const auto sep = url.find("://");
+  if (sep == std::string::npos) return {};
+  const std::string authority = url.substr(sep + 3, url.find_first_of("/?#", sep + 3) - (sep + 3));
+  const auto at = authority.rfind('@');
+  const auto colon = authority.find(':');
+  if (at == std::string::npos || colon == std::string::npos || colon > at) return {};
+  return authority.substr(colon + 1, at - colon - 1);
+}
 
 void walk_json(const nlohmann::json &j, Secrets &s, const std::string &where) {
   if (j.is_object()) {
@@ -123,21 +152,25 @@ void secrets_from_meta(const fs::path &file, Secrets &s) {
   auto meta = nlohmann::json::parse(read_file(file), nullptr, false);
   if (!meta.is_object()) return;
   const std::string name = file.filename().string();
+  const std::string run = name.substr(0, name.size() - std::string(".meta.json").size());
   const auto &args = meta.value("args", nlohmann::json::array());
   for (size_t i = 0; i + 1 < args.size(); ++i) {
     const std::string a = args[i].get<std::string>();
-    if (a == "--api-key" || a == "--openai-api-key") s.add(args[i + 1].get<std::string>(), name + ": " + a);
+    if (a == "--api-key" || a == "--openai-api-key") s.add(args[i + 1].get<std::string>(), name + ": " + a, run);
   }
   for (const auto &a : args) {
     const std::string text = a.get<std::string>();
     for (const char *flag : {"--api-key=", "--openai-api-key="})
-      if (text.rfind(flag, 0) == 0) s.add(text.substr(std::string(flag).size()), name + ": " + flag);
+      if (text.rfind(flag, 0) == 0) s.add(text.substr(std::string(flag).size()), name + ": " + flag, run);
+    s.add(url_password(text), name + ": a URL's password", run);
   }
   if (meta.contains("env") && meta["env"].is_object()) {
     for (auto it = meta["env"].begin(); it != meta["env"].end(); ++it) {
       const std::string &k = it.key();
-      if ((k.find("API_KEY") != std::string::npos || k.find("TOKEN") != std::string::npos) && it->is_string())
-        s.add(it->get<std::string>(), name + ": $" + k);
+      if (!it->is_string()) continue;
+      if (k.find("API_KEY") != std::string::npos || k.find("TOKEN") != std::string::npos)
+        s.add(it->get<std::string>(), name + ": $" + k, run);
+      s.add(url_password(it->get<std::string>()), name + ": the password in $" + k, run);
     }
   }
 }
@@ -166,8 +199,15 @@ SweepResult sweep(const fs::path &dir) {
     const std::string text = read_file(p);
     ++r.outputs;
     r.bytes += text.size();
-    for (const auto &[secret, where] : r.secrets.found) {
-      if (text.find(secret) == std::string::npos) continue;
+    std::string run = p.filename().string();
+    run = run.substr(0, run.size() - 4);  // NAME-PID-N.out -> NAME-PID-N
+    std::map<std::string, std::string> shown;
+    for (const auto &[secret, where] : r.secrets.found)
+      if (text.find(secret) != std::string::npos) shown.emplace(secret, where);
+    if (auto it = r.secrets.short_by_run.find(run); it != r.secrets.short_by_run.end())
+      for (const auto &[secret, where] : it->second)
+        if (contains_standing_alone(text, secret)) shown.emplace(secret, where);
+    for (const auto &[secret, where] : shown) {
       auto meta = p;
       meta.replace_extension(".meta.json");
       auto m = nlohmann::json::parse(read_file(meta), nullptr, false);
@@ -210,6 +250,27 @@ TEST_CASE("the sweep learns secrets from request logs and run records, and finds
   }
 }
 
+TEST_CASE("the sweep searches a run's output for its short keys and URL passwords where they stand alone",
+          "[secrets]") {
+  TempDir dir;
+  dir.write("qwen-2-1.meta.json",
+            R"({"args":["/qwen","-p","hi","--openai-base-url","http://me:url-pass-0123456789@127.0.0.1:9/v1"],)"
+            R"("env":{"OPENAI_API_KEY":"abc","OPENAI_BASE_URL":"http://u:pw@127.0.0.1:9/v1"}})");
+  auto leaks_in = [&](const std::string &output) {
+    dir.write("qwen-2-1.out", "=== stdout ===\n" + output + "\n=== stderr ===\n");
+    return sweep(dir.path()).leaks.size();
+  };
+  CHECK(leaks_in("abcd xabc http://u:****@127.0.0.1:9/v1 pwned") == 0);  // inside words: ordinary text
+  CHECK(leaks_in("the key abc was refused") == 1);
+  CHECK(leaks_in("POST http://u:pw@127.0.0.1:9/v1") == 1);
+  CHECK(leaks_in("url-pass-0123456789") == 1);  // long: anywhere, in any output
+  // Another run's output is not searched for this run's short key (it was never given to that run).
+  dir.write("qwen-2-1.out", "=== stdout ===\n\n=== stderr ===\n");
+  dir.write("qwen-2-2.meta.json", R"({"args":["/qwen","-p","hi"],"env":{}})");
+  dir.write("qwen-2-2.out", "=== stdout ===\nabc\n=== stderr ===\n");
+  CHECK(sweep(dir.path()).leaks.empty());
+}
+
 // Hidden: run by CTest after all other tests ("secrets sweep: ..." in tests/CMakeLists.txt).
 TEST_CASE("sweep: no test secret appears in any saved stdout or stderr of the suite", "[.][sweep]") {
   const char *dir = std::getenv("QWEN_TEST_OUTPUT_DIR");
@@ -221,8 +282,8 @@ TEST_CASE("sweep: no test secret appears in any saved stdout or stderr of the su
   std::ostringstream summary;
   summary << "checked " << r.outputs << " outputs (" << r.bytes << " bytes) for " << r.secrets.found.size()
           << " secrets; " << r.secrets.too_short.size() << " values under " << kMinSecretLength
-          << " characters not searched";
-  for (const auto &value : r.secrets.too_short) summary << "\n  not searched: " << redact(value);
+          << " characters searched only where they stand alone, in the output of the run given them";
+  for (const auto &value : r.secrets.too_short) summary << "\n  short: " << redact(value);
   WARN(summary.str());
   for (const auto &leak : r.leaks) FAIL_CHECK(leak);
   CHECK(r.leaks.empty());

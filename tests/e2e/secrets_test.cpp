@@ -1,11 +1,13 @@
 // No key ever reaches any output: many kinds of runs, debug logging on, every
-// byte of stdout and stderr checked for the secret. (The model's answer is the
-// user's content and is not scrubbed: a key the user pastes into a prompt can
-// come back in the answer. Scrubbing it would mean holding back streamed text,
-// since a secret can be split across deltas.)
+// byte of stdout and stderr checked for the secret. Short keys and URL
+// passwords too, and a key the model's answer repeats: it is scrubbed in the
+// answer, the same in every output format, even split across deltas. The
+// browser a sign-in starts gets an allow-listed environment.
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <sstream>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
@@ -124,4 +126,181 @@ TEST_CASE("an OAuth sign-in and chat put no secret in the browser's arguments or
   }
   CHECK(files_containing(home.path(), form_value(poll_body, "device_code")).empty());
   CHECK(files_containing(home.path(), form_value(poll_body, "code_verifier")).empty());
+}
+
+namespace {
+
+bool is_word_byte(unsigned char c) {
+  return std::isalnum(c) || c >= 0x80;
+}
+
+// Whether `secret` shows in `text` on its own (qwen scrubs a short secret there; inside a longer word it is
+// ordinary text: util/redactor.hpp).
+bool shows(const std::string &text, const std::string &secret) {
+  for (size_t pos = text.find(secret); pos != std::string::npos; pos = text.find(secret, pos + 1)) {
+    const size_t end = pos + secret.size();
+    if ((pos == 0 || !is_word_byte(static_cast<unsigned char>(text[pos - 1]))) &&
+        (end == text.size() || !is_word_byte(static_cast<unsigned char>(text[end]))))
+      return true;
+  }
+  return false;
+}
+
+// The delta texts of a stream-json output, in order.
+std::vector<std::string> deltas_of(const std::string &stream_json) {
+  std::vector<std::string> out;
+  std::istringstream lines(stream_json);
+  std::string line;
+  while (std::getline(lines, line)) {
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_object() && j.value("type", "") == "delta") out.push_back(j.value("text", ""));
+  }
+  return out;
+}
+
+std::string joined(const std::vector<std::string> &pieces) {
+  std::string out;
+  for (const auto &p : pieces) out += p;
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a short API key is never printed: a server error repeating it, status, debug logs", "[secrets]") {
+  for (const std::string key : {"abc", "Q", "EMPTY"}) {
+    INFO("key " << key);
+    FakeProvider p({"--api-key", key});
+    TempDir home;
+    home.write(".qwen/config.toml", "[network]\nmax_retries = 0\n");
+    QwenRunOptions o;
+    o.env = {{"OPENAI_API_KEY", key}, {"OPENAI_BASE_URL", p.base_url()}};
+    for (const std::vector<std::string> &args :
+         {std::vector<std::string>{"-p", "hi", "--debug"}, {"auth", "status", "--debug"},
+          {"-p", "hi", "--output-format", "json"}, {"-p", "hi", "--output-format", "stream-json"}}) {
+      // The server says the key back (as OpenAI's "Incorrect API key provided: sk-..." does), before and
+      // after the refresh a 401 brings.
+      for (int i = 0; i < 2; ++i) p.post("/__control/fault", "error:401:Incorrect API key provided: " + key + ".");
+      auto r = run_qwen(home, args, o);
+      INFO(args[0] << "\nstdout: " << r.out << "\nstderr: " << r.err);
+      CHECK_FALSE(shows(r.out, key));
+      CHECK_FALSE(shows(r.err, key));
+      CHECK(r.out.size() + r.err.size() > 20);
+    }
+    // The server's sentence is there, with the key replaced.
+    for (int i = 0; i < 2; ++i) p.post("/__control/fault", "error:401:Incorrect API key provided: " + key + ".");
+    auto again = run_qwen(home, {"-p", "hi"}, o);
+    CHECK(again.exit_code == 5);
+    CHECK(again.err.find("Incorrect API key provided: ****.") != std::string::npos);
+  }
+}
+
+TEST_CASE("a password in the base URL is never printed: status, errors, debug logs", "[secrets]") {
+  for (const std::string password : {"pw", "long-url-password-2024", "p%40ss-encoded"}) {
+    INFO("password " << password);
+    FakeProvider p({"--api-key", "sk-url-userinfo-key-0001", "--fault", "500"});
+    TempDir home;
+    home.write(".qwen/config.toml", "[network]\nmax_retries = 0\n");
+    const std::string url = "http://user:" + password + "@127.0.0.1:" + std::to_string(p.port()) + "/v1";
+    const std::string decoded = password == "p%40ss-encoded" ? "p@ss-encoded" : password;
+    QwenRunOptions o;
+    o.env = {{"OPENAI_API_KEY", "sk-url-userinfo-key-0001"}, {"OPENAI_BASE_URL", url}};
+    auto failed = run_qwen(home, {"-p", "hi", "--debug"}, o);  // HTTP 500: the error names the URL
+    auto status = run_qwen(home, {"auth", "status", "--debug"}, o);
+    auto answered = run_qwen(home, {"-p", "hi", "--debug", "--output-format", "stream-json"}, o);
+    o.env.erase("OPENAI_BASE_URL");
+    auto by_flag = run_qwen(home, {"-p", "hi", "--debug", "--openai-base-url", url}, o);
+    std::string all;
+    for (const auto *r : {&failed, &status, &answered, &by_flag}) all += r->out + r->err;
+    INFO(all);
+    CHECK(failed.exit_code == 7);
+    CHECK(answered.exit_code == 0);
+    CHECK_FALSE(shows(all, password));
+    CHECK_FALSE(shows(all, decoded));
+    // The URLs were printed, with the password replaced.
+    CHECK(failed.err.find("http://user:****@127.0.0.1") != std::string::npos);
+    CHECK(answered.err.find("POST http://user:****@127.0.0.1") != std::string::npos);
+  }
+}
+
+TEST_CASE("a key the answer repeats is scrubbed the same way in text, json and stream-json, across deltas",
+          "[secrets]") {
+  for (const std::string key : {"sk-repeated-by-the-model-0123456789", "xq7"}) {
+    INFO("key " << key);
+    // The fake provider streams the reply in deltas of 4 characters: the key is split across several.
+    const std::string reply = "Your key is " + key + ", and again:" + key + "\nend " + key;
+    const std::string shown = key.size() >= 12 ? "sk-…6789" : "****";
+    const std::string expected = "Your key is " + shown + ", and again:" + shown + "\nend " + shown;
+    FakeProvider p({"--api-key", key, "--reply", reply});
+    TempDir home;
+    QwenRunOptions o;
+    o.env = {{"OPENAI_API_KEY", key}, {"OPENAI_BASE_URL", p.base_url()}};
+    auto text = run_qwen(home, {"-p", "hi"}, o);
+    auto json = run_qwen(home, {"-p", "hi", "--output-format", "json"}, o);
+    auto stream = run_qwen(home, {"-p", "hi", "--output-format", "stream-json"}, o);
+    INFO(text.out << "\n" << json.out << "\n" << stream.out);
+    REQUIRE(text.exit_code == 0);
+    CHECK(text.out == expected + "\n");
+    CHECK(nlohmann::json::parse(json.out).value("response", "") == expected);
+    const auto deltas = deltas_of(stream.out);
+    CHECK(deltas.size() > 5);
+    CHECK(joined(deltas) == expected);
+    for (const auto *r : {&text, &json, &stream}) CHECK_FALSE(shows(r->out + r->err, key));
+  }
+}
+
+TEST_CASE("the browser gets an allow-listed environment: no AWS_SECRET_ACCESS_KEY, no GITHUB_TOKEN",
+          "[secrets][oauth]") {
+  FakeProvider p({"--interval", "0"});
+  TempDir home;
+  auto browser = home.write("bin/recording-browser",
+                            "#!/bin/sh\nenv > \"$HOME/browser-env\"\nexec curl -s -o /dev/null \"$1\"\n");
+  std::filesystem::permissions(browser, std::filesystem::perms::owner_all);
+  QwenRunOptions o;
+  o.env = {{"QWEN_OAUTH_BASE_URL", p.root_url()},
+           {"BROWSER", browser.string()},
+           {"NO_BROWSER", ""},
+           {"DISPLAY", ":97"},
+           {"DBUS_SESSION_BUS_ADDRESS", "unix:path=/run/user/1000/bus"},
+           {"LC_TIME", "C.UTF-8"},
+           {"AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"},
+           {"GITHUB_TOKEN", "ghp_notarealtokenbutlookslikeone000000000"},
+           {"DATABASE_URL", "postgres://app:db-password-1234@db/app"},
+           {"SOME_UNRELATED_SETTING", "on"}};
+  auto login = run_qwen(home, {"auth", "login", "--auth-type", "qwen-oauth"}, o);
+  INFO("stdout: " << login.out << "\nstderr: " << login.err);
+  REQUIRE(login.exit_code == 0);
+  const std::string env = "\n" + read_file(home.path() / "browser-env");  // each entry after a newline
+  INFO(env);
+  for (const char *kept : {"HOME=", "PATH=", "LANG=", "DISPLAY=:97", "DBUS_SESSION_BUS_ADDRESS=", "LC_TIME="})
+    CHECK(env.find(std::string("\n") + kept) != std::string::npos);
+  for (const char *dropped : {"AWS_SECRET_ACCESS_KEY", "GITHUB_TOKEN", "DATABASE_URL", "SOME_UNRELATED_SETTING",
+                              "QWEN_OAUTH_BASE_URL", "NO_BROWSER"})
+    CHECK(env.find(std::string("\n") + dropped + "=") == std::string::npos);
+}
+
+TEST_CASE("NO_BROWSER set to any non-empty value opens no browser, the URL is printed", "[oauth]") {
+  for (const std::string value : {"1", "x", "0", "false"}) {
+    INFO("NO_BROWSER=" << value);
+    FakeProvider p({"--interval", "0", "--oauth-mode", "deny-all"});
+    TempDir home;
+    auto browser = home.write("bin/recording-browser", "#!/bin/sh\ntouch \"$HOME/browser-ran\"\n");
+    std::filesystem::permissions(browser, std::filesystem::perms::owner_all);
+    QwenRunOptions o;
+    o.env = {{"QWEN_OAUTH_BASE_URL", p.root_url()}, {"BROWSER", browser.string()}, {"NO_BROWSER", value}};
+    auto login = run_qwen(home, {"auth", "login", "--auth-type", "qwen-oauth"}, o);
+    INFO(login.err);
+    CHECK(login.err.find("/authorize?user_code=") != std::string::npos);
+    CHECK_FALSE(std::filesystem::exists(home.path() / "browser-ran"));
+  }
+  // Empty is not set: the browser runs.
+  FakeProvider p({"--interval", "0", "--oauth-mode", "deny-all"});
+  TempDir home;
+  auto browser = home.write("bin/recording-browser", "#!/bin/sh\ntouch \"$HOME/browser-ran\"\n");
+  std::filesystem::permissions(browser, std::filesystem::perms::owner_all);
+  auto login = run_qwen(home, {"auth", "login", "--auth-type", "qwen-oauth"},
+                        with_env({{"QWEN_OAUTH_BASE_URL", p.root_url()}, {"BROWSER", browser.string()},
+                                  {"NO_BROWSER", ""}}));
+  for (int i = 0; i < 50 && !std::filesystem::exists(home.path() / "browser-ran"); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));  // it runs detached
+  CHECK(std::filesystem::exists(home.path() / "browser-ran"));
 }
