@@ -5,6 +5,7 @@
 // recommends for these variables, so later runs find it too.
 #include <qwen/plugin.hpp>
 #include <qwen/sdk/atomic_file.hpp>
+#include <qwen/sdk/safe_file.hpp>
 #include <qwen/sdk/url.hpp>
 
 #include <fstream>
@@ -15,6 +16,8 @@
 #include "openai_settings.hpp"
 
 namespace openai_key {
+
+constexpr size_t kMaxEnvFileBytes = 1u << 20;  // as the host reads a .env
 
 class OpenAiKeyPlugin : public qwen::sdk::AuthPlugin {
  public:
@@ -39,10 +42,26 @@ class OpenAiKeyPlugin : public qwen::sdk::AuthPlugin {
   // then offers to keep them for later runs.
   void login() override {
     OpenAiSettings s = settings();
-    std::string key = host().ask(
-        s.api_key.value.empty() ? std::string("API key (input hidden):")
-                                : "API key (input hidden; Enter keeps " + qwen::sdk::redact(s.api_key.value) + "):",
-        QWEN_UI_ASK_SECRET);
+    // Already usable (a key from the environment, a .env file, a flag or config.toml): nothing to ask.
+    if (problem_with(s).empty()) {
+      host().notice(s.api_key.value.empty()
+                        ? "Nothing to ask: " + s.base_url.value + " needs no API key."
+                        : "Nothing to ask: the API key comes from " + source_words(s.api_key, "OPENAI_API_KEY") +
+                              ", the base URL is " + s.base_url.value + ".");
+      return;
+    }
+    std::string key;
+    try {
+      key = host().ask(
+          s.api_key.value.empty() ? std::string("API key (input hidden):")
+                                  : "API key (input hidden; Enter keeps " + qwen::sdk::redact(s.api_key.value) + "):",
+          QWEN_UI_ASK_SECRET);
+    } catch (const qwen::sdk::Error &e) {
+      // Headless: sign-in is what the user still has to do (exit 4), and the way is to give the key.
+      if (e.status() != QWEN_ERR_UNSUPPORTED) throw;
+      throw qwen::sdk::Error(QWEN_ERR_AUTH_REQUIRED,
+                             "cannot ask for an API key without a terminal. " + problem_with(s));
+    }
     if (!key.empty()) {
       host().register_secret(key);
       entered_["api_key"] = key;
@@ -56,12 +75,33 @@ class OpenAiKeyPlugin : public qwen::sdk::AuthPlugin {
     offer_to_save(settings());
   }
 
-  void logout() override { entered_.clear(); }
+  // Says exactly what was forgotten and what still signs the user in: qwen keeps no key store of its
+  // own for this method, and does not edit the user's environment or .env files.
+  void logout() override {
+    const bool forgot_typed = !entered_.empty();
+    entered_.clear();
+    OpenAiSettings s = settings();
+    std::string text = forgot_typed ? "Forgot what was typed in this session. " : "";
+    if (s.api_key.value.empty()) {
+      text += "No API key is set for the OpenAI-compatible method: signed out.";
+    } else {
+      text += std::string(forgot_typed ? "" : "Nothing was removed: qwen keeps no API key of its own. ") +
+              "The key " + qwen::sdk::redact(s.api_key.value) + " from " + source_words(s.api_key, "OPENAI_API_KEY") +
+              " still signs you in; " + how_to_remove(s.api_key.source) + ".";
+    }
+    host().notice(text);
+  }
 
   void status(const qwen::sdk::KvOut &out) override {
     OpenAiSettings s = settings();
     std::string problem = problem_with(s);
     out.put("state", problem.empty() ? "ready" : "not usable: " + problem);
+    // plugin.h: what was typed and not kept ends with this process, so the host does not remember the choice.
+    for (const Sourced *v : {&s.api_key, &s.base_url, &s.model})
+      if (v->source == kEnteredSource && problem.empty()) {
+        out.put("session_only", "typed in this session and not kept");
+        break;
+      }
     out.put("api_key",
             s.api_key.value.empty() ? "(none)" : qwen::sdk::redact(s.api_key.value) + " from " + s.api_key.source);
     out.put("base_url", s.base_url.value + " from " + s.base_url.source);
@@ -89,8 +129,27 @@ class OpenAiKeyPlugin : public qwen::sdk::AuthPlugin {
     in.env_file = h.config_or("qwen.env_file", "");
     in.env_file_keys = h.config_or("qwen.env_file.keys", "");
     OpenAiSettings s = resolve_settings(in);
+    // The host's qwen.model is the -m flag or a /model choice: say which.
+    if (s.model.source == "flag") s.model.source = h.config_or("qwen.model.source", "flag");
     host().register_secret(s.api_key.value);
     return s;
+  }
+
+  // "from ..." in words: where a setting was found.
+  static std::string source_words(const Sourced &v, const char *env_var) {
+    if (v.source == "flag") return "--openai-api-key";
+    if (v.source == "environment") return std::string("the environment (") + env_var + ")";
+    if (v.source == "config.toml") return "config.toml ([plugins.openai])";
+    if (v.source == kEnteredSource) return "what was typed in this session";
+    if (v.source.empty() || v.source == "default") return "nowhere (none is needed here)";
+    return std::string(env_var) + " in " + v.source;  // a .env file
+  }
+
+  static std::string how_to_remove(const std::string &source) {
+    if (source == "flag") return "leave out --openai-api-key to sign out";
+    if (source == "environment") return "unset OPENAI_API_KEY to sign out";
+    if (source == "config.toml") return "remove api_key from [plugins.openai] in config.toml to sign out";
+    return "delete the OPENAI_API_KEY line from " + source + " to sign out";
   }
 
   std::string problem_with(const OpenAiSettings &s) const {
@@ -121,12 +180,16 @@ class OpenAiKeyPlugin : public qwen::sdk::AuthPlugin {
     }
     if (answer != "y") return;
 
+    // The user's other lines are kept, so a .env that cannot be read as a file (a FIFO would hang an
+    // ifstream, a folder has no lines) is reported and left alone; a link is not written through.
     std::string existing;
-    std::ifstream in(file, std::ios::binary);
-    if (in) {
-      std::ostringstream text;
-      text << in.rdbuf();
-      existing = text.str();
+    try {
+      if (qwen::sdk::is_symbolic_link(file))
+        throw qwen::sdk::Error(QWEN_ERR_CONFIG, file + " is a symbolic link; qwen does not write through a link");
+      existing = qwen::sdk::read_regular_file(file, kMaxEnvFileBytes).value_or("");
+    } catch (const qwen::sdk::Error &e) {
+      host().warning(std::string(e.what()) + "; the settings serve this session only");
+      return;
     }
     auto updated = update_env_text(existing, changed);
     if (!updated) {

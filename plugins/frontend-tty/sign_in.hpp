@@ -1,8 +1,9 @@
 // sign_in.hpp — choosing and signing in to a method, for /auth and for the
-// first run: select it with the host ("auth.select", which also remembers
-// the choice in config.toml), check its credentials ("auth.check"), and
-// when they are missing run its login ("auth.login": the device code for
-// Qwen OAuth, the questions for an API key). A failed or cancelled sign-in
+// first run: select it with the host ("auth.select"), check its credentials
+// ("auth.check"), and when they are missing run its login ("auth.login": the
+// device code for Qwen OAuth, the questions for an API key). The host
+// remembers the choice once the method has credentials a later run finds too
+// (not a typed key the user chose not to keep). A failed or cancelled sign-in
 // puts back the method that worked before, so the conversation can go on.
 #pragma once
 

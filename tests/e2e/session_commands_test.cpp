@@ -34,7 +34,11 @@ TEST_CASE("switching the method keeps the conversation, and the choice is rememb
              "# my own notes\nfrontend = \"script\"\nauth = \"initerror-not-used\"\n\n"
              "[network]\nmax_retries = 0 # keep\n");
   auto o = script_env(p);
-  auto r = run_qwen(home, {"--auth-type", "openai", "-p", "say first; auth.select openai; say second; auth.list"}, o);
+  // --frontend: -p alone is the headless pipe front-end whatever config.toml says.
+  auto r = run_qwen(home,
+                    {"--frontend", "script", "--auth-type", "openai", "-p",
+                     "say first; auth.select openai; say second; auth.list"},
+                    o);
   INFO(r.out << r.err);
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("answer: Hello from the fake provider. You said: first") != std::string::npos);
@@ -54,7 +58,8 @@ TEST_CASE("selecting a method that does not exist fails and changes nothing", "[
   FakeProvider p({"--api-key", kKey});
   TempDir home;
   home.write(".qwen/config.toml", "frontend = \"script\"\n");
-  auto r = run_qwen(home, {"--auth-type", "openai", "-p", "auth.select nosuch; say still here"}, script_env(p));
+  auto r = run_qwen(home, {"--frontend", "script", "--auth-type", "openai", "-p", "auth.select nosuch; say still here"},
+                    script_env(p));
   CHECK(r.out.find("auth.select -> " + std::to_string(QWEN_ERR_CONFIG) + " no sign-in method plugin 'nosuch'") !=
         std::string::npos);
   CHECK(r.out.find("answer: Hello from the fake provider. You said: still here") != std::string::npos);

@@ -1,6 +1,7 @@
 // On a terminal the tty front-end is the default, but configuration wins:
 // `frontend = "pipe"` or `--frontend pipe` runs the headless one, and a third
 // party's front-end (the SDK's example, built as shipped) is chosen the same way.
+// A -p run is headless whatever config.toml says (tests/e2e/headless_choice_test.cpp).
 #include <catch2/catch.hpp>
 
 #include "support/fake_provider.hpp"
@@ -79,11 +80,20 @@ TEST_CASE("tty: a third party's front-end is selected on a terminal by flag and 
   }
   home.write(".qwen/config.toml", "# the user's choice\nfrontend = \"shout\"\n");
   {
+    // config.toml chooses the front-end of a run without -p (shout then says "hello")...
+    TerminalSession t(qwen_terminal(home, {}, env));
+    REQUIRE(t.wait_for_exit());
+    INFO(t.transcript());
+    CHECK(t.exit_status() == 0);
+    CHECK(t.transcript().find("YOU SAID: HELLO") != std::string::npos);
+    CHECK(t.transcript().find("/help") == std::string::npos);
+  }
+  {
+    // ...while -p is headless whatever config.toml says: the pipe front-end answers the prompt.
     TerminalSession t(qwen_terminal(home, {"-p", "from config"}, env));
     REQUIRE(t.wait_for_exit());
     INFO(t.transcript());
     CHECK(t.exit_status() == 0);
-    CHECK(t.transcript().find("YOU SAID: FROM CONFIG") != std::string::npos);
-    CHECK(t.transcript().find("/help") == std::string::npos);
+    CHECK(t.transcript() == "Hello from the fake provider. You said: from config");
   }
 }
