@@ -13,6 +13,7 @@ namespace {
 AnswerKeys *g_current = nullptr;  // main thread only
 
 constexpr char kCtrlC = '\x03';
+constexpr char kCtrlZ = '\x1a';
 
 }  // namespace
 
@@ -33,7 +34,8 @@ void AnswerKeys::stop() {
 void AnswerKeys::start() {
   if (active_ || !isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &saved_) != 0) return;
   if (pipe2(stop_pipe_, O_CLOEXEC) != 0) return;
-  termios keys = saved_;
+  termios &keys = keys_;
+  keys = saved_;
   // No echo (the answer is being written), no line buffering (each key counts), no ISIG (Ctrl-C is ours).
   keys.c_lflag &= static_cast<tcflag_t>(~(ECHO | ECHONL | ICANON | ISIG | IEXTEN));
   keys.c_cc[VMIN] = 1;
@@ -75,6 +77,14 @@ void AnswerKeys::watch() {
         ++ctrl_c_;
         // The host's handler sets its cancel flag, which the transfer polls: the answer stops at once.
         kill(getpid(), SIGINT);
+      } else if (buf[i] == kCtrlZ) {
+        // Job control, as the terminal would do it with ISIG on: its settings back, the job stops; after `fg`
+        // the keys are ours again and the answer goes on where it was.
+        // raise(), not kill(0, ...): a signal sent to the process may be taken by the main thread, and this one
+        // would put its settings back before the stop; sent to this thread it stops here, before going on.
+        tcsetattr(STDIN_FILENO, TCSADRAIN, &saved_);
+        raise(SIGTSTP);
+        tcsetattr(STDIN_FILENO, TCSADRAIN, &keys_);
       } else {
         typeahead_.push_back(buf[i]);
       }

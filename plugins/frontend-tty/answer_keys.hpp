@@ -1,7 +1,8 @@
 // answer_keys.hpp — the keyboard while an answer streams. The terminal's own
 // Ctrl-C handling (ISIG) is off and a thread reads the keys instead: Ctrl-C
 // is passed on to the host as SIGINT, so the transfer stops at once, and is
-// counted; any other key is kept for the next prompt. Counting is what lets
+// counted; Ctrl-Z suspends the job (the terminal's settings back first); any
+// other key is kept for the next prompt. Counting is what lets
 // the front-end tell the user's Ctrl-C from a cancellation it did not cause
 // (SIGTERM, a signal from another process), after which it must leave.
 #pragma once
@@ -47,6 +48,7 @@ class AnswerKeys {
 
   bool active_ = false;
   termios saved_{};
+  termios keys_{};  // the settings while watching (Ctrl-Z puts saved_ back, then these)
   int stop_pipe_[2] = {-1, -1};
   std::thread thread_;
   std::atomic<int> ctrl_c_{0};

@@ -2,7 +2,9 @@
 
 #include <histedit.h>
 #include <poll.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -11,6 +13,7 @@
 #include <cwchar>
 #include <iostream>
 
+#include "history_file.hpp"
 #include "terminal.hpp"
 
 namespace tty_frontend {
@@ -71,6 +74,8 @@ struct LineEditor::Impl {
   std::string interrupted_text;
   std::string typeahead;
   size_t typeahead_used = 0;
+  termios cooked{};  // the terminal's settings outside the editor, for Ctrl-Z
+  bool have_cooked = false;
 
   bool input_pending(int timeout_ms) { return typeahead_used < typeahead.size() || terminal_input_pending(timeout_ms); }
 
@@ -126,6 +131,21 @@ struct LineEditor::Impl {
     return CC_EOF;
   }
 
+  // Ctrl-Z: libedit's own binding (ed-tty-sigtstp) does nothing, and with signals off while editing the
+  // terminal sends no SIGTSTP either, so the key was lost and the `fg` typed next went to the model. Here it
+  // does what the terminal would: the terminal gets its settings back, the job stops (the shell takes over);
+  // after `fg` (SIGCONT) the editor's settings return and the prompt and line are drawn again.
+  static unsigned char suspend_fn(EditLine *el, int) {
+    Impl *self = of(el);
+    termios editing{};
+    const bool have_editing = tcgetattr(STDIN_FILENO, &editing) == 0;
+    if (self->have_cooked) tcsetattr(STDIN_FILENO, TCSADRAIN, &self->cooked);
+    write_out("\n");
+    raise(SIGTSTP);  // stops the process here; returns once continued (`fg`)
+    if (have_editing) tcsetattr(STDIN_FILENO, TCSADRAIN, &editing);
+    return CC_REDISPLAY;
+  }
+
   static unsigned char complete_fn(EditLine *el, int) {
     try {
       return complete(el);
@@ -168,7 +188,7 @@ struct LineEditor::Impl {
     hist = history_init();
     ::history(hist, &ev, H_SETSIZE, kHistorySize);
     ::history(hist, &ev, H_SETUNIQUE, 1);
-    if (!history_file.empty()) ::history(hist, &ev, H_LOAD, history_file.c_str());
+    if (!history_file.empty()) load_history(hist, history_file);
     el_set(el, EL_CLIENTDATA, this);
     el_set(el, EL_EDITOR, "emacs");
     el_set(el, EL_PROMPT, &Impl::prompt_fn);
@@ -178,10 +198,12 @@ struct LineEditor::Impl {
     // "XXX: The two strdup's leak"); these literals live as long as the plugin.
     el_wset(el, EL_ADDFN, L"qwen-complete", L"complete a slash command", &Impl::complete_fn);
     el_wset(el, EL_ADDFN, L"qwen-interrupt", L"drop the line (Ctrl-C)", &Impl::interrupt_fn);
+    el_wset(el, EL_ADDFN, L"qwen-suspend", L"suspend qwen, back with fg (Ctrl-Z)", &Impl::suspend_fn);
     // The user's ~/.editrc first, then our keys: Tab and Ctrl-C are what the front-end promises.
     el_source(el, nullptr);
     el_set(el, EL_BIND, "^I", "qwen-complete", nullptr);
     el_set(el, EL_BIND, "^C", "qwen-interrupt", nullptr);
+    el_set(el, EL_BIND, "^Z", "qwen-suspend", nullptr);
     el_set(el, EL_BIND, "^R", "em-inc-search-prev", nullptr);  // as in a shell; libedit's default redraws
     // Ctrl-C reaches the editor as a key while a line is edited; outside editing it is SIGINT again.
     el_set(el, EL_SETTY, "-d", "-isig", nullptr);
@@ -202,6 +224,7 @@ struct LineEditor::Impl {
     signalled = false;
     interrupted_text.clear();
     el_resize(el);  // no SIGWINCH handler of ours (signals are the host's): ask for the size each time
+    have_cooked = tcgetattr(STDIN_FILENO, &cooked) == 0;  // what the terminal gets back on Ctrl-Z
     int count = 0;
     const char *s = el_gets(el, &count);
     if (interrupted) {
@@ -226,7 +249,7 @@ struct LineEditor::Impl {
     ::history(hist, &ev, H_ENTER, entry.c_str());
     if (history_file.empty()) return;
     // Saved after every entry, so a crash or a closed terminal loses nothing; private, it may hold code.
-    if (::history(hist, &ev, H_SAVE, history_file.c_str()) >= 0) chmod(history_file.c_str(), 0600);
+    save_history(hist, history_file);  // a new 0600 file renamed over the old: never through a link
   }
 };
 

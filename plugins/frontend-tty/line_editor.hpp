@@ -5,7 +5,9 @@
 // lines from standard input, so the loop also runs under a pipe.
 //
 // Ctrl-C while editing is a key here, not a signal: the host's SIGINT handler
-// would otherwise only set its cancel flag while libedit keeps reading.
+// would otherwise only set its cancel flag while libedit keeps reading. Ctrl-Z
+// is a key too: it gives the terminal its settings back and stops the job;
+// after `fg` the prompt and the line are drawn again.
 #pragma once
 
 #include <functional>

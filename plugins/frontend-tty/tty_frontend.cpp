@@ -21,6 +21,7 @@
 
 #include "answer_keys.hpp"
 #include "answer_view.hpp"
+#include "history_file.hpp"
 #include "line_editor.hpp"
 #include "session_client.hpp"
 #include "sign_in.hpp"
@@ -40,7 +41,7 @@ class TtyFrontend : public qwen::sdk::FrontendPlugin {
 
   int run() override {
     TerminalSnapshot snapshot;  // whatever happens below, the terminal is handed back as it was
-    if (interactive_terminal()) std::setlocale(LC_CTYPE, "");  // libedit decodes UTF-8 keys by the locale
+    if (interactive_terminal()) adopt_terminal_locale();  // libedit decodes UTF-8 keys by the locale
     LineEditor editor(history_file(), [this](const std::string &before) { return completions(before); });
     UiRequests ui(editor);
     SignIn sign_in(session_, editor, ui);
@@ -68,7 +69,12 @@ class TtyFrontend : public qwen::sdk::FrontendPlugin {
     const std::string home = host().home_dir();
     if (home.empty()) return {};
     mkdir(home.c_str(), 0700);  // a first run may have no ~/.qwen yet
-    return home + "/tty_history";
+    const std::string file = home + "/tty_history";
+    if (auto problem = history_file_problem(file)) {  // a link, a folder, a FIFO: not touched, said once
+      host().warning(*problem);
+      return {};
+    }
+    return file;
   }
 
   std::vector<std::string> completions(const std::string &before) const {
@@ -105,7 +111,10 @@ class TtyFrontend : public qwen::sdk::FrontendPlugin {
         case ReadStatus::EndOfInput:
           return QWEN_EXIT_OK;
         case ReadStatus::Terminated:
-          return QWEN_EXIT_CANCELLED;
+          // SIGTERM or SIGHUP: leave. A lone `kill -INT` from another process is taken as Ctrl-C was.
+          if (host().quit_requested().value_or(true)) return QWEN_EXIT_CANCELLED;
+          r.text.clear();
+          [[fallthrough]];
         case ReadStatus::Interrupted:
           if (!r.text.empty()) {
             empty_interrupts = 0;  // Ctrl-C on a line drops the line, as in a shell
@@ -142,8 +151,10 @@ class TtyFrontend : public qwen::sdk::FrontendPlugin {
     editor.push_typeahead(keys.typeahead());
     if (ui_) ui_->end_progress();
     if (s == QWEN_ERR_CANCELLED && editor.on_terminal()) {
-      // Not the user's Ctrl-C: SIGTERM (or a signal from elsewhere) stopped the turn, so the run ends.
-      if (keys.ctrl_c_presses() == 0) {
+      // Not the user's Ctrl-C: SIGTERM or SIGHUP stopped the turn, so the run ends. A `kill -INT` from another
+      // process is a Ctrl-C that did not come through the keyboard: it stops the answer, the session goes on
+      // (a 1.0 host cannot tell the two apart: leave, as before).
+      if (keys.ctrl_c_presses() == 0 && host().quit_requested().value_or(true)) {
         view.finish(s, error);
         return QWEN_EXIT_CANCELLED;
       }
