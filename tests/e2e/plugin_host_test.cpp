@@ -65,7 +65,7 @@ TEST_CASE("qwen plugins lists the default plugins with kind, version, ABI and fi
   std::string openai = line_with(r.out, "openai.so");
   CHECK(openai.find("auth") != std::string::npos);
   CHECK(openai.find("0.1.0") != std::string::npos);
-  CHECK(openai.find(" 1.0 ") != std::string::npos);
+  CHECK(openai.find(" 1.1 ") != std::string::npos);
   CHECK(line_with(r.out, "pipe.so").find("frontend") != std::string::npos);
   CHECK(line_with(r.out, "tty.so").find("frontend") != std::string::npos);
   CHECK(line_with(r.out, "qwen-oauth.so").find("auth") != std::string::npos);
@@ -82,7 +82,7 @@ TEST_CASE("each broken plugin is rejected with one clear line and the good plugi
       {"not_elf", "notelf.so", "not a shared object"},
       {"no_entry", "noentry.so", "has no qwen_plugin_entry_v1 entry point"},
       {"null_entry", "nullentry.so", "returned NULL"},
-      {"abi_major", "abimajor.so", "was built for plugin ABI 2.0; this qwen supports ABI 1.x"},
+      {"abi_major", "abimajor.so", "was built for plugin ABI 2.1; this qwen supports ABI 1.x"},
       {"abi_minor", "abiminor.so", "needs plugin ABI 1.2, newer than this qwen's 1.1"},
       {"wrong_kind", "wrongkind.so", "unknown kind 7"},
       {"no_interface", "nointerface.so", "gives no usable qwen.auth/1 interface"},
