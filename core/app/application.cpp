@@ -9,6 +9,7 @@
 #include <iostream>
 
 #include <nlohmann/json.hpp>
+#include <qwen/sdk/terminal_text.hpp>
 
 #include "chat/answer_scrubber.hpp"
 #include "app/failure_report.hpp"
@@ -236,7 +237,10 @@ int Application::run_auth_command() {
       KeyValues kv;
       qwen_kv_sink sink = kv.sink();
       s = auth_status(*auth_, &sink, &err);
-      for (const auto &[k, v] : kv.pairs) std::cout << k << ": " << util::scrub(v) << "\n";
+      // A value may come from a server (an account name): on a terminal its control characters are shown.
+      const bool terminal = isatty(STDOUT_FILENO) == 1;
+      for (const auto &[k, v] : kv.pairs)
+        std::cout << k << ": " << (terminal ? qwen::sdk::terminal_safe(util::scrub(v)) : util::scrub(v)) << "\n";
       break;
     }
   }
