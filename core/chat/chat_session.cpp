@@ -252,10 +252,11 @@ qwen_status ChatSession::send(const std::string &user_text, CredentialSource &au
     if (attempt.http.outcome == net::HttpOutcome::Timeout && total_ms > 0 && elapsed_ms() + 20 >= total_ms) {
       // The turn's time is up: another attempt would have none.
       drop_turn();
-      const std::string what = "timed out after " + describe_wait(total_ms) + " (" + total_words +
-                               ", the limit for one answer, retries included)";
-      return fail(QWEN_ERR_NETWORK, attempt.delivered_text ? "the answer was cut off: " + what
-                                                           : "no answer: " + what + " (" + req.url + ")");
+      const std::string limit = " (" + total_words + " bounds one answer, retries included; 0 = no limit)";
+      return fail(QWEN_ERR_NETWORK, attempt.delivered_text
+                                        ? "the answer was cut off: timed out after " + describe_wait(total_ms) + limit
+                                        : "no answer: timed out after " + describe_wait(total_ms) + " waiting for " +
+                                              req.url + limit);
     }
     if (attempt.http.outcome != net::HttpOutcome::Complete || parse_failed) {
       // The transfer broke. Retry only when nothing was shown yet.

@@ -221,6 +221,10 @@ HttpResult http_perform(const HttpRequest &request, const HttpHandlers &handlers
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
   result.status = static_cast<int>(status);
   result.received_body = t.received_body;
+  if (status >= 300 && status < 400) {
+    char *target = nullptr;
+    if (curl_easy_getinfo(h, CURLINFO_REDIRECT_URL, &target) == CURLE_OK && target) result.redirect_url = target;
+  }
   auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count();
 
   if (code == CURLE_OK) {

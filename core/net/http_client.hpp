@@ -50,6 +50,7 @@ struct HttpResult {
   int status = 0;
   std::string error;  // for everything but Complete: what went wrong, in words
   bool received_body = false;
+  std::string redirect_url;  // a 3xx's Location, made absolute (redirects are never followed)
 };
 
 // The CA bundle from the configuration (`[network] ca_bundle`), used when neither CURL_CA_BUNDLE nor

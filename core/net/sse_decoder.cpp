@@ -65,6 +65,12 @@ bool SseDecoder::feed(std::string_view bytes, const Handler &on_event) {
 }
 
 void SseDecoder::process_line(std::string_view line, const Handler &on_event) {
+  // Checked here, not only on the buffered partial line: a whole over-long line (a comment, an `event:`)
+  // can arrive within one chunk and never be buffered.
+  if (line.size() > max_event_bytes_) {
+    failed_ = true;
+    return;
+  }
   if (line.empty()) {
     if (has_data_) {
       // The event's buffers are swapped in and out, so neither the event nor data_ loses its capacity.

@@ -105,6 +105,23 @@ TEST_CASE("an oversized line without newlines also fails") {
   CHECK_FALSE(ok);
 }
 
+// The limit was checked only on a buffered partial line and on data: one over-long comment (or `event:`
+// line) arriving whole within one chunk passed unchecked.
+TEST_CASE("one over-long non-data line within a single chunk fails too") {
+  for (const std::string &line : {": " + std::string(4096, 'c'), "event: " + std::string(4096, 'e'),
+                                  "id: " + std::string(4096, 'i'), std::string(4096, 'z')}) {
+    SseDecoder d(1024);
+    int events = 0;
+    CHECK_FALSE(d.feed(line + "\n\ndata: after\n\n", [&](const SseEvent &) { ++events; }));
+    CHECK(d.failed());
+    CHECK(events == 0);
+  }
+  SseDecoder d(1024);  // a line of exactly the limit is still fine
+  int events = 0;
+  CHECK(d.feed(": " + std::string(1022, 'c') + "\n\ndata: ok\n\n", [&](const SseEvent &) { ++events; }));
+  CHECK(events == 1);
+}
+
 TEST_CASE("binary junk and NUL bytes do not crash the decoder") {
   std::string junk;
   std::mt19937 rng(7);

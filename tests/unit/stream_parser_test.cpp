@@ -153,6 +153,38 @@ TEST_CASE("without a content type, a stream whose first chunk is a piece of \"da
   CHECK(p.error()->find("neither an event stream nor JSON") != std::string::npos);  // not "empty"
 }
 
+// With no content type, only "data:", ":" and "event:" used to open a stream: a body that starts with a BOM,
+// or with its `id:` or `retry:` field, was refused as "neither an event stream nor JSON".
+TEST_CASE("without a content type, a stream opening with a BOM, id: or retry: is a stream, for any split") {
+  const std::string data = kStream.substr(kStream.find("data:"));
+  for (const std::string &body : {"\xEF\xBB\xBF" + data, "id: 1\n" + data, "retry: 3000\n\n" + data,
+                                  "\xEF\xBB\xBF: hello\n\n" + data, "\xEF\xBB\xBFretry: 10\n" + data}) {
+    for (size_t split = 1; split <= 12; ++split) {
+      Collected c;
+      auto p = make(c);
+      p.feed(std::string_view(body).substr(0, split));
+      p.feed(std::string_view(body).substr(split));
+      p.finish();
+      INFO("split " << split << ": " << body.substr(0, 20));
+      CHECK_FALSE(p.error());
+      CHECK(c.text == "Hello");
+    }
+  }
+  Collected c;  // a BOM before a plain JSON answer
+  auto p = make(c);
+  p.feed("\xEF\xBB");
+  p.feed("\xBF{\"choices\":[{\"message\":{\"content\":\"hi\"},\"finish_reason\":\"stop\"}]}");
+  p.finish();
+  CHECK_FALSE(p.error());
+  CHECK(c.text == "hi");
+  Collected junk;  // a BOM does not make junk a stream
+  auto q = make(junk);
+  q.feed("\xEF\xBB\xBFidentity crisis");
+  q.finish();
+  REQUIRE(q.error());
+  CHECK(q.error()->find("neither an event stream nor JSON") != std::string::npos);
+}
+
 TEST_CASE("a handler asking to stop cancels the parse") {
   Collected c;
   auto p = make(c, true);
@@ -184,6 +216,22 @@ TEST_CASE("server_error_message reads the common error shapes") {
   CHECK(server_error_message("<html>Bad gateway</html>") == "(an HTML page)");
   CHECK(server_error_message("") == "(no details)");
   CHECK(server_error_message("plain\ntext") == "plain text");
+}
+
+// One line means one line: a server's message with line breaks used to break the "qwen: error:" line.
+TEST_CASE("a server's error message is folded onto one line") {
+  using qwen::chat::server_error_message;
+  CHECK(server_error_message(R"({"error":{"message":"Quota exceeded.\n\nSee https://x/docs\r\n  for help"}})") ==
+        "Quota exceeded. See https://x/docs for help");
+  CHECK(server_error_message(R"({"error":"one\rtwo\u000bthree\fend\n"})") == "one two three end");
+  CHECK(server_error_message("{\"message\":\"a\u2028b\u2029c\u0085d\"}") == "a b c d");
+  CHECK(server_error_message("first line\r\nsecond line\n") == "first line second line");
+  // Other characters are left as they are (tabs, escapes: the front-end shows those harmlessly).
+  CHECK(server_error_message(R"({"error":"a\tb\u001b[2J"})") == "a\tb\x1b[2J");
+  for (const std::string &body : {std::string(R"({"error":{"message":"x\n\n\n\ny"}})"), std::string("a\n\nb\r\rc")}) {
+    const std::string m = server_error_message(body);
+    CHECK(m.find_first_of("\r\n") == std::string::npos);
+  }
 }
 
 // Found by fuzz/chat_chunk_fuzzer: {"error":{"message":""}} gave an empty message, so the user read
