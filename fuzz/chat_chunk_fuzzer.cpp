@@ -10,7 +10,8 @@
 //    document without a repeated key (with repeated keys the DOM keeps the last, the SAX pass may not),
 //    bytes that are not UTF-8 read as U+FFFD;
 //  - server_error_message never throws and never gives an empty text;
-//  - parse_retry_after gives nothing or a wait >= 0, and N * 1000 for a header of at most 9 digits.
+//  - parse_retry_after gives nothing or a wait >= 0 (at most kMaxRetryAfterMs), N * 1000 for a header of at
+//    most 9 digits, and a wait (never "absent") for any header of digits, however long.
 #include <cctype>
 #include <chrono>
 #include <cstdint>
@@ -100,6 +101,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   std::string_view trimmed = text;
   while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.front()))) trimmed.remove_prefix(1);
   while (!trimmed.empty() && std::isspace(static_cast<unsigned char>(trimmed.back()))) trimmed.remove_suffix(1);
+  if (wait) FUZZ_CHECK(*wait <= qwen::chat::kMaxRetryAfterMs);
+  if (!trimmed.empty() && trimmed.find_first_not_of("0123456789") == std::string_view::npos) FUZZ_CHECK(wait.has_value());
   if (!trimmed.empty() && trimmed.size() <= 9 && trimmed.find_first_not_of("0123456789") == std::string_view::npos)
     FUZZ_CHECK(wait == std::stol(std::string(trimmed)) * 1000);
 
