@@ -23,7 +23,8 @@ int64_t QuotaFile::now() const {
 
 nlohmann::json QuotaFile::read() const {
   try {
-    auto text = read_text_file(file_, 1 << 20);
+    // Only qwen writes this file: a link there is not followed (and record() replaces it, see atomic_file.hpp).
+    auto text = read_text_file(file_, 1 << 20, qwen::sdk::Links::Refuse);
     if (!text || text->size() > (1 << 20)) return nlohmann::json::object();
     auto doc = nlohmann::json::parse(*text, nullptr, false);
     return doc.is_object() ? doc : nlohmann::json::object();

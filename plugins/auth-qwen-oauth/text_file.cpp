@@ -1,6 +1,5 @@
 #include "text_file.hpp"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <qwen/plugin.hpp>
@@ -10,28 +9,12 @@
 
 namespace qwen_oauth {
 
-std::optional<std::string> read_text_file(const std::string &path, size_t limit) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) {
-    if (errno == ENOENT) return std::nullopt;
-    throw qwen::sdk::Error(QWEN_ERR_CONFIG, "cannot read " + path + ": " + std::strerror(errno));
-  }
-  std::string out;
-  char buf[8192];
-  for (;;) {
-    ssize_t n = ::read(fd, buf, sizeof buf);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      int e = errno;
-      ::close(fd);
-      throw qwen::sdk::Error(QWEN_ERR_CONFIG, "cannot read " + path + ": " + std::strerror(e));
-    }
-    if (n == 0) break;
-    out.append(buf, static_cast<size_t>(n));
-    if (out.size() > limit) break;
-  }
-  ::close(fd);
-  return out;
+std::optional<std::string> read_text_file(const std::string &path, size_t limit, qwen::sdk::Links links) {
+  // A regular file only, opened without blocking: a FIFO or a folder at the path is an error naming it,
+  // never a hang. The limit is the caller's to report (it gets limit + 1 bytes of a larger file).
+  auto opened = qwen::sdk::open_regular_file(path, links);
+  if (!opened) return std::nullopt;
+  return qwen::sdk::read_opened_file(*opened, path, limit, qwen::sdk::Oversize::KeepFirstBytes);
 }
 
 bool remove_file(const std::string &path) {
