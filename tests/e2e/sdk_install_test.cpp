@@ -35,6 +35,7 @@ TEST_CASE("a plugin built from the installed SDK alone is found and used by the 
   CHECK(fs::exists(prefix / "lib" / "qwen" / "plugins" / "openai.so"));
   CHECK(fs::exists(prefix / "include" / "qwen" / "plugin.h"));
   CHECK(fs::exists(prefix / "include" / "qwen" / "plugin.hpp"));
+  CHECK(fs::exists(prefix / "include" / "qwen" / "sdk" / "safe_file.hpp"));  // plugins open files safely too
   CHECK(fs::exists(prefix / "lib" / "cmake" / "QwenSDK" / "QwenSDKConfig.cmake"));
 
   // The source is copied away from the project tree so nothing but the prefix can be found.
