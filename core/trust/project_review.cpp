@@ -5,6 +5,8 @@
 #include <map>
 #include <sstream>
 
+#include <qwen/sdk/terminal_text.hpp>
+
 #include <toml++/toml.h>
 
 #include "config/dotenv.hpp"
@@ -98,21 +100,14 @@ void review_env(const ReviewInputs &in, const ProjectFile &file, std::vector<Sen
   }
 }
 
-// Values come from a stranger's file: shown with secrets redacted and control characters made visible.
+// Values come from a stranger's file: shown on one line, with secrets redacted and control characters made
+// visible (a newline in a value must not fake a line of the question).
 std::string shown(const std::string &value) {
   std::string v = util::scrub(value);
   if (v.size() > 120) v = v.substr(0, 117) + "...";
-  std::string out;
-  for (unsigned char c : v) {
-    if (c < 0x20 || c == 0x7f) {
-      char buf[8];
-      std::snprintf(buf, sizeof buf, "\\x%02x", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out;
+  std::string one_line;
+  for (char c : v) one_line += c == '\n' ? std::string("^J") : c == '\t' ? std::string("^I") : std::string(1, c);
+  return qwen::sdk::terminal_safe(one_line);
 }
 
 std::string names_of(const std::vector<const SensitiveSetting *> &items) {
@@ -184,8 +179,7 @@ TrustDecision decide(const std::vector<SensitiveSetting> &settings, const Projec
     for (const auto *s : pending[f]) drop(*s);
     if (!ask)
       warn(f + ": ignoring " + names_of(pending[f]) + ": " + why_sensitive(Sensitivity::Trusted) +
-           " and this directory is not trusted (run `qwen trust` in " + pending[f].front()->file.root.string() +
-           " to allow them).");
+           " (run `qwen trust` in " + pending[f].front()->file.root.string() + " to allow it).");
   }
   return d;
 }

@@ -77,9 +77,9 @@ std::optional<std::string> own_key_for(const std::string &url_var) {
 const char *why_sensitive(Sensitivity s) {
   switch (s) {
     case Sensitivity::Never:
-      return "a project file may not set these (they choose code or where qwen keeps its files)";
+      return "a project file may not choose code or where qwen keeps its files";
     case Sensitivity::Trusted:
-      return "they change where your credentials are sent";
+      return "an untrusted project may not change where your credentials are sent";
     default:
       return "";
   }

@@ -89,13 +89,15 @@ TEST_CASE("the environment wins over a .env file, even when set to an empty valu
 TEST_CASE("DEBUG from a project .env is ignored, from .qwen/.env it turns on debug logging", "[dotenv]") {
   TempDir home;
   home.write(".qwen/config.toml", "[network]\nmax_retries = 0\n");
-  home.write("proj/.env", "DEBUG=1\nOPENAI_BASE_URL=http://127.0.0.1:9/v1\n");
+  // The project's own key comes with its own base URL, so the base URL needs no trust (docs/trust.md).
+  home.write("proj/.env", "DEBUG=1\nOPENAI_API_KEY=sk-projects-own-1234\nOPENAI_BASE_URL=http://127.0.0.1:9/v1\n");
   QwenRunOptions o;
   o.cwd = (home.path() / "proj").string();
   auto plain = run_qwen(home, {"-p", "hi", "--auth-type", "openai"}, o);
   CHECK(plain.err.find("qwen: debug:") == std::string::npos);
   CHECK(plain.err.find("127.0.0.1:9") != std::string::npos);  // the rest of the file was loaded
-  home.write("proj/.qwen/.env", "DEBUG_MODE=true\nOPENAI_BASE_URL=http://127.0.0.1:9/v1\n");
+  home.write("proj/.qwen/.env",
+             "DEBUG_MODE=true\nOPENAI_API_KEY=sk-projects-own-1234\nOPENAI_BASE_URL=http://127.0.0.1:9/v1\n");
   auto debug = run_qwen(home, {"-p", "hi", "--auth-type", "openai"}, o);
   CHECK(debug.err.find("qwen: debug:") != std::string::npos);
 }

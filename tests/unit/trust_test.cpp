@@ -127,14 +127,15 @@ TEST_CASE("trust decision: never items always dropped; untrusted items dropped w
 }
 
 TEST_CASE("trust question: a stranger's value is shown with control characters made visible", "[trust]") {
-  Project p("[plugins.openai]\nbase_url = \"http://x/\\u001b]0;pwned\\u0007\\u001b[2J\"\n", "");
+  Project p("[plugins.openai]\nbase_url = \"http://x/\\u001b]0;pwned\\u0007\\u001b[2J\\nfake line\"\n", "");
   TempDir home;
   TrustStore store(home.path() / "t.json");
   std::string asked;
   decide(p.review(), p.files, store, [&](const std::string &q) { asked = q; return false; }, [](const std::string &) {});
   CHECK(asked.find('\x1b') == std::string::npos);
   CHECK(asked.find('\x07') == std::string::npos);
-  CHECK(asked.find("\\x1b]0;pwned\\x07\\x1b[2J") != std::string::npos);
+  CHECK(asked.find("^[[2J^Jfake line") != std::string::npos);
+  CHECK(asked.find("^[]0;pwned^G^[[2J") != std::string::npos);
 }
 
 TEST_CASE("trust store: written 0600, read back, revoked; a damaged one trusts nothing and stays", "[trust]") {
