@@ -24,7 +24,8 @@ std::string read_config_file(const std::filesystem::path &file, Owner owner) {
     auto opened = sdk::open_regular_file(name);
     if (!opened) throw ConfigError("cannot read " + name + ": " + std::strerror(ENOENT));
     if (owner == Owner::User)
-      if (auto problem = sdk::strict_modes_problem(name, opened->status, ::geteuid(), kWhy)) throw ConfigError(*problem);
+      if (auto problem = sdk::strict_modes_problem(name, opened->status, ::geteuid(), kWhy))
+        throw ConfigError(*problem);
     return sdk::read_opened_file(*opened, name, kMaxConfigBytes);
   } catch (const sdk::Error &e) {
     throw ConfigError(e.what());

@@ -92,8 +92,7 @@ ProcessResult script_under_open_umask(const TempDir &home, const FakeProvider &p
 
 }  // namespace
 
-TEST_CASE("file safety: a directory or a FIFO named config.toml is a configuration error, exit 3, no hang",
-          "[files]") {
+TEST_CASE("file safety: a directory or a FIFO named config.toml is a configuration error, exit 3, no hang", "[files]") {
   TempDir home;
   const auto file = home.path() / ".qwen" / "config.toml";
   fs::create_directories(file.parent_path());
@@ -172,8 +171,12 @@ TEST_CASE("file safety: a project's FIFO or folder named .env is not read and do
   home.write(".env", std::string("OPENAI_API_KEY=") + kKey + "\nOPENAI_BASE_URL=" + p.base_url() + "\n");
   const auto project = home.path() / "src" / "app";
   fs::create_directories(project);
-  SECTION("a FIFO") { REQUIRE(::mkfifo((project / ".env").c_str(), 0600) == 0); }
-  SECTION("a folder (a Python virtualenv named .env)") { fs::create_directories(project / ".env" / "bin"); }
+  SECTION("a FIFO") {
+    REQUIRE(::mkfifo((project / ".env").c_str(), 0600) == 0);
+  }
+  SECTION("a folder (a Python virtualenv named .env)") {
+    fs::create_directories(project / ".env" / "bin");
+  }
   SECTION("a FIFO as .qwen/.env") {
     fs::create_directories(project / ".qwen");
     REQUIRE(::mkfifo((project / ".qwen" / ".env").c_str(), 0600) == 0);
@@ -198,7 +201,7 @@ TEST_CASE("file safety: a directory named settings.json is a warning, not an abo
   CHECK(r.err.find("terminate") == std::string::npos);  // no uncaught exception
 }
 
-TEST_CASE("file safety: /auth keeps config.toml's mode (0600 stays 0600 under umask 000) and never writes through a link",
+TEST_CASE("file safety: /auth keeps config.toml's mode under umask 000 and never writes through a link",
           "[files][auth]") {
   FakeProvider p({"--api-key", kKey});
   TempDir home;
@@ -273,7 +276,7 @@ TEST_CASE("file safety: plugin folders and .so files others can change are rejec
          ::chmod(dir.parent_path().c_str(), 0777);
          return dir;
        },
-       "is inside " , false},
+       "is inside ", false},
       {"foreign-owned folder",
        [](const fs::path &dir) {
          REQUIRE(::chown(dir.c_str(), kNobody, kNobody) == 0);
@@ -303,8 +306,7 @@ TEST_CASE("file safety: plugin folders and .so files others can change are rejec
       // The host goes on with the rest: the installed plugins are listed.
       CHECK(line_with(r.out, "pipe.so").find("frontend") != std::string::npos);
       // Asked for by id, the refused file is an error that says why, and its code does not run either.
-      auto run = run_qwen(home, {"--frontend", "foreign", "-p", "hi"},
-                          bounded({{"QWEN_PLUGIN_PATH", dir.string()}}));
+      auto run = run_qwen(home, {"--frontend", "foreign", "-p", "hi"}, bounded({{"QWEN_PLUGIN_PATH", dir.string()}}));
       INFO(run.err);
       CHECK(run.exit_code == 3);
       CHECK(run.err.find(c.expected) != std::string::npos);
@@ -326,15 +328,15 @@ TEST_CASE("file safety: plugin folders and .so files others can change are rejec
   }
 }
 
-TEST_CASE("file safety: the build's own plugin folder passes, and a relative QWEN_PLUGIN_PATH entry is ignored with one warning",
+TEST_CASE("file safety: the build's plugin folder passes, a relative QWEN_PLUGIN_PATH entry is ignored",
           "[files][plugins]") {
   TempDir home;
   // A cloned repository with a plugins folder of its own, and the user's shell naming it relatively.
   const auto repo = home.path() / "src" / "evil";
   plant_foreign_plugin(home, "src/evil/plugins");
   const auto absolute_ok = std::string(QWEN_TEST_FIXTURE_PLUGIN_DIR) + "/good_c";
-  auto r = run_qwen(home, {"plugins"},
-                    bounded({{"QWEN_PLUGIN_PATH", "plugins:./plugins:" + absolute_ok}}, repo.string()));
+  auto r =
+      run_qwen(home, {"plugins"}, bounded({{"QWEN_PLUGIN_PATH", "plugins:./plugins:" + absolute_ok}}, repo.string()));
   INFO(r.out << r.err);
   CHECK(r.exit_code == 0);
   CHECK(count(r.err, "QWEN_PLUGIN_PATH") == 1);
@@ -354,9 +356,15 @@ TEST_CASE("file safety: a tty_history that links to another file leaves that fil
   ::chmod(decoy.c_str(), 0644);
   const auto history = home.path() / ".qwen" / "tty_history";
   fs::create_directories(history.parent_path());
-  SECTION("a link to an existing file") { fs::create_symlink(decoy, history); }
-  SECTION("a link to a file that does not exist yet") { fs::create_symlink(home.path() / "planted", history); }
-  SECTION("a FIFO") { REQUIRE(::mkfifo(history.c_str(), 0600) == 0); }
+  SECTION("a link to an existing file") {
+    fs::create_symlink(decoy, history);
+  }
+  SECTION("a link to a file that does not exist yet") {
+    fs::create_symlink(home.path() / "planted", history);
+  }
+  SECTION("a FIFO") {
+    REQUIRE(::mkfifo(history.c_str(), 0600) == 0);
+  }
   {
     TerminalSession t(qwen_terminal(home, {}, key_env(p)));
     REQUIRE(t.wait_for("Signed in with"));

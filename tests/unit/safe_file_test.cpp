@@ -102,7 +102,8 @@ TEST_CASE("safe_file: a file over the limit is refused with its real size, or cu
   CHECK(sdk::read_opened_file(*opened, file, 100, sdk::Oversize::KeepFirstBytes).size() == 101);
   const auto small = d.write("small", std::string(100, 'y')).string();
   CHECK(sdk::read_regular_file(small, 100)->size() == 100);  // exactly the limit is fine
-  CHECK(error_of([&] { sdk::read_regular_file(small, 99); }) == small + " is too large (100 bytes; the limit is 99 bytes)");
+  CHECK(error_of([&] { sdk::read_regular_file(small, 99); }) ==
+        small + " is too large (100 bytes; the limit is 99 bytes)");
 }
 
 TEST_CASE("safe_file: a mode is changed through O_NOFOLLOW only, never a link's target or a FIFO") {
@@ -134,9 +135,12 @@ TEST_CASE("safe_file: StrictModes refuses files other users own or can write, wi
   CHECK_FALSE(sdk::ownership_problem(status(me, 0600), me).has_value());
   CHECK_FALSE(sdk::ownership_problem(status(me, 0644), me).has_value());
   CHECK_FALSE(sdk::ownership_problem(status(0, 0755), me).has_value());  // root's: the installed plugins
-  CHECK(sdk::ownership_problem(status(me, 0666), me) == std::optional<std::string>("is writable by other users (mode 0666)"));
-  CHECK(sdk::ownership_problem(status(me, 0664), me) == std::optional<std::string>("is writable by its group (mode 0664)"));
-  CHECK(sdk::ownership_problem(status(0, 0777), me) == std::optional<std::string>("is writable by other users (mode 0777)"));
+  CHECK(sdk::ownership_problem(status(me, 0666), me) ==
+        std::optional<std::string>("is writable by other users (mode 0666)"));
+  CHECK(sdk::ownership_problem(status(me, 0664), me) ==
+        std::optional<std::string>("is writable by its group (mode 0664)"));
+  CHECK(sdk::ownership_problem(status(0, 0777), me) ==
+        std::optional<std::string>("is writable by other users (mode 0777)"));
   auto foreign = sdk::ownership_problem(status(54321, 0600), me);
   REQUIRE(foreign.has_value());
   CHECK(*foreign == "is owned by uid 54321, not by you or root");

@@ -270,7 +270,8 @@ inline std::optional<std::string> chmod_without_following(const std::string &pat
   FileDescriptor fd(::open(path.c_str(), O_RDONLY | base));
   if (!fd && errno == EACCES) fd = FileDescriptor(::open(path.c_str(), O_WRONLY | base));  // a write-only file
   if (!fd) {
-    if (errno == ELOOP) return path + " is a symbolic link: its mode is not changed (qwen never changes a link's target)";
+    if (errno == ELOOP)
+      return path + " is a symbolic link: its mode is not changed (qwen never changes a link's target)";
     return "cannot change the mode of " + path + ": " + std::strerror(errno);
   }
   struct stat st {};
