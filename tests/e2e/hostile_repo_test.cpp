@@ -316,7 +316,7 @@ TEST_CASE("trust: a damaged trust record trusts nothing and is not overwritten",
   CHECK(attacker.connections() == 0);
 }
 
-TEST_CASE("tty trust: the terminal asks once, naming the file, the key and the value; yes is remembered",
+TEST_CASE("tty trust: the terminal asks once, naming the file, the key and the value, and yes is remembered",
           "[trust][tty][terminal]") {
   HostileRepo r;
   ConnectionCounter project_server;

@@ -119,7 +119,7 @@ bool can_attach(pid_t pid, uid_t uid) {
 
 }  // namespace
 
-TEST_CASE("--openai-api-key's value is blanked in /proc/PID/cmdline while qwen runs", "[secrets][process]") {
+TEST_CASE("argv: the value of --openai-api-key is blanked in /proc/PID/cmdline while qwen runs", "[secrets][process]") {
   for (const bool joined : {false, true}) {
     INFO((joined ? "--openai-api-key=KEY" : "--openai-api-key KEY"));
     FakeProvider p({"--api-key", kKey, "--fault", "stall"});

@@ -164,7 +164,7 @@ TEST_CASE("retries: max_retries = 0 gives up after 1 attempt, in those words (7)
   CHECK_FALSE(contains(error, "1 attempts"));
 }
 
-TEST_CASE("retries: a 429 with Retry-After after the last retry is one sentence, not \".; retry after\" (6)",
+TEST_CASE("retries: a 429 with Retry-After after the last retry is one sentence, not the old dot before retry after (6)",
           "[retries]") {
   FakeProvider p({"--api-key", kKey, "--fault", "429:1", "--fault", "429:1"});
   TempDir home;
@@ -178,7 +178,7 @@ TEST_CASE("retries: a 429 with Retry-After after the last retry is one sentence,
   CHECK(p.stat("chat_requests") == 2);
 }
 
-TEST_CASE("retries: qwen-oauth's own 429 words are not followed by the host's \"; retry after\" (6)",
+TEST_CASE("retries: qwen-oauth's own 429 words are not followed by the host's own retry clause (6)",
           "[retries][oauth]") {
   FakeProvider p({"--fault", "429:3600"});
   TempDir home;

@@ -92,7 +92,7 @@ TEST_CASE("trust review: what a project's files would set that needs trust", "[t
   CHECK(broken.review().empty());
 }
 
-TEST_CASE("trust decision: never items always dropped; untrusted items dropped with one line per file", "[trust]") {
+TEST_CASE("trust decision: never items always dropped, untrusted items dropped with one line per file", "[trust]") {
   Project p("[plugins.openai]\nbase_url = \"http://127.0.0.2/v1\"\nallow_insecure_http = true\n",
             "QWEN_PLUGIN_PATH=.\nOPENAI_BASE_URL=http://127.0.0.2/v1\n");
   TempDir home;
@@ -138,7 +138,7 @@ TEST_CASE("trust question: a stranger's value is shown with control characters m
   CHECK(asked.find("^[]0;pwned^G^[[2J") != std::string::npos);
 }
 
-TEST_CASE("trust store: written 0600, read back, revoked; a damaged one trusts nothing and stays", "[trust]") {
+TEST_CASE("trust store: written 0600, read back, revoked, and a damaged one trusts nothing and stays", "[trust]") {
   TempDir home;
   Project p("[plugins.openai]\nbase_url = \"http://127.0.0.2/v1\"\n", "");
   const auto file = home.path() / "trusted_projects.json";

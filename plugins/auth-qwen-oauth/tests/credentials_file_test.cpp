@@ -152,7 +152,7 @@ TEST_CASE("a deeply nested document is refused, not crashed on", "[creds]") {
   CHECK(back.document["s"] == "[[[[{{");
 }
 
-TEST_CASE("the issuer qwen records is one extra field, read back and kept; a file without it has none",
+TEST_CASE("the issuer qwen records is one extra field, read back and kept, and a file without it has none",
           "[creds][origin]") {
   OAuthCredentials qwen_code = parse_credentials(kQwenCodeFile);
   CHECK(qwen_code.issuer.empty());

@@ -87,7 +87,7 @@ TEST_CASE("a password in a bad OAuth base URL is not repeated in the error", "[e
   }
 }
 
-TEST_CASE("a resource_url with an upper-case scheme keeps it; one without a scheme gets https", "[endpoints][origin]") {
+TEST_CASE("a resource_url with an upper-case scheme keeps it, and one without a scheme gets https", "[endpoints][origin]") {
   CHECK(api_base_url("HTTPS://portal.qwen.ai") == "HTTPS://portal.qwen.ai/v1");
   CHECK(api_base_url("127.0.0.1:8080") == "https://127.0.0.1:8080/v1");
   CHECK(qwen::sdk::is_insecure_remote_url(api_base_url("Http://10.1.2.3:8080")));
