@@ -34,7 +34,9 @@ void merge_into(toml::table &base, const toml::table &over) {
   }
 }
 
-std::string describe(const toml::node &node) {
+}  // namespace
+
+std::string describe_toml_value(const toml::node &node) {
   switch (node.type()) {
     case toml::node_type::string:
       return "a string";
@@ -53,6 +55,8 @@ std::string describe(const toml::node &node) {
   }
 }
 
+namespace {
+
 std::string where(const toml::node &node) {
   const auto &src = node.source();
   std::ostringstream s;
@@ -64,7 +68,7 @@ std::string where(const toml::node &node) {
 std::optional<std::string> get_string(const toml::table &t, const char *key) {
   const toml::node *node = t.get(key);
   if (!node) return std::nullopt;
-  if (!node->is_string()) throw ConfigError(where(*node) + ": `" + key + "` must be a string, not " + describe(*node));
+  if (!node->is_string()) throw ConfigError(where(*node) + ": `" + key + "` must be a string, not " + describe_toml_value(*node));
   return node->as_string()->get();
 }
 
@@ -77,7 +81,7 @@ void read_long(const toml::table &t, const char *key, long &out, long min, long 
   if (!value || value->get() < min || value->get() > max)
     throw ConfigError(where(*node) + ": `network." + key + "` must be an integer from " + std::to_string(min) +
                       " to " + std::to_string(max) + unit +
-                      (value ? ", not " + std::to_string(value->get()) : ", not " + describe(*node)));
+                      (value ? ", not " + std::to_string(value->get()) : ", not " + describe_toml_value(*node)));
   out = static_cast<long>(value->get());
 }
 
@@ -99,7 +103,7 @@ NetworkSettings read_network(const toml::table &root) {
   read_long(t, "request_timeout_ms", n.request_timeout_ms, 0, kDay, " (milliseconds; 0 = none)");
   if (const toml::node *ca = t.get("ca_bundle")) {
     if (!ca->is_string())
-      throw ConfigError(where(*ca) + ": `network.ca_bundle` must be a string, not " + describe(*ca));
+      throw ConfigError(where(*ca) + ": `network.ca_bundle` must be a string, not " + describe_toml_value(*ca));
     std::string path = ca->as_string()->get();
     if (path.rfind("~/", 0) == 0) path = (user_home() / path.substr(2)).string();
     if (path.empty() || path.front() != '/')

@@ -62,6 +62,9 @@ struct Config {
   std::optional<std::string> lookup(const std::string &dotted_key) const;
 };
 
+// "a string", "an integer", "a table"...: a value's type in an error message.
+std::string describe_toml_value(const toml::node &node);
+
 // The nearest `.qwen/config.toml` from `start_dir` upwards, skipping `qwen_home`
 // and ~/.qwen (user files, not a project's, also when QWEN_HOME points elsewhere).
 std::optional<std::filesystem::path> find_project_config(const std::filesystem::path &start_dir,

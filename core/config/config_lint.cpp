@@ -5,6 +5,8 @@
 #include <optional>
 #include <sstream>
 
+#include "config/config.hpp"
+
 namespace qwen::config {
 namespace {
 
@@ -26,25 +28,6 @@ const SharedKey kSharedPluginKeys[] = {
     {"base_url", toml::node_type::string, "a string", "the plugin's default applies"},
     {"model", toml::node_type::string, "a string", "the plugin's default applies"},
 };
-
-std::string describe(const toml::node &node) {
-  switch (node.type()) {
-    case toml::node_type::string:
-      return "a string";
-    case toml::node_type::integer:
-      return "an integer";
-    case toml::node_type::floating_point:
-      return "a number";
-    case toml::node_type::boolean:
-      return "a boolean";
-    case toml::node_type::array:
-      return "an array";
-    case toml::node_type::table:
-      return "a table";
-    default:
-      return "a date or time";
-  }
-}
 
 // One warning, kept with its place so the list can be given in file order.
 struct Finding {
@@ -128,7 +111,7 @@ void lint_plugin_table(toml::table &t, const std::string &id, Findings &out) {
                                      [&k](const SharedKey &s) { return k == s.name; });
     if (shared != std::end(kSharedPluginKeys)) {
       if (node.type() != shared->type) {
-        out.push_back({at, named + " must be " + shared->type_words + ", not " + describe(node) +
+        out.push_back({at, named + " must be " + shared->type_words + ", not " + describe_toml_value(node) +
                                "; it is ignored (" + shared->when_ignored + ")"});
         drop.push_back(k);
       }
@@ -148,7 +131,7 @@ void lint_plugins(toml::table &plugins, const std::vector<std::string> &plugin_i
     const std::string id(key.str());
     if (!node.is_table()) {
       out.push_back({where(key, node), "`plugins." + id + "` must be a table ([plugins." + id + "]), not " +
-                                           describe(node) + "; it is ignored"});
+                                           describe_toml_value(node) + "; it is ignored"});
       drop.push_back(id);
       continue;
     }

@@ -8,21 +8,10 @@
 
 #include <qwen/plugin.hpp>
 #include <qwen/sdk/terminal_text.hpp>
+#include <qwen/sdk/wait_words.hpp>
 
 namespace pipe_frontend {
 namespace {
-
-// "retrying in 0.2 s" / "retrying in 3 s" / "retrying now": a sub-second wait is not "0 s".
-std::string retrying_in(long wait_ms) {
-  if (wait_ms <= 0) return "retrying now";
-  if (wait_ms < 10000 && wait_ms % 1000 != 0) {
-    const long tenths = (wait_ms + 99) / 100;
-    return "retrying in " + std::to_string(tenths / 10) + (tenths % 10 ? "." + std::to_string(tenths % 10) : "") + " s";
-  }
-  const long seconds = (wait_ms + 999) / 1000;
-  return seconds < 120 ? "retrying in " + std::to_string(seconds) + " s"
-                       : "retrying in " + std::to_string((seconds + 59) / 60) + " min";
-}
 
 // Whether fd 1 / fd 2 is a terminal, asked once.
 bool is_terminal(int fd) {
@@ -80,7 +69,7 @@ bool AnswerRenderer::on_event(const qwen_event &event) {
   if (event.type == QWEN_EVENT_RETRY && event.text) {
     long wait = j.is_object() ? j.value("wait_ms", 0L) : 0L;
     write_all(STDERR_FILENO,
-              "qwen: " + std::string(event.text) + "; " + retrying_in(wait) + "\n");
+              "qwen: " + std::string(event.text) + "; " + qwen::sdk::retrying_in(wait) + "\n");
   }
   if (event.type == QWEN_EVENT_ERROR && event.text && format_ == "text") {
     if (!ends_with_newline_) write_out("\n");

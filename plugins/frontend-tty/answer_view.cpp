@@ -1,28 +1,13 @@
 #include "answer_view.hpp"
 
 #include <qwen/plugin.hpp>
+#include <qwen/sdk/wait_words.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include "terminal.hpp"
 
 namespace tty_frontend {
-
-namespace {
-
-// "retrying in 0.2 s" / "retrying in 3 s" / "retrying now": a sub-second wait is not "0 s".
-std::string retrying_in(long wait_ms) {
-  if (wait_ms <= 0) return "retrying now";
-  if (wait_ms < 10000 && wait_ms % 1000 != 0) {
-    const long tenths = (wait_ms + 99) / 100;
-    return "retrying in " + std::to_string(tenths / 10) + (tenths % 10 ? "." + std::to_string(tenths % 10) : "") + " s";
-  }
-  const long seconds = (wait_ms + 999) / 1000;
-  return seconds < 120 ? "retrying in " + std::to_string(seconds) + " s"
-                       : "retrying in " + std::to_string((seconds + 59) / 60) + " min";
-}
-
-}  // namespace
 
 void AnswerView::line_break() {
   if (!at_line_start_) write_out("\n");
@@ -49,7 +34,7 @@ bool AnswerView::on_event(const qwen_event &event) {
         if (j.is_object()) wait_ms = j.value("wait_ms", 0L);
       }
       line_break();
-      write_out("(" + shown(event.text ? event.text : "the request failed") + "; " + retrying_in(wait_ms) + ")\n");
+      write_out("(" + shown(event.text ? event.text : "the request failed") + "; " + qwen::sdk::retrying_in(wait_ms) + ")\n");
       break;
     }
     default:

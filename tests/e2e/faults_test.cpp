@@ -42,18 +42,6 @@ QwenRunOptions openai_env(const FakeProvider &p) {
   return o;
 }
 
-std::vector<std::string> lines_of(const std::string &s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < s.size()) {
-    size_t nl = s.find('\n', start);
-    if (nl == std::string::npos) nl = s.size();
-    out.push_back(s.substr(start, nl - start));
-    start = nl + 1;
-  }
-  return out;
-}
-
 // stderr holds exactly one error line (and only "retrying" lines besides); returns it.
 std::string the_error_line(const std::string &err) {
   std::string error;

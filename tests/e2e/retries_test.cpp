@@ -32,18 +32,6 @@ QwenRunOptions openai_env(const FakeProvider &p) {
   return o;
 }
 
-std::vector<std::string> lines_of(const std::string &s) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (start < s.size()) {
-    size_t nl = s.find('\n', start);
-    if (nl == std::string::npos) nl = s.size();
-    out.push_back(s.substr(start, nl - start));
-    start = nl + 1;
-  }
-  return out;
-}
-
 bool contains(const std::string &s, const std::string &part) {
   return s.find(part) != std::string::npos;
 }

@@ -10,7 +10,8 @@
 
 namespace qwen::test {
 
-ConnectionCounter::ConnectionCounter(const std::string &address) : address_(address) {
+ConnectionCounter::ConnectionCounter(const std::string &address, std::string answer)
+    : address_(address), answer_(std::move(answer)) {
   listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in sa{};
   sa.sin_family = AF_INET;
@@ -46,7 +47,7 @@ void ConnectionCounter::serve() {
     int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
     if (fd < 0) continue;
     ++connections_;
-    // Read what the client sends for a moment (a request's headers), then hang up without answering.
+    // Read what the client sends for a moment (a request is small), then answer, if told to, and hang up.
     char buf[4096];
     for (int rounds = 0; rounds < 5; ++rounds) {
       pollfd c{fd, POLLIN, 0};
@@ -56,6 +57,7 @@ void ConnectionCounter::serve() {
       std::lock_guard<std::mutex> lock(mutex_);
       received_.append(buf, static_cast<size_t>(n));
     }
+    if (!answer_.empty()) (void)!::write(fd, answer_.data(), answer_.size());
     ::close(fd);
   }
 }

@@ -1,6 +1,6 @@
 // A listener that stands for an attacker's server: it accepts connections on a loopback address of its own
-// (127.0.0.2 by default, so nothing of the test's real servers shares it), reads what arrives, answers
-// nothing and closes. A test asks how many connections and bytes reached it: any at all means a credential
+// (127.0.0.2 by default, so nothing of the test's real servers shares it), reads what arrives, sends `answer`
+// (raw HTTP; nothing by default) and closes. A test asks how many connections and bytes reached it: any at all means a credential
 // could have been sent there.
 #pragma once
 
@@ -13,7 +13,7 @@ namespace qwen::test {
 
 class ConnectionCounter {
  public:
-  explicit ConnectionCounter(const std::string &address = "127.0.0.2");
+  explicit ConnectionCounter(const std::string &address = "127.0.0.2", std::string answer = {});
   ~ConnectionCounter();
   ConnectionCounter(const ConnectionCounter &) = delete;
   ConnectionCounter &operator=(const ConnectionCounter &) = delete;
@@ -28,6 +28,7 @@ class ConnectionCounter {
   void serve();
 
   std::string address_;
+  std::string answer_;
   int listen_fd_ = -1;
   int port_ = 0;
   std::atomic<int> connections_{0};

@@ -28,6 +28,19 @@ inline QwenRunOptions with_env(std::map<std::string, std::string> env) {
   return o;
 }
 
+// The lines of a program's output, without their line ends.
+inline std::vector<std::string> lines_of(const std::string &s) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start < s.size()) {
+    size_t nl = s.find('\n', start);
+    if (nl == std::string::npos) nl = s.size();
+    out.push_back(s.substr(start, nl - start));
+    start = nl + 1;
+  }
+  return out;
+}
+
 ProcessResult run_qwen(const TempDir &home, const std::vector<std::string> &args, const QwenRunOptions &options = {});
 
 }  // namespace qwen::test

@@ -86,57 +86,16 @@ bool eventually(const std::function<bool()> &condition, std::chrono::millisecond
   return condition();
 }
 
-AttackerListener::AttackerListener() {
-  listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = 0;
-  ::inet_pton(AF_INET, "127.0.0.2", &a.sin_addr);
-  socklen_t len = sizeof a;
-  if (listen_fd_ < 0 || ::bind(listen_fd_, reinterpret_cast<sockaddr *>(&a), sizeof a) != 0 ||
-      ::listen(listen_fd_, 16) != 0 || ::getsockname(listen_fd_, reinterpret_cast<sockaddr *>(&a), &len) != 0)
-    throw std::runtime_error("cannot listen on 127.0.0.2");
-  port_ = ntohs(a.sin_port);
-  thread_ = std::thread([this] { serve(); });
+namespace {
+
+std::string invalid_grant_answer() {
+  const std::string body = R"({"error":"invalid_grant","error_description":"refresh token revoked"})";
+  return "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: " +
+         std::to_string(body.size()) + "\r\nConnection: close\r\n\r\n" + body;
 }
 
-AttackerListener::~AttackerListener() {
-  stop_ = true;
-  thread_.join();
-  ::close(listen_fd_);
-}
+}  // namespace
 
-std::string AttackerListener::root_url() const { return "http://127.0.0.2:" + std::to_string(port_); }
-
-std::string AttackerListener::received() const {
-  std::lock_guard<std::mutex> guard(mutex_);
-  return received_;
-}
-
-void AttackerListener::serve() {
-  static const std::string kBody = R"({"error":"invalid_grant","error_description":"refresh token revoked"})";
-  static const std::string kAnswer = "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: " +
-                                     std::to_string(kBody.size()) + "\r\nConnection: close\r\n\r\n" + kBody;
-  while (!stop_) {
-    pollfd p{listen_fd_, POLLIN, 0};
-    if (::poll(&p, 1, 50) <= 0) continue;
-    int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
-    if (fd < 0) continue;
-    ++connections_;
-    // Whatever arrives within a moment (a request is small), then the answer.
-    char buf[4096];
-    for (;;) {
-      pollfd c{fd, POLLIN, 0};
-      if (::poll(&c, 1, 300) <= 0) break;
-      ssize_t n = ::read(fd, buf, sizeof buf);
-      if (n <= 0) break;
-      std::lock_guard<std::mutex> guard(mutex_);
-      received_.append(buf, static_cast<size_t>(n));
-    }
-    ssize_t written = ::write(fd, kAnswer.data(), kAnswer.size());
-    (void)written;
-    ::close(fd);
-  }
-}
+AttackerListener::AttackerListener() : ConnectionCounter("127.0.0.2", invalid_grant_answer()) {}
 
 }  // namespace qwen_oauth_e2e

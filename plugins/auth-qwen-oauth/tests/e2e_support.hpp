@@ -12,6 +12,7 @@
 #include <string>
 #include <thread>
 
+#include "support/connection_counter.hpp"
 #include "support/fake_provider.hpp"
 #include "support/qwen_runner.hpp"
 
@@ -52,27 +53,10 @@ bool eventually(const std::function<bool()> &condition, std::chrono::millisecond
 // An attacker's server on another loopback address (127.0.0.2): it accepts connections, keeps every byte
 // sent to it and answers each request with 400 invalid_grant, the answer that would make a careless client
 // delete the user's login.
-class AttackerListener {
+class AttackerListener : public qwen::test::ConnectionCounter {
  public:
   AttackerListener();
-  ~AttackerListener();
-  AttackerListener(const AttackerListener &) = delete;
-  AttackerListener &operator=(const AttackerListener &) = delete;
-
-  std::string root_url() const;  // http://127.0.0.2:PORT
-  int port() const { return port_; }
-  long connections() const { return connections_; }
-  std::string received() const;
-
- private:
-  void serve();
-  int listen_fd_ = -1;
-  int port_ = 0;
-  std::atomic<bool> stop_{false};
-  std::atomic<long> connections_{0};
-  mutable std::mutex mutex_;
-  std::string received_;
-  std::thread thread_;
+  std::string root_url() const { return url(); }  // http://127.0.0.2:PORT
 };
 
 }  // namespace qwen_oauth_e2e
