@@ -28,11 +28,14 @@ std::string with_thousands(int64_t n) {
 std::string retry_hint(const std::optional<std::string> &retry_after) {
   if (!retry_after || retry_after->empty()) return {};
   const std::string &v = *retry_after;
-  if (v.find_first_not_of("0123456789") == std::string::npos && v.size() < 10) {
-    long s = std::stol(v);
+  if (v.find_first_not_of("0123456789") == std::string::npos) {
+    // Seconds, however many digits (a 10-digit value is a long wait, not a date); saturated, never overflowed.
+    long long s = 0;
+    for (char c : v) s = s > 1'000'000'000'000LL ? s : s * 10 + (c - '0');
     if (s < 120) return "The server asks to retry in " + std::to_string(s) + " s.";
     if (s < 7200) return "The server asks to retry in " + std::to_string((s + 59) / 60) + " min.";
-    return "The server asks to retry in " + std::to_string((s + 3599) / 3600) + " h.";
+    if (s < 172800) return "The server asks to retry in " + std::to_string((s + 3599) / 3600) + " h.";
+    return "The server asks to retry in " + std::to_string((s + 86399) / 86400) + " days.";
   }
   std::string printable;
   for (char c : v.substr(0, 64)) printable += std::isprint(static_cast<unsigned char>(c)) ? c : ' ';

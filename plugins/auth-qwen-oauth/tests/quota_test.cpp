@@ -47,6 +47,10 @@ TEST_CASE("a 429 names the free quota, the likely limit and when to retry", "[qu
   CHECK(unknown.find("retry") == std::string::npos);
   CHECK(quota_exceeded_message({0, 0}, std::string("Wed, 21 Oct 2026 07:28:00 GMT")).find("after Wed, 21 Oct") !=
         std::string::npos);
+  // Seconds of any length are a wait (a 10-digit one is not taken for a date), and a huge one does not overflow.
+  CHECK(quota_exceeded_message({0, 0}, std::string("1234567890")).find("retry in 14289 days") != std::string::npos);
+  CHECK(quota_exceeded_message({0, 0}, std::string("99999999999999999999999")).find(" days.") != std::string::npos);
+  CHECK(quota_exceeded_message({0, 0}, std::string("86400")).find("retry in 24 h") != std::string::npos);
   CHECK(describe_quota({1234, 7}) == "1,234 of 2,000 today (UTC); 7 in this minute (limit 60)");
 }
 
