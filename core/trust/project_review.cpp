@@ -1,10 +1,10 @@
 #include "trust/project_review.hpp"
 
 #include <algorithm>
-#include <fstream>
 #include <map>
 #include <sstream>
 
+#include <qwen/sdk/safe_file.hpp>
 #include <qwen/sdk/terminal_text.hpp>
 
 #include <toml++/toml.h>
@@ -15,16 +15,15 @@
 namespace qwen::trust {
 namespace {
 
-constexpr std::uintmax_t kMaxReviewedBytes = 1u << 20;  // the loaders refuse larger files too
+constexpr size_t kMaxReviewedBytes = 1u << 20;  // the loaders refuse larger files too
 
+// A file that cannot be read gives nothing to review: its loader reports it (and refuses it the same way).
 std::optional<std::string> read_small(const std::filesystem::path &p) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(p, ec) || std::filesystem::file_size(p, ec) > kMaxReviewedBytes) return {};
-  std::ifstream in(p, std::ios::binary);
-  if (!in) return {};
-  std::ostringstream s;
-  s << in.rdbuf();
-  return s.str();
+  try {
+    return qwen::sdk::read_regular_file(p.string(), kMaxReviewedBytes);
+  } catch (const qwen::sdk::Error &) {
+    return std::nullopt;
+  }
 }
 
 std::string value_text(const toml::node &n) {

@@ -2,11 +2,10 @@
 
 #include <openssl/evp.h>
 #include <qwen/sdk/atomic_file.hpp>
+#include <qwen/sdk/safe_file.hpp>
 
 #include <chrono>
 #include <ctime>
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 
 #include <nlohmann/json.hpp>
@@ -14,8 +13,8 @@
 namespace qwen::trust {
 namespace {
 
-constexpr std::uintmax_t kMaxStoreBytes = 4u << 20;
-constexpr std::uintmax_t kMaxHashedBytes = 64u << 20;
+constexpr size_t kMaxStoreBytes = 4u << 20;
+constexpr size_t kMaxHashedBytes = 64u << 20;
 
 std::string utc_now() {
   std::time_t t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
@@ -35,17 +34,18 @@ std::string key_of(const std::filesystem::path &root) {
 }  // namespace
 
 std::string file_digest(const std::filesystem::path &file) {
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(file, ec) || std::filesystem::file_size(file, ec) > kMaxHashedBytes) return {};
-  std::ifstream in(file, std::ios::binary);
-  if (!in) return {};
+  std::optional<std::string> bytes;
+  try {
+    bytes = qwen::sdk::read_regular_file(file.string(), kMaxHashedBytes);
+  } catch (const qwen::sdk::Error &) {
+  }
+  if (!bytes) return {};
   EVP_MD_CTX *ctx = EVP_MD_CTX_new();
   if (!ctx || EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr) != 1) {
     EVP_MD_CTX_free(ctx);
     return {};
   }
-  char buf[65536];
-  while (in.read(buf, sizeof buf) || in.gcount() > 0) EVP_DigestUpdate(ctx, buf, static_cast<size_t>(in.gcount()));
+  EVP_DigestUpdate(ctx, bytes->data(), bytes->size());
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int size = 0;
   EVP_DigestFinal_ex(ctx, digest, &size);
@@ -60,18 +60,17 @@ std::string file_digest(const std::filesystem::path &file) {
 }
 
 TrustStore::TrustStore(std::filesystem::path file) : file_(std::move(file)) {
-  std::error_code ec;
-  if (!std::filesystem::exists(std::filesystem::symlink_status(file_, ec))) return;
-  if (!std::filesystem::is_regular_file(std::filesystem::symlink_status(file_, ec)) ||
-      std::filesystem::file_size(file_, ec) > kMaxStoreBytes) {
-    problem_ = file_.string() + " is not a small regular file";
+  // qwen alone writes this file: a link, a FIFO or a folder there is refused, not followed.
+  std::optional<std::string> text;
+  try {
+    text = qwen::sdk::read_regular_file(file_.string(), kMaxStoreBytes, qwen::sdk::Links::Refuse);
+  } catch (const qwen::sdk::Error &e) {
+    problem_ = std::string(e.what()) + "; no directory is trusted until it is fixed or removed";
     return;
   }
-  std::ifstream in(file_, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
+  if (!text) return;
   try {
-    auto j = nlohmann::json::parse(text.str());
+    auto j = nlohmann::json::parse(*text);
     for (const auto &[root, rec] : j.at("projects").items()) {
       TrustRecord r;
       r.root = root;

@@ -70,7 +70,10 @@ std::string tree_state(const fs::path &root, const fs::path &skip) {
     struct stat st {};
     ::lstat(it->path().c_str(), &st);
     s << it->path().string() << " " << std::oct << st.st_mode << std::dec;
-    if (S_ISREG(st.st_mode)) s << " " << read_file(it->path()).size() << ":" << std::hash<std::string>{}(read_file(it->path()));
+    if (S_ISREG(st.st_mode)) {
+      const std::string bytes = read_file(it->path());
+      s << " " << bytes.size() << ":" << std::hash<std::string>{}(bytes);
+    }
     s << "\n";
   }
   return s.str();

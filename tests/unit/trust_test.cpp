@@ -167,6 +167,27 @@ TEST_CASE("trust store: written 0600, read back, revoked, and a damaged one trus
   }
 }
 
+TEST_CASE("trust store: a FIFO, a folder or a link where the record belongs is refused at once, never read through",
+          "[trust]") {
+  TempDir home;
+  Project p("[plugins.openai]\nbase_url = \"http://127.0.0.2/v1\"\n", "");
+  const auto file = home.path() / "trusted_projects.json";
+  auto real = home.write("elsewhere.json", "{\"version\":1,\"projects\":{}}");
+  for (int kind = 0; kind < 3; ++kind) {
+    std::filesystem::remove_all(file);
+    if (kind == 0) REQUIRE(::mkfifo(file.c_str(), 0600) == 0);
+    if (kind == 1) std::filesystem::create_directory(file);
+    if (kind == 2) std::filesystem::create_symlink(real, file);
+    TrustStore store(file);  // a FIFO would block an ordinary open: this returns
+    INFO(kind);
+    REQUIRE(store.problem());
+    CHECK(store.problem()->find(file.string()) != std::string::npos);
+    CHECK_FALSE(store.is_trusted(*p.files.config));
+    CHECK_THROWS(store.trust({*p.files.config}));
+  }
+  CHECK(qwen::test::read_file(real) == "{\"version\":1,\"projects\":{}}");
+}
+
 TEST_CASE("trust: a .env in the user's home or qwen home is the user's own, not a project's", "[trust]") {
   TempDir home;
   auto user_env = home.write(".env", "X=1\n");

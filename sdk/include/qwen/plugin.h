@@ -251,8 +251,8 @@ struct qwen_host {
    * host setting when the key starts with "qwen." (qwen.model, qwen.prompt,
    * qwen.output_format, qwen.frontend, qwen.auth, qwen.interactive,
    * qwen.debug; qwen.model.source says where qwen.model came from, in words
-   * that follow "from": "--model" or "the session's choice"). Dotted keys reach into sub-tables. Numbers and booleans are
-   * given as text. Writes at most `capacity` bytes including the NUL into
+   * that follow "from": "--model" or "the session's choice"). Dotted keys
+   * reach into sub-tables. Numbers and booleans are given as text. Writes at most `capacity` bytes including the NUL into
    * `buffer` and returns the value's full length, or -1 when the key is not
    * set (buffer untouched). */
   int64_t (*config_get)(const qwen_host *host, const char *key, char *buffer, uint64_t capacity);
