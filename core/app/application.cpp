@@ -83,11 +83,9 @@ const AuthChoice &Application::auth_choice() const {
   if (auth_choice_) return *auth_choice_;
   AuthChoiceInputs in;
   in.flag = options_.auth_type;
-  in.user_config = auth_in_config_file(config_.user_file);
-  // The project's `auth`, when the merged configuration took it from the project file (and not held back).
-  for (const auto &file : config_.files)
-    if (file != config_.user_file)
-      if (auto project = auth_in_config_file(file); project && project == config_.auth) in.project_config = project;
+  // Each file's `auth` as load_config read it: the files are not parsed again.
+  in.user_config = config_.user_auth;
+  in.project_config = config_.project_auth;
   std::error_code ec;
   in.workspace_settings = config::workspace_settings_file(std::filesystem::current_path(ec), home_, config::user_home());
   in.user_settings = std::filesystem::path(home_) / "settings.json";

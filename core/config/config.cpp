@@ -199,7 +199,7 @@ Config load_config(const std::filesystem::path &user_file, const std::optional<s
     if (project_file && file == *project_file && vet_project) vet_project(t);
     // Check each file's own types, so an error names the file that has it.
     get_string(t, "frontend");
-    get_string(t, "auth");
+    (project_file && file == *project_file ? config.project_auth : config.user_auth) = get_string(t, "auth");
     get_string(t, "model");
     check_plugin_id(t, "frontend");
     check_plugin_id(t, "auth");

@@ -57,6 +57,8 @@ struct Config {
   toml::table merged;                        // user file, then project file on top
   std::vector<std::filesystem::path> files;  // the files that were read, in order
   std::filesystem::path user_file;           // where /auth writes the choice
+  std::optional<std::string> user_auth;      // `auth` as each file says it (the sign-in choice weighs them apart)
+  std::optional<std::string> project_auth;
 
   // A value at a dotted path ("plugins.openai.model") as text, or nullopt.
   std::optional<std::string> lookup(const std::string &dotted_key) const;

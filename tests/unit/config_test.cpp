@@ -20,6 +20,13 @@ TEST_CASE("the project file overrides the user file key by key") {
   CHECK(c.lookup("plugins.openai.base_url") == "https://u");
   CHECK_FALSE(c.lookup("plugins.openai.nothing"));
   CHECK(c.files.size() == 2);
+  CHECK(c.user_auth == "openai");  // each file's own `auth` is kept apart for the sign-in choice
+  CHECK_FALSE(c.project_auth);
+  auto chooser = d.write("proj/.qwen/config.toml", "auth = \"qwen-oauth\"\n");
+  Config both = load_config(user, chooser);
+  CHECK(both.auth == "qwen-oauth");
+  CHECK(both.user_auth == "openai");
+  CHECK(both.project_auth == "qwen-oauth");
 }
 
 TEST_CASE("lookups give numbers and booleans as text") {
