@@ -34,7 +34,7 @@ Reply App::handle(const Request &req) {
   if (path == "/v1/chat/completions") return post ? chat_.completions(req) : wrong_method("POST");
   if (path == "/v1/models") return get ? chat_.models(req) : wrong_method("GET");
   if (path == "/api/v1/oauth2/device/code") return post ? oauth_.device_code(req) : wrong_method("POST");
-  if (path == "/api/v1/oauth2/token") return post ? oauth_.token(req) : wrong_method("POST");
+  if (path == "/api/v1/oauth2/token" || path == "/oauth/token") return post ? oauth_.token(req) : wrong_method("POST");
   if (path == "/authorize") return get ? oauth_.authorize(req) : wrong_method("GET");
   if (path.rfind("/__control/", 0) == 0) return control(req, path);
   return not_found(req);

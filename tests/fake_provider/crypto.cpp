@@ -66,4 +66,16 @@ std::string random_user_code() {
   return out;
 }
 
+std::optional<std::string> base64_decode(const std::string &text) {
+  if (text.empty() || text.size() % 4 != 0 || text.size() > 8192) return std::nullopt;
+  std::string out(text.size() / 4 * 3, '\0');
+  const int n = EVP_DecodeBlock(reinterpret_cast<unsigned char *>(out.data()),
+                                reinterpret_cast<const unsigned char *>(text.data()), static_cast<int>(text.size()));
+  if (n < 0) return std::nullopt;
+  size_t pad = 0;
+  for (size_t i = text.size(); i > 0 && text[i - 1] == '=' && pad < 2; --i) ++pad;
+  out.resize(static_cast<size_t>(n) - pad);
+  return out;
+}
+
 }  // namespace fake

@@ -1,6 +1,7 @@
 // The little cryptography the fake OAuth server needs: PKCE and unguessable tokens.
 #pragma once
 
+#include <optional>
 #include <string>
 
 namespace fake {
@@ -10,6 +11,9 @@ std::string pkce_challenge(const std::string &verifier);
 
 // `bytes` random bytes as lower-case hex.
 std::string random_hex(size_t bytes);
+
+// Standard Base64 (padded) decoded; nullopt when it is not Base64.
+std::optional<std::string> base64_decode(const std::string &text);
 
 // A user code like "WDJB-MJHT": consonants only, so it is easy to read out and never spells a word.
 std::string random_user_code();

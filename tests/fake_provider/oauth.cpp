@@ -80,6 +80,11 @@ Reply OAuthServer::token(const Request &req) {
     if (options_.oauth_mode == OAuthMode::RefreshSlow) r.delay = options_.refresh_delay;
     return r;
   }
+  if (grant == "client_credentials") {
+    ++counters_.client_credentials_requests;
+    if (options_.oauth_mode == OAuthMode::Html) return waf_page();
+    return client_credentials(req, form);
+  }
   if (options_.oauth_mode == OAuthMode::Html) return waf_page();
   return oauth_error(http::status::bad_request, "unsupported_grant_type", "unsupported grant_type '" + grant + "'");
 }
@@ -144,16 +149,39 @@ Reply OAuthServer::refresh(const std::map<std::string, std::string> &form) {
   return issue_tokens();
 }
 
-Reply OAuthServer::issue_tokens() {
+Reply OAuthServer::client_credentials(const Request &req, const std::map<std::string, std::string> &form) {
+  // RFC 6749 section 2.3.1: HTTP Basic (each part form-encoded), or client_id and client_secret in the body.
+  std::string id = field(form, "client_id"), secret = field(form, "client_secret");
+  const std::string authorization(req[http::field::authorization]);
+  if (authorization.rfind("Basic ", 0) == 0) {
+    auto decoded = base64_decode(authorization.substr(6));
+    const auto colon = decoded ? decoded->find(':') : std::string::npos;
+    if (colon == std::string::npos)
+      return oauth_error(http::status::unauthorized, "invalid_client", "malformed Basic credentials");
+    id = url_decode(decoded->substr(0, colon));
+    secret = url_decode(decoded->substr(colon + 1));
+  }
+  bool known = !id.empty() && !secret.empty();
+  if (known && !options_.clients.empty()) {
+    known = false;
+    for (const auto &[client_id, client_secret] : options_.clients) known |= id == client_id && secret == client_secret;
+  }
+  if (!known) return oauth_error(http::status::unauthorized, "invalid_client", "unknown client or wrong secret");
+  return issue_tokens(false);
+}
+
+Reply OAuthServer::issue_tokens(bool with_refresh_token) {
   const std::string access = "fake-at-" + random_hex(16);
-  const std::string refresh_token = "fake-rt-" + random_hex(16);
   tokens_.add_access_token(access);
+  nlohmann::json answer = {{"access_token", access},
+                           {"token_type", "Bearer"},
+                           {"expires_in", options_.token_lifetime_seconds}};
+  if (!with_refresh_token) return json_reply(http::status::ok, answer);  // client credentials: RFC 6749 4.4.3
+  const std::string refresh_token = "fake-rt-" + random_hex(16);
   tokens_.add_refresh_token(refresh_token);
-  return json_reply(http::status::ok, {{"access_token", access},
-                                       {"refresh_token", refresh_token},
-                                       {"token_type", "Bearer"},
-                                       {"expires_in", options_.token_lifetime_seconds},
-                                       {"resource_url", options_.resource_url.value_or(root_url())}});
+  answer["refresh_token"] = refresh_token;
+  answer["resource_url"] = options_.resource_url.value_or(root_url());
+  return json_reply(http::status::ok, answer);
 }
 
 Reply OAuthServer::authorize(const Request &req) {

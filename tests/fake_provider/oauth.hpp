@@ -43,7 +43,8 @@ class OAuthServer {
 
   Reply poll_device_code(const std::map<std::string, std::string> &form);
   Reply refresh(const std::map<std::string, std::string> &form);
-  Reply issue_tokens();
+  Reply client_credentials(const Request &req, const std::map<std::string, std::string> &form);
+  Reply issue_tokens(bool with_refresh_token = true);
   // Section 3.5: too soon (or an injected slow_down) answers slow_down; nullopt lets the poll through.
   std::optional<Reply> pace(DeviceCode &code, Clock::time_point now);
   std::string root_url() const;

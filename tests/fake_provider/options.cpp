@@ -10,7 +10,7 @@ constexpr const char *kUsage =
     "usage: qwen-fake-provider [--port N] [--port-file FILE] [--api-key KEY]... [--idle-exit SECONDS]\n"
     "                          [--reply TEXT] [--log FILE] [--fault SPEC]... [--oauth-mode MODE]\n"
     "                          [--token-lifetime SECONDS] [--device-expires SECONDS] [--interval SECONDS|none]\n"
-    "                          [--strict-rfc8628] [--slow-down N] [--resource-url VALUE]\n"
+    "                          [--strict-rfc8628] [--slow-down N] [--resource-url VALUE] [--client ID:SECRET]...\n"
     "faults: 401 429 429:S 500 500:S html cut slow:MS stall garbage close trickle:MS redirect[:LOCATION]\n"
     "oauth modes: normal html deny-all refresh-slow:MS\n";
 
@@ -101,6 +101,12 @@ std::optional<Options> parse_options(int argc, char **argv) {
       o.injected_slow_downs = parse_number(flag, next(), 0, 1000);
     } else if (flag == "--resource-url") {
       o.resource_url = next();
+    } else if (flag == "--client") {
+      const std::string v = next();
+      const auto colon = v.find(':');
+      if (colon == std::string::npos || colon == 0 || colon + 1 == v.size())
+        throw std::invalid_argument("--client: expected ID:SECRET, got '" + v + "'");
+      o.clients.emplace_back(v.substr(0, colon), v.substr(colon + 1));
     } else {
       throw std::invalid_argument("unknown argument '" + std::string(argv[i]) + "'\n" + kUsage);
     }

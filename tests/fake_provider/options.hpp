@@ -4,6 +4,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "faults.hpp"
@@ -29,6 +30,8 @@ struct Options {
   bool strict_rfc8628 = false;    // --strict-rfc8628: section 3.5 enforced, see README.md
   long injected_slow_downs = 0;   // --slow-down N: the first N timely polls of each code answer slow_down
   std::optional<std::string> resource_url;
+  // --client ID:SECRET (repeatable): confidential clients the client_credentials grant accepts; none = any.
+  std::vector<std::pair<std::string, std::string>> clients;
 };
 
 // Throws std::invalid_argument with a message for the user on a bad command line.

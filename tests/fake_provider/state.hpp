@@ -16,6 +16,7 @@ struct Counters {
   long token_polls = 0;
   long slow_downs = 0;  // slow_down answers to token polls (too fast, or injected)
   long models_requests = 0;
+  long client_credentials_requests = 0;
 
   nlohmann::json to_json() const {
     return {{"chat_requests", chat_requests},
@@ -23,7 +24,8 @@ struct Counters {
             {"device_code_requests", device_code_requests},
             {"token_polls", token_polls},
             {"slow_downs", slow_downs},
-            {"models_requests", models_requests}};
+            {"models_requests", models_requests},
+            {"client_credentials_requests", client_credentials_requests}};
   }
 };
 
