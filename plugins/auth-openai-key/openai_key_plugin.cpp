@@ -8,6 +8,7 @@
 #include <qwen/sdk/safe_file.hpp>
 #include <qwen/sdk/url.hpp>
 
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -25,8 +26,18 @@ class OpenAiKeyPlugin : public qwen::sdk::AuthPlugin {
   static constexpr const char *kName = "OpenAI-compatible API key";
   static constexpr const char *kVersion = QWEN_PLUGIN_VERSION;
   static constexpr const char *kDescription = "OpenAI, DashScope, ModelScope, OpenRouter or a local server, with a key";
+  static constexpr uint32_t kMethodFlags = QWEN_AUTH_METHOD_LOGIN_ASKS | QWEN_AUTH_METHOD_MODELS_FROM_API;
+  static constexpr const char *kEnvVars = "OPENAI_API_KEY\nOPENAI_BASE_URL\nOPENAI_MODEL";
+  static constexpr const char *kSetupUrl = "https://platform.openai.com/api-keys";
 
   explicit OpenAiKeyPlugin(qwen::sdk::Host host) : AuthPlugin(host) {}
+
+  // The seed's order: a key in the environment (or a .env file, already applied, or --openai-api-key) means
+  // this method when the user chose none.
+  int environment_priority() override {
+    const char *key = std::getenv("OPENAI_API_KEY");
+    return (key && *key) || host().config("qwen.cli.openai_api_key") ? 100 : 0;
+  }
 
   void get_credentials(uint32_t, const qwen::sdk::KvOut &out) override {
     OpenAiSettings s = settings();

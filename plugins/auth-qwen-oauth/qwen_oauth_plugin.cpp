@@ -28,6 +28,8 @@ class QwenOAuthPlugin : public qwen::sdk::AuthPlugin {
   static constexpr const char *kName = "Qwen OAuth";
   static constexpr const char *kVersion = QWEN_PLUGIN_VERSION;
   static constexpr const char *kDescription = "Sign in with a qwen.ai account in the browser (device code)";
+  static constexpr uint32_t kMethodFlags = QWEN_AUTH_METHOD_LOGIN_BROWSER;
+  static constexpr const char *kSetupUrl = "https://chat.qwen.ai";
 
   explicit QwenOAuthPlugin(qwen::sdk::Host host) : AuthPlugin(host) {}
 
@@ -154,6 +156,12 @@ class QwenOAuthPlugin : public qwen::sdk::AuthPlugin {
     }
     out.put("oauth_server", server);
     out.put("requests_today", describe_quota(quota().counts()) + ", counted on this machine");
+  }
+
+  // Qwen OAuth serves one model name (Qwen Code's QWEN_OAUTH_MODELS); a configured one is listed too.
+  void list_models(const qwen::sdk::KvOut &out) override {
+    out.put("coder-model", "Qwen Code's model for Qwen OAuth (the server picks the Qwen version)");
+    if (model() != "coder-model") out.put(model(), "from [plugins.qwen-oauth] model");
   }
 
   std::optional<std::string> on_api_response(int http_status, const char *retry_after) override {

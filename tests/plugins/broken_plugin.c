@@ -23,8 +23,13 @@ static qwen_status status(const qwen_kv_sink *out, qwen_error *err) {
   return QWEN_OK;
 }
 
-static const qwen_auth_interface auth_table = {
-    sizeof(qwen_auth_interface), "Broken fixture", "", available, get_credentials, NULL, NULL, status, NULL};
+/* Designated initializers: members appended in later ABI minors start as zero/NULL. */
+static const qwen_auth_interface auth_table = {.struct_size = sizeof(qwen_auth_interface),
+                                               .display_name = "Broken fixture",
+                                               .description = "",
+                                               .available = available,
+                                               .get_credentials = get_credentials,
+                                               .status = status};
 
 static qwen_status init(const qwen_host *host, qwen_error *err) {
   (void)host;

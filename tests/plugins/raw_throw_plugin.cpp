@@ -12,8 +12,16 @@ qwen_status get_credentials(uint32_t, const qwen_credentials_sink *, qwen_error 
 qwen_status status(const qwen_kv_sink *, qwen_error *) {
   return QWEN_OK;
 }
-const qwen_auth_interface table = {sizeof table, "Raw throw", "",     nullptr, get_credentials,
-                                   nullptr,      nullptr,     status, nullptr};
+// Zeroed first, then filled: members appended in later ABI minors stay NULL.
+const qwen_auth_interface table = [] {
+  qwen_auth_interface t{};
+  t.struct_size = sizeof t;
+  t.display_name = "Raw throw";
+  t.description = "";
+  t.get_credentials = get_credentials;
+  t.status = status;
+  return t;
+}();
 qwen_status init(const qwen_host *, qwen_error *) {
   throw std::runtime_error("raw exception from init");
 }

@@ -41,7 +41,7 @@ extern "C" {
 #endif
 
 #define QWEN_PLUGIN_ABI_MAJOR 1
-#define QWEN_PLUGIN_ABI_MINOR 1
+#define QWEN_PLUGIN_ABI_MINOR 2
 
 /* The one symbol a plugin exports (a function, not data: dlsym on functions
  * is what every platform promises). */
@@ -337,7 +337,50 @@ struct qwen_host {
    * from the keyboard or from `kill -INT`) from "leave" (its loop returns).
    * Who calls: any plugin, any thread; no ownership involved. */
   int32_t (*quit_requested)(const qwen_host *host);
+
+  /* ---- 1.2. Check QWEN_HAS_FIELD(host, qwen_host, member) (or
+   * host->abi_minor >= 2) first. */
+
+  /* [thread-safe] Cancel the chat turn in flight, as a first Ctrl-C does,
+   * without asking the process to end (quit_requested() stays 0). Returns at
+   * once; the chat_send() running on the main thread ends with
+   * QWEN_ERR_CANCELLED within about 100 ms, also while the server sends
+   * nothing. With no turn in flight it does nothing: the next chat_send()
+   * starts uncancelled. Who calls: a front-end, from any thread (typically
+   * the thread that reads its input while the main thread streams a turn);
+   * auth plugins get no effect. No ownership involved. */
+  void (*cancel_turn)(const qwen_host *host);
 };
+
+/* Session commands added in 1.2 (qwen_host.command; a 1.1 host answers
+ * QWEN_ERR_UNSUPPORTED to each). Who calls: a front-end, on the main thread.
+ *   "auth.describe" arg=id -> how that method signs in, for a front-end that
+ *                             lists methods (an editor's sign-in buttons):
+ *                             "name", "description", "login" ("browser": a
+ *                             person approves in a browser; "asks": it asks
+ *                             for typed input, such as a key; "none": no
+ *                             interactive login), "env" (one pair per
+ *                             variable, most important first), "setup_url"
+ *                             (may be absent), "configured" ("environment"
+ *                             when the environment alone configures it)
+ *   "auth.logout"  arg=id? -> forget the selected (or given) method's login;
+ *                             puts "forgotten" = "yes" or "no" (a method with
+ *                             no logout forgets nothing)
+ *   "models.list"          -> put(model id, one-line description or "") per
+ *                             model of the selected method: its own list, or
+ *                             the provider's GET <base_url>/models read with
+ *                             its credentials (QWEN_AUTH_METHOD_MODELS_FROM_API);
+ *                             QWEN_ERR_UNSUPPORTED when it has neither
+ *   "session.new"          -> a new conversation (its own history and model),
+ *                             made current; puts "session" = its id. The
+ *                             conversation that exists at start has id "1".
+ *   "session.select" arg=id -> make that conversation current (chat_send,
+ *                             model.*, session.clear and session.stats act on
+ *                             the current one); QWEN_ERR_INVALID_ARGUMENT for
+ *                             an unknown id
+ *   "session.close" arg=id -> forget a conversation (not the current one)
+ * And "auth.list" values gain a fourth tab-separated field, the method's
+ * one-line description (front-ends that split on tabs keep working). */
 
 /* --------------------------------------------------------------- kinds --- */
 
@@ -361,7 +404,7 @@ typedef qwen_kv_sink qwen_credentials_sink;
 typedef struct qwen_auth_interface {
   uint32_t struct_size;
   const char *display_name; /* "Qwen OAuth" */
-  const char *description;  /* one line for the sign-in choice */
+  const char *description;  /* one line: shown in the sign-in choice (/auth, an editor) and by `qwen plugins` */
 
   /* Whether this method can be chosen now. QWEN_OK, or an error whose message
    * says why not (e.g. the provider ended the service). May be NULL = always. */
@@ -374,18 +417,23 @@ typedef struct qwen_auth_interface {
   qwen_status (*get_credentials)(uint32_t flags, const qwen_credentials_sink *out, qwen_error *err);
 
   /* Sign in interactively, using host->ui / open_url / wait. May be NULL when
-   * the method has no login (then the front-end asks for what status lists as
-   * missing). */
+   * the method has no interactive login (its credentials come from the
+   * environment or configuration): `qwen auth login` then fails with
+   * QWEN_ERR_AUTH_REQUIRED (exit 4) and a message naming env_vars, and a
+   * front-end offers the method only as "set these variables". */
   qwen_status (*login)(qwen_error *err);
 
-  /* Forget cached credentials. May be NULL. It may say what it removed, and
-   * what still signs the user in that it cannot remove (a key in a .env
-   * file), with host->ui notices; when it says nothing, the host says "Signed
-   * out of <name>." */
+  /* Forget cached credentials. May be NULL: nothing is forgotten, and the
+   * host says so ("<name> keeps no login to forget") instead of "Signed out".
+   * It may say what it removed, and what still signs the user in that it
+   * cannot remove (a key in a .env file), with host->ui notices; when it says
+   * nothing, the host says "Signed out of <name>." */
   qwen_status (*logout)(qwen_error *err);
 
-  /* Describe the state for `qwen auth status`: put() pairs such as "method",
-   * "account", "expires", "base_url", "model", "source". Never a secret in
+  /* Describe the state for `qwen auth status`: put() pairs such as
+   * "account", "expires", "base_url", "model", "source" (the host itself
+   * prints "method" and "name" first and drops a plugin's pairs of those
+   * names; "account" is also shown in a front-end's greeting). Never a secret in
    * clear; redact to a short form. "session_only" (any value, in words)
    * says the credentials in use end with this process (typed in and not
    * kept): the host then does not remember the method as the user's choice. */
@@ -397,7 +445,53 @@ typedef struct qwen_auth_interface {
    * bytes) and return QWEN_OK; it returns QWEN_ERR_UNSUPPORTED to leave the
    * host's message. May be NULL. */
   qwen_status (*on_api_response)(int32_t http_status, const char *retry_after, char *message, uint64_t capacity);
+
+  /* ---- 1.2. The host checks QWEN_HAS_FIELD(table, qwen_auth_interface,
+   * member) before reading these; a 1.0 or 1.1 plugin has none, and keeps
+   * the older meaning of on_api_response. From a plugin built for 1.2,
+   * on_api_response's `message` for a 429 *replaces* the host's text whole
+   * (it is not quoted inside "rate limited by the server"), and a message
+   * for a 401 or 403 (after the one refresh) replaces the host's advice
+   * ("Check the API key, or sign in again", wrong for a client-credentials
+   * method): the host still says which method was refused, with the HTTP
+   * status and the server's own words, then the plugin's. */
+
+  /* QWEN_AUTH_METHOD_* bits: how this method signs in. Static. */
+  uint32_t method_flags;
+
+  /* The environment variables this method reads, '\n'-separated, the one
+   * that configures it first ("ACME_CLIENT_ID\nACME_CLIENT_SECRET"); NULL
+   * for none. Static, the plugin's. The host names them when nothing is
+   * configured; an editor shows them. */
+  const char *env_vars;
+
+  /* Where a user creates a key or an account (https URL), or NULL. Static. */
+  const char *setup_url;
+
+  /* Whether the environment alone configures this method (its key variable
+   * is set): 0 when not, else a priority, higher first. When the user chose
+   * no method (no --auth-type, no `auth` in any config, no Qwen Code
+   * choice), the host takes the configured method with the highest
+   * priority, then `default_auth` (shipped value: qwen-oauth). The built-in
+   * `openai` answers 100 when OPENAI_API_KEY is set. Who calls: the host, on
+   * the main thread, at start-up, for every installed auth plugin: it must
+   * only look at the environment or configuration (no file I/O beyond that,
+   * no network, no user). May be NULL = never. */
+  int32_t (*environment_priority)(void);
+
+  /* The models this method offers: put(model id, one-line description or
+   * "") for each, in the order to show them. QWEN_ERR_UNSUPPORTED (or NULL)
+   * when it has no list of its own; the host then reads GET <base_url>/models
+   * when method_flags has QWEN_AUTH_METHOD_MODELS_FROM_API. Who calls: the
+   * host, main thread, for `qwen models`, /model and an editor's model
+   * choice; it may use the network. May be NULL. */
+  qwen_status (*list_models)(const qwen_kv_sink *out, qwen_error *err);
 } qwen_auth_interface;
+
+/* qwen_auth_interface.method_flags (1.2). */
+#define QWEN_AUTH_METHOD_LOGIN_BROWSER 1u   /* login() needs a person at a browser (device flow, OAuth) */
+#define QWEN_AUTH_METHOD_LOGIN_ASKS 2u      /* login() asks for typed input (a key) through host->ui */
+#define QWEN_AUTH_METHOD_MODELS_FROM_API 4u /* the provider answers GET <base_url>/models (OpenAI's shape) */
 
 typedef struct qwen_frontend_interface {
   uint32_t struct_size;

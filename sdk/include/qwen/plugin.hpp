@@ -281,6 +281,13 @@ class Host {
     return host_->quit_requested(host_) != 0;
   }
 
+  // Front-ends, from any thread: cancel the turn in flight (1.2). false from an older host, which cannot.
+  bool cancel_turn() const {
+    if (!QWEN_HAS_FIELD(host_, qwen_host, cancel_turn) || !host_->cancel_turn) return false;
+    host_->cancel_turn(host_);
+    return true;
+  }
+
   // Front-ends: a session command (see qwen_host.command). Pairs come back in order.
   qwen_status command(const std::string &verb, const std::string &arg, std::vector<Header> *out,
                       std::string *error_message = nullptr) const {
@@ -323,22 +330,37 @@ class KvOut {
 };
 
 // Base of an auth plugin. Throw Error to fail with a status.
+//
+// Optional static members of the derived class (each read at compile time):
+//   kDescription  one line for the sign-in choice and `qwen plugins`
+//   kMethodFlags  QWEN_AUTH_METHOD_* bits (how login() signs in; models from GET /models)
+//   kEnvVars      "VAR_ONE\nVAR_TWO": the environment variables the method reads, the configuring one first
+//   kSetupUrl     where a user makes a key or an account
+// The optional functions below are offered to the host only when the derived class declares them: a method
+// without its own login() has a NULL login slot, which is what the host reads as "no interactive login".
 class AuthPlugin {
  public:
   static constexpr int32_t kKind = QWEN_PLUGIN_KIND_AUTH;
   explicit AuthPlugin(Host host) : host_(host) {}
   virtual ~AuthPlugin() = default;
 
-  // Throw Error to say the method cannot be used now.
-  virtual void available() {}
   virtual void get_credentials(uint32_t flags, const KvOut &out) = 0;
-  virtual void login() { throw Error(QWEN_ERR_UNSUPPORTED, "this sign-in method has no interactive login"); }
-  virtual void logout() {}
   virtual void status(const KvOut &out) = 0;
-  // Return a message to replace the host's, for a refused request.
+
+  // Optional. Throw Error to say the method cannot be used now.
+  virtual void available() {}
+  // Optional: sign in interactively through host().ask / notice / open_url.
+  virtual void login() { throw Error(QWEN_ERR_UNSUPPORTED, "this sign-in method has no interactive login"); }
+  // Optional: forget the cached login.
+  virtual void logout() {}
+  // Optional: a message that replaces the host's for a refused request (429, and 401/403), or nullopt.
   virtual std::optional<std::string> on_api_response(int /*http_status*/, const char * /*retry_after*/) {
     return std::nullopt;
   }
+  // Optional: 0 when the environment does not configure this method, else its priority (plugin.h).
+  virtual int environment_priority() { return 0; }
+  // Optional: put(model id, description) per model; throw Error(QWEN_ERR_UNSUPPORTED) for none of its own.
+  virtual void list_models(const KvOut & /*out*/) { throw Error(QWEN_ERR_UNSUPPORTED, "no model list"); }
 
  protected:
   const Host &host() const { return host_; }
@@ -403,6 +425,35 @@ template <typename Plugin>
 struct Description<Plugin, std::void_t<decltype(Plugin::kDescription)>> {
   static const char *get() { return Plugin::kDescription; }
 };
+template <typename Plugin, typename = void>
+struct MethodFlags {
+  static uint32_t get() { return 0; }
+};
+template <typename Plugin>
+struct MethodFlags<Plugin, std::void_t<decltype(Plugin::kMethodFlags)>> {
+  static uint32_t get() { return Plugin::kMethodFlags; }
+};
+template <typename Plugin, typename = void>
+struct EnvVars {
+  static const char *get() { return nullptr; }
+};
+template <typename Plugin>
+struct EnvVars<Plugin, std::void_t<decltype(Plugin::kEnvVars)>> {
+  static const char *get() { return Plugin::kEnvVars; }
+};
+template <typename Plugin, typename = void>
+struct SetupUrl {
+  static const char *get() { return nullptr; }
+};
+template <typename Plugin>
+struct SetupUrl<Plugin, std::void_t<decltype(Plugin::kSetupUrl)>> {
+  static const char *get() { return Plugin::kSetupUrl; }
+};
+
+// Whether Plugin (or a base between it and AuthPlugin) declares its own `name`: &Plugin::name then has a
+// class type other than AuthPlugin's. A compile-time check; comparing pointers to virtual members is not.
+#define QWEN_SDK_OVERRIDES(Plugin, name) \
+  (!std::is_same_v<decltype(&Plugin::name), decltype(&::qwen::sdk::AuthPlugin::name)>)
 
 template <typename Plugin, int32_t Kind = Plugin::kKind>
 struct Interface;
@@ -417,45 +468,67 @@ struct Interface<Plugin, QWEN_PLUGIN_KIND_AUTH> {
       a.struct_size = sizeof a;
       a.display_name = Plugin::kName;
       a.description = Description<Plugin>::get();
-      a.available = [](qwen_error *err) noexcept {
-        return guard(err, [] {
-          I::self().available();
-          return QWEN_OK;
-        });
-      };
+      a.method_flags = MethodFlags<Plugin>::get();
+      a.env_vars = EnvVars<Plugin>::get();
+      a.setup_url = SetupUrl<Plugin>::get();
+      if (QWEN_SDK_OVERRIDES(Plugin, available))
+        a.available = [](qwen_error *err) noexcept {
+          return guard(err, [] {
+            I::self().available();
+            return QWEN_OK;
+          });
+        };
       a.get_credentials = [](uint32_t flags, const qwen_credentials_sink *out, qwen_error *err) noexcept {
         return guard(err, [&] {
           I::self().get_credentials(flags, KvOut(out));
           return QWEN_OK;
         });
       };
-      a.login = [](qwen_error *err) noexcept {
-        return guard(err, [] {
-          I::self().login();
-          return QWEN_OK;
-        });
-      };
-      a.logout = [](qwen_error *err) noexcept {
-        return guard(err, [] {
-          I::self().logout();
-          return QWEN_OK;
-        });
-      };
+      if (QWEN_SDK_OVERRIDES(Plugin, login))
+        a.login = [](qwen_error *err) noexcept {
+          return guard(err, [] {
+            I::self().login();
+            return QWEN_OK;
+          });
+        };
+      if (QWEN_SDK_OVERRIDES(Plugin, logout))
+        a.logout = [](qwen_error *err) noexcept {
+          return guard(err, [] {
+            I::self().logout();
+            return QWEN_OK;
+          });
+        };
       a.status = [](const qwen_kv_sink *out, qwen_error *err) noexcept {
         return guard(err, [&] {
           I::self().status(KvOut(out));
           return QWEN_OK;
         });
       };
-      a.on_api_response = [](int32_t status, const char *retry_after, char *message, uint64_t cap) noexcept {
-        qwen_error ignored = make_error();
-        return guard(&ignored, [&] {
-          auto m = I::self().on_api_response(status, retry_after);
-          if (!m) return QWEN_ERR_UNSUPPORTED;
-          copy_answer(*m, message, cap);
-          return QWEN_OK;
-        });
-      };
+      if (QWEN_SDK_OVERRIDES(Plugin, on_api_response))
+        a.on_api_response = [](int32_t status, const char *retry_after, char *message, uint64_t cap) noexcept {
+          qwen_error ignored = make_error();
+          return guard(&ignored, [&] {
+            auto m = I::self().on_api_response(status, retry_after);
+            if (!m) return QWEN_ERR_UNSUPPORTED;
+            copy_answer(*m, message, cap);
+            return QWEN_OK;
+          });
+        };
+      if (QWEN_SDK_OVERRIDES(Plugin, environment_priority))
+        a.environment_priority = []() noexcept -> int32_t {
+          try {
+            return I::self().environment_priority();
+          } catch (...) {
+            return 0;
+          }
+        };
+      if (QWEN_SDK_OVERRIDES(Plugin, list_models))
+        a.list_models = [](const qwen_kv_sink *out, qwen_error *err) noexcept {
+          return guard(err, [&] {
+            I::self().list_models(KvOut(out));
+            return QWEN_OK;
+          });
+        };
       return a;
     }();
     return &t;
