@@ -1,0 +1,83 @@
+// `qwen --acp` against a broken or hostile client: each bad input gets a clear JSON-RPC error, qwen keeps
+// serving, and nothing crashes or grows without bound.
+#include <catch2/catch.hpp>
+
+#include "e2e/acp_child.hpp"
+#include "support/qwen_runner.hpp"
+
+using namespace qwen::test;
+using nlohmann::json;
+using Ms = std::chrono::milliseconds;
+
+namespace {
+
+// The error answer to the next message (errors to unparsable lines have id null).
+json next_error(AcpChild &acp) {
+  for (;;) {
+    auto m = acp.next(Ms(10000));
+    if (!m) return nullptr;
+    if (m->contains("error")) return *m;
+  }
+}
+
+}  // namespace
+
+TEST_CASE("acp bad input: a request before initialize, then garbage, unknown methods and wrong params", "[acp]") {
+  TempDir home;
+  AcpChild acp(home, {});
+  auto early = acp.request("session/new", acp_new_session_params(home.path().string()));
+  CHECK(early["error"]["code"] == -32600);
+  acp.send_raw("this is not json\n");
+  auto parse = next_error(acp);
+  CHECK(parse["error"]["code"] == -32700);
+  CHECK(parse["id"].is_null());
+  acp.send_raw("[{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\"}]\n");
+  CHECK(next_error(acp)["error"]["code"] == -32600);
+  auto bad_version = acp.request("initialize", {{"protocolVersion", "one"}});
+  CHECK(bad_version["error"]["code"] == -32602);
+  REQUIRE(acp.request("initialize", acp_initialize_params()).contains("result"));
+  CHECK(acp.request("no/such/method", json::object())["error"]["code"] == -32601);
+  CHECK(acp.request("session/new", {{"cwd", 42}, {"mcpServers", json::array()}})["error"]["code"] == -32602);
+  CHECK(acp.request("session/new", {{"cwd", "relative/dir"}, {"mcpServers", json::array()}})["error"]["code"] == -32602);
+  CHECK(acp.request("session/prompt", {{"sessionId", 5}})["error"]["code"] == -32602);
+  CHECK(acp.request("authenticate", {{"methodId", "no-such-method"}})["error"]["code"] == -32602);
+  CHECK(acp.request("session/set_config_option", {{"sessionId", "1"}, {"configId", "colour"}, {"value", "red"}})["error"]["code"] == -32602);
+  // A notification for an unknown method is ignored (JSON-RPC answers none); a cancel of nothing is harmless.
+  acp.send({{"jsonrpc", "2.0"}, {"method", "nobody/listens"}});
+  acp.send({{"jsonrpc", "2.0"}, {"method", "session/cancel"}, {"params", {{"sessionId", "nope"}}}});
+  // Still serving.
+  CHECK(acp.request("initialize", acp_initialize_params()).contains("result"));
+  auto r = acp.wait();
+  CHECK(r.exit_code == 0);
+  for (const auto &line : lines_of(r.out)) CHECK(json::parse(line, nullptr, false).is_object());
+}
+
+TEST_CASE("acp bad input: a 50 MB line is refused, memory stays small, the next request is served", "[acp]") {
+  TempDir home;
+  AcpChild acp(home, {});
+  REQUIRE(acp.request("initialize", acp_initialize_params()).contains("result"));
+  std::string chunk(1 << 20, 'a');
+  chunk[0] = '{';
+  REQUIRE(acp.send_raw(chunk));
+  chunk[0] = 'a';
+  for (int i = 1; i < 50; ++i) REQUIRE(acp.send_raw(chunk));
+  REQUIRE(acp.send_raw("\n"));
+  auto refused = next_error(acp);
+  CHECK(refused["error"]["code"] == -32600);
+  CHECK(refused["error"]["message"].get<std::string>().find("MiB") != std::string::npos);
+  CHECK(acp.request("initialize", acp_initialize_params()).contains("result"));
+  long peak = acp.peak_rss_kb();
+  INFO("peak RSS " << peak << " kB");
+  CHECK(peak > 0);
+  CHECK(peak < 80 * 1024);  // the line is skipped as it streams, never held whole
+  CHECK(acp.wait().exit_code == 0);
+}
+
+TEST_CASE("acp bad input: a client that closes stdin at once leaves qwen exiting 0 with nothing written", "[acp]") {
+  TempDir home;
+  AcpChild acp(home, {});
+  acp.close_stdin();
+  auto r = acp.wait();
+  CHECK(r.exit_code == 0);
+  CHECK(r.out.empty());
+}
