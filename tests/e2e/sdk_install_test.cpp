@@ -3,6 +3,8 @@
 // only, drop it on QWEN_PLUGIN_PATH, and check the installed qwen uses it.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
 #include <filesystem>
 
 #include "support/fake_provider.hpp"
@@ -63,4 +65,88 @@ TEST_CASE("a plugin built from the installed SDK alone is found and used by the 
   INFO(used.err);
   CHECK(used.exit_code == 0);
   CHECK(used.out.find("YOU SAID: MAKE SOME NOISE") != std::string::npos);
+}
+
+TEST_CASE("the installed auth example builds from the prefix alone and signs the installed qwen in to Acme",
+          "[sdk][install]") {
+  TempDir work;
+  const fs::path prefix = work.path() / "prefix";
+  const fs::path build = work.path() / "acme-build";
+  auto install =
+      sh("cmake --install '" + std::string(QWEN_TEST_BINARY_DIR) + "' --prefix '" + prefix.string() + "'", work.path());
+  INFO(install.out << install.err);
+  REQUIRE(install.exit_code == 0);
+  const fs::path example = prefix / "share" / "qwen" / "examples" / "acme-auth";
+  REQUIRE(fs::exists(example / "acme_auth.cpp"));
+  CHECK(fs::exists(prefix / "share" / "qwen" / "examples" / "shout-frontend" / "shout_frontend.cpp"));
+  CHECK(fs::exists(prefix / "share" / "doc" / "qwen" / "writing-plugins.md"));
+  CHECK(fs::exists(prefix / "include" / "qwen" / "sdk" / "oauth_client.hpp"));
+
+  // The installed copy of the example, built with find_package(QwenSDK) and nothing of the project tree.
+  fs::copy(example, work.path() / "acme", fs::copy_options::recursive);
+  auto built = sh("cmake -S '" + (work.path() / "acme").string() + "' -B '" + build.string() +
+                      "' -DCMAKE_PREFIX_PATH='" + prefix.string() + "' && cmake --build '" + build.string() + "'",
+                  work.path());
+  INFO(built.out << built.err);
+  REQUIRE(built.exit_code == 0);
+  REQUIRE(fs::exists(build / "acme.so"));
+
+  const std::string secret = "acme-secret-install-0001";
+  FakeProvider provider({"--client", "acme-ci:" + secret});
+  const fs::path home = work.path() / "home";
+  fs::create_directories(home);
+  auto qwen = [&](std::vector<std::string> args, std::map<std::string, std::string> env = {}) {
+    ProcessOptions run;
+    run.args = {(prefix / "bin" / "qwen").string()};
+    run.args.insert(run.args.end(), args.begin(), args.end());
+    run.env = base_env(home);
+    run.env["QWEN_PLUGIN_PATH"] = build.string();
+    run.env["ACME_CLIENT_ID"] = "acme-ci";
+    run.env["ACME_CLIENT_SECRET"] = secret;
+    run.env["ACME_BASE_URL"] = provider.root_url();
+    for (auto &[k, v] : env) run.env[k] = v;
+    return run_process(run);
+  };
+
+  // No flag and no config: ACME_CLIENT_ID in the environment picks the method.
+  auto first = qwen({"-p", "hello acme"});
+  INFO(first.err);
+  REQUIRE(first.exit_code == 0);
+  CHECK(first.out.find("You said: hello acme") != std::string::npos);
+  CHECK(provider.stat("client_credentials_requests") == 1);
+  const fs::path cache = home / ".qwen" / "acme" / "token.json";
+  struct stat st {};
+  REQUIRE(::stat(cache.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  const auto chats = provider.logged_requests();
+  REQUIRE(chats.size() == 1);
+  CHECK(chats[0]["headers"]["authorization"].get<std::string>().rfind("Bearer fake-at-", 0) == 0);
+
+  // The next process answers from the cached token: no token request.
+  auto second = qwen({"-p", "again"});
+  CHECK(second.exit_code == 0);
+  CHECK(provider.stat("client_credentials_requests") == 1);
+
+  // A 401 makes the host ask for a refresh once, and the turn is retried with the new token.
+  provider.post("/__control/fault", "401");
+  auto refused = qwen({"-p", "after a 401"});
+  INFO(refused.err);
+  CHECK(refused.exit_code == 0);
+  CHECK(refused.out.find("You said: after a 401") != std::string::npos);
+  CHECK(provider.stat("client_credentials_requests") == 2);
+
+  auto status = qwen({"auth", "status", "--auth-type", "acme"});
+  INFO(status.out << status.err);
+  CHECK(status.exit_code == 0);
+  CHECK(status.out.find("acme-ci") != std::string::npos);
+  CHECK(status.out.find("expires") != std::string::npos);
+  CHECK(status.out.find(secret) == std::string::npos);
+
+  // A wrong secret (and no cached token) is the server's refusal: exit 5, the secret never shown.
+  fs::remove(cache);
+  auto wrong = qwen({"-p", "hello"}, {{"ACME_CLIENT_SECRET", "acme-wrong-secret-0002"}});
+  CHECK(wrong.exit_code == 5);
+  CHECK(wrong.err.find("invalid_client") != std::string::npos);
+  CHECK(wrong.err.find("acme-wrong-secret-0002") == std::string::npos);
+  CHECK_FALSE(fs::exists(cache));
 }
