@@ -73,8 +73,9 @@ class AcpFrontend : public qwen::sdk::FrontendPlugin {
           inbox.push(std::move(m), n);
         },
         [&] {
-          // The client is gone (stdin closed): stop the turn in flight; its request is answered
-          // "cancelled" in whole, and the loop ends.
+          // The client closed stdin: the turn in flight stops and its request is answered "cancelled" in
+          // whole; requests read before the end are still answered (prompts "cancelled" without running),
+          // then the loop ends and qwen exits 0.
           turns.cancel_all();
           inbox.close();
         });

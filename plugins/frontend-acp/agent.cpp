@@ -114,6 +114,7 @@ void Agent::authenticate(const json &id, const json &params) {
   if (info->login == "asks" && client_terminal_auth_)
     throw RpcError(kInvalidParams, "Invalid params: " + method_id + " is a terminal method, which the client runs itself");
 
+  if (turns_.input_ended()) throw RpcError(kRequestCancelled, "Request cancelled: the client closed its input");
   std::string error;
   qwen_status s = command_("auth.select", method_id, nullptr, &error);
   if (s != QWEN_OK && s != QWEN_ERR_AUTH_REQUIRED) throw host_error(s, error);

@@ -34,12 +34,12 @@ class Inbox {
     }
     ready_.notify_all();
   }
-  // The next message; nullopt once closed (input ended): what was queued
-  // before the end is dropped, the client is gone.
+  // The next message; nullopt once closed (input ended) and empty: what
+  // was read before the end is still answered, every request gets one.
   std::optional<Queued> pop() {
     std::unique_lock<std::mutex> lock(mutex_);
     ready_.wait(lock, [this] { return closed_ || !items_.empty(); });
-    if (closed_) return std::nullopt;
+    if (items_.empty()) return std::nullopt;
     Queued q = std::move(items_.front());
     items_.pop_front();
     return q;

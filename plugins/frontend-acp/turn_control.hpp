@@ -46,6 +46,12 @@ class TurnControl {
     cancelled_ = false;
     return true;
   }
+  // Whether input ended (the client closed stdin): prompts and sign-ins read
+  // before the end are answered without being run.
+  bool input_ended() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return ended_;
+  }
   // Main thread, from the turn's events: whether to stop now.
   bool cancelled() const {
     std::lock_guard<std::mutex> lock(mutex_);

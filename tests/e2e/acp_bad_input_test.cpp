@@ -81,3 +81,25 @@ TEST_CASE("acp bad input: a client that closes stdin at once leaves qwen exiting
   CHECK(r.exit_code == 0);
   CHECK(r.out.empty());
 }
+
+TEST_CASE("acp bad input: requests read before stdin closed are each answered, a prompt among them cancelled", "[acp]") {
+  TempDir home;
+  auto line = [](int id, const std::string &method, const json &params) {
+    return json{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}}.dump() + "\n";
+  };
+  QwenRunOptions o;
+  o.stdin_text = line(1, "initialize", acp_initialize_params()) + line(2, "session/prompt", acp_prompt_params("1", "hi")) +
+                 line(3, "nope", json::object());
+  auto r = run_qwen(home, {"--frontend", "acp"}, o);
+  CHECK(r.exit_code == 0);
+  std::map<int, json> answers;
+  for (const auto &l : lines_of(r.out)) {
+    auto j = json::parse(l);
+    if (j.contains("id") && j["id"].is_number()) answers[j["id"].get<int>()] = j;
+  }
+  REQUIRE(answers.size() == 3);
+  CHECK(answers[1].contains("result"));
+  // Either cancelled (input had ended) or refused (no such session): never run.
+  CHECK((answers[2].contains("error") || answers[2]["result"]["stopReason"] == "cancelled"));
+  CHECK(answers[3]["error"]["code"] == -32601);
+}
