@@ -8,10 +8,10 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <chrono>
 #include <cstdio>
 
-#include "text_file.hpp"
 
 namespace qwen_oauth {
 namespace {
@@ -91,11 +91,14 @@ int64_t CredentialStore::now() const { return options_.now_ms ? options_.now_ms(
 qwen::sdk::FileLock CredentialStore::lock() const { return qwen::sdk::FileLock::acquire(lock_file_, options_.lock); }
 
 std::optional<OAuthCredentials> CredentialStore::load() const {
-  auto text = read_text_file(file_, kMaxCredentialsFileSize);
-  if (!text) return std::nullopt;
+  // A regular file only (a FIFO or folder is named, never a hang); a link is followed, as Qwen Code does.
+  auto opened = qwen::sdk::open_regular_file(file_);
+  if (!opened) return std::nullopt;
+  // parse_credentials reports a file over the limit itself (it sees limit + 1 bytes).
+  auto text = qwen::sdk::read_opened_file(*opened, file_, kMaxCredentialsFileSize, qwen::sdk::Oversize::KeepFirstBytes);
   tighten_permissions(file_, options_.warn);
   try {
-    return parse_credentials(*text);
+    return parse_credentials(text);
   } catch (const CredentialsFileError &e) {
     throw Error(QWEN_ERR_AUTH_REQUIRED, file_ + " is not a usable Qwen OAuth credentials file: " + e.what() +
                                             ". It was left as it is: fix it, or sign in again with `qwen auth login` "
@@ -170,7 +173,7 @@ OAuthCredentials CredentialStore::refresh_locked(const OAuthCredentials &current
     auto now_on_disk = load();
     if (now_on_disk && now_on_disk->refresh_token != current.refresh_token && now_on_disk->fresh_at(now()))
       return *now_on_disk;
-    remove_file(file_);
+    remove();
     throw Error(QWEN_ERR_AUTH_REQUIRED,
                 sign_in_again("the Qwen OAuth sign-in has expired or was revoked (the server answered: " + r.message +
                               "); the cached credentials " + file_ + " were removed."));
@@ -210,6 +213,10 @@ std::optional<std::string> CredentialStore::save_login(const TokenGrant &grant) 
   return moved_aside;
 }
 
-bool CredentialStore::remove() { return remove_file(file_); }
+bool CredentialStore::remove() {
+  if (::unlink(file_.c_str()) == 0) return true;
+  if (errno == ENOENT) return false;
+  throw Error(QWEN_ERR_INTERNAL, "cannot remove " + file_ + ": " + std::strerror(errno));
+}
 
 }  // namespace qwen_oauth

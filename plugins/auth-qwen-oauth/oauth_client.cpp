@@ -1,7 +1,8 @@
 #include "oauth_client.hpp"
 
+#include <qwen/sdk/random.hpp>
+
 #include "endpoints.hpp"
-#include "random_id.hpp"
 
 namespace qwen_oauth {
 
@@ -18,8 +19,8 @@ HttpAnswer OAuthClient::post_form(const std::string &url, const FormFields &fiel
   req.url = url;
   req.headers = {"Content-Type: application/x-www-form-urlencoded", "Accept: application/json"};
   if (!user_agent_.empty()) req.headers.push_back("User-Agent: " + user_agent_);
-  if (with_request_id) req.headers.push_back("x-request-id: " + random_uuid());
-  req.body = form_encode(fields);
+  if (with_request_id) req.headers.push_back("x-request-id: " + qwen::sdk::random_uuid());
+  req.body = qwen::sdk::form_encode(fields);
   req.timeout_ms = timeout_ms;
   qwen::sdk::HttpResponse resp = host_.http(req);
   return HttpAnswer{resp.status, resp.header("Content-Type"), std::move(resp.body)};

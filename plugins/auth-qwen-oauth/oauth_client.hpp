@@ -6,14 +6,19 @@
 
 #include <qwen/plugin.hpp>
 #include <qwen/sdk/device_flow.hpp>
+#include <qwen/sdk/form_encoding.hpp>
+#include <qwen/sdk/pkce.hpp>
 
 #include <string>
 
-#include "form_encoding.hpp"
-#include "pkce.hpp"
 #include "token_response.hpp"
 
 namespace qwen_oauth {
+
+// The SDK's sign-in blocks (qwen/sdk/form_encoding.hpp, pkce.hpp): Qwen Code's wire format is theirs.
+using qwen::sdk::FormFields;
+using qwen::sdk::make_pkce_pair;
+using qwen::sdk::PkcePair;
 
 inline constexpr const char *kClientId = "f0304373b74a44d2b584a3fb70ca9e56";
 inline constexpr const char *kScope = "openid profile email model.completion";

@@ -2,11 +2,11 @@
 
 #include <qwen/sdk/atomic_file.hpp>
 #include <qwen/sdk/file_lock.hpp>
+#include <qwen/sdk/safe_file.hpp>
 
 #include <chrono>
 #include <optional>
 
-#include "text_file.hpp"
 
 namespace qwen_oauth {
 
@@ -24,8 +24,8 @@ int64_t QuotaFile::now() const {
 nlohmann::json QuotaFile::read() const {
   try {
     // Only qwen writes this file: a link there is not followed (and record() replaces it, see atomic_file.hpp).
-    auto text = read_text_file(file_, 1 << 20, qwen::sdk::Links::Refuse);
-    if (!text || text->size() > (1 << 20)) return nlohmann::json::object();
+    auto text = qwen::sdk::read_regular_file(file_, 1 << 20, qwen::sdk::Links::Refuse);  // larger: refused
+    if (!text) return nlohmann::json::object();
     auto doc = nlohmann::json::parse(*text, nullptr, false);
     return doc.is_object() ? doc : nlohmann::json::object();
   } catch (...) {

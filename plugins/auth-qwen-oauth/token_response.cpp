@@ -1,8 +1,8 @@
 #include "token_response.hpp"
 
-#include <nlohmann/json.hpp>
+#include <qwen/sdk/oauth_token.hpp>
 
-#include <cctype>
+#include <nlohmann/json.hpp>
 
 namespace qwen_oauth {
 namespace {
@@ -10,63 +10,14 @@ namespace {
 using nlohmann::json;
 using qwen::sdk::DevicePoll;
 using qwen::sdk::Error;
-
-std::string lower(std::string s) {
-  for (auto &c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-std::optional<json> parse_object(const std::string &body) {
-  json j = json::parse(body, nullptr, false);
-  if (j.is_discarded() || !j.is_object()) return std::nullopt;
-  return j;
-}
-
-std::string string_field(const json &j, const char *key) {
-  auto it = j.find(key);
-  return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-std::optional<int64_t> number_field(const json &j, const char *key) {
-  auto it = j.find(key);
-  if (it == j.end()) return std::nullopt;
-  if (it->is_number()) {
-    const double v = it->get<double>();
-    if (!(v > -1e18 && v < 1e18)) return std::nullopt;  // 1e300 is no count of seconds (and no int64_t)
-    return static_cast<int64_t>(v);
-  }
-  if (it->is_string()) {  // some servers quote numbers
-    const std::string s = it->get<std::string>();
-    if (!s.empty() && s.size() < 16 && s.find_first_not_of("0123456789") == std::string::npos) return std::stoll(s);
-  }
-  return std::nullopt;
-}
-
-// A short, printable excerpt of a body for an error message. A body that names a credential (a token answer
-// cut short, a device code without its URL) is not quoted: the host redacts only secrets it was told of, and
-// these were never registered.
-std::string excerpt(const std::string &body) {
-  for (const char *field : {"access_token", "refresh_token", "id_token", "device_code", "code_verifier"})
-    if (body.find(field) != std::string::npos)
-      return "(" + std::to_string(body.size()) + " bytes, not shown: they hold credentials)";
-  std::string out;
-  for (char c : body.substr(0, 160)) out += (static_cast<unsigned char>(c) < 0x20) ? ' ' : c;
-  if (body.size() > 160) out += "...";
-  return out.empty() ? "(an empty body)" : out;
-}
-
-// "invalid_request: bad scope", or "HTTP 400" when the server said nothing usable.
-std::string server_words(const json &j, int status) {
-  std::string error = string_field(j, "error"), description = string_field(j, "error_description");
-  if (error.empty() && j.contains("error") && j["error"].is_object()) {  // {"error":{"message":...}}
-    error = string_field(j["error"], "code");
-    description = string_field(j["error"], "message");
-  }
-  if (error.empty() && description.empty()) return "HTTP " + std::to_string(status);
-  if (description.empty()) return error;
-  if (error.empty()) return description;
-  return error + ": " + description;
-}
+// The generic readers of OAuth answers are the SDK's (qwen/sdk/oauth_token.hpp); this file keeps what is
+// Qwen's: its wording, and the leniency Qwen Code shows to odd token fields.
+using qwen::sdk::oauth::excerpt;
+using qwen::sdk::oauth::lower;
+using qwen::sdk::oauth::number_field;
+using qwen::sdk::oauth::parse_object;
+using qwen::sdk::oauth::server_words;
+using qwen::sdk::oauth::string_field;
 
 [[noreturn]] void throw_web_page(const std::string &url, int status) {
   throw Error(QWEN_ERR_BAD_RESPONSE, "the Qwen OAuth server (" + url +
@@ -103,14 +54,7 @@ TokenGrant grant_from(const json &j) {
 
 }  // namespace
 
-bool is_web_page(const HttpAnswer &answer) {
-  if (lower(answer.content_type).find("text/html") != std::string::npos) return true;
-  for (char c : answer.body) {
-    if (std::isspace(static_cast<unsigned char>(c))) continue;
-    return c == '<';
-  }
-  return false;
-}
+bool is_web_page(const HttpAnswer &answer) { return qwen::sdk::oauth::is_web_page(answer.content_type, answer.body); }
 
 DeviceAuthorization parse_device_authorization(const HttpAnswer &a, const std::string &url) {
   const std::string what = "device authorization failed";

@@ -1,9 +1,9 @@
 // Form bodies byte for byte as Qwen Code (encodeURIComponent) makes them.
 #include <catch2/catch.hpp>
 
-#include "form_encoding.hpp"
+#include <qwen/sdk/form_encoding.hpp>
 
-using namespace qwen_oauth;
+using namespace qwen::sdk;  // the SDK's blocks, held to the bytes Qwen Code sends
 
 TEST_CASE("spaces are %20, never +", "[form]") {
   CHECK(form_encode({{"scope", "openid profile email model.completion"}}) ==

@@ -3,10 +3,10 @@
 
 #include <regex>
 
-#include "pkce.hpp"
-#include "random_id.hpp"
+#include <qwen/sdk/pkce.hpp>
+#include <qwen/sdk/random.hpp>
 
-using namespace qwen_oauth;
+using namespace qwen::sdk;  // the SDK's blocks, held to the bytes Qwen Code sends
 
 TEST_CASE("the S256 challenge of the spec's verifier is the one seen on the wire", "[pkce]") {
   CHECK(pkce_challenge("UFecaJSulMECZ_rFCLsDMga-XjYk5aU-yFzkeE5tW-o") ==
