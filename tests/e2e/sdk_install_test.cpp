@@ -135,6 +135,21 @@ TEST_CASE("the installed auth example builds from the prefix alone and signs the
   CHECK(refused.out.find("You said: after a 401") != std::string::npos);
   CHECK(provider.stat("client_credentials_requests") == 2);
 
+  // Refused again after the new token: one refresh only, and the plugin's words for a 401 replace the host's.
+  provider.post("/__control/fault", "401");
+  provider.post("/__control/fault", "401");
+  auto refused_twice = qwen({"-p", "twice"});
+  CHECK(refused_twice.exit_code == 5);
+  CHECK(refused_twice.err.find("Acme Cloud refused this client's token") != std::string::npos);
+  CHECK(refused_twice.err.find("Check the API key") == std::string::npos);
+  CHECK(provider.stat("client_credentials_requests") == 3);
+  // A long rate limit: the plugin's words, with the wait the server gave.
+  provider.post("/__control/fault", "429:7200");
+  auto limited = qwen({"-p", "limited"});
+  CHECK(limited.exit_code == 6);
+  CHECK(limited.err.find("Acme Cloud's rate limit for this client was reached") != std::string::npos);
+  CHECK(limited.err.find("7200 s") != std::string::npos);
+
   auto status = qwen({"auth", "status", "--auth-type", "acme"});
   INFO(status.out << status.err);
   CHECK(status.exit_code == 0);
