@@ -10,6 +10,8 @@ Qwen Code's rows appear when bench/.node holds @qwen-code/qwen-code (bench/run.s
 """
 import json, os, shutil, statistics, subprocess, sys, tempfile, time
 
+from acp_round_trip import acp_round_trip
+
 build = os.path.abspath(sys.argv[1])
 runs = int(sys.argv[2]) if len(sys.argv) > 2 else 21
 qwen = os.path.join(build, "bin", "qwen")
@@ -111,6 +113,12 @@ try:
     rt_q, rt_c = interleaved(lambda: run([qwen, "-p", "hi"], env), curl_chat("hi", False))
     row("`qwen -p hi` round trip wall", rt_q, rt_c, "curl, same request")
     row("`qwen -p hi` peak RSS", rt_q, rt_c, "curl, same request", "MiB", 2, 1 / 1024)
+
+    # The same request through the Agent Client Protocol, as an editor sends it: initialize, session/new,
+    # one prompt (its chunks read as they stream), then stdin closed; against `-p` (bench/acp_round_trip.py).
+    a_q, a_p = interleaved(lambda: acp_round_trip(qwen, env, home, "hi"), lambda: run([qwen, "-p", "hi"], env))
+    row("`qwen --acp`: initialize + session/new + prompt `hi`, wall", a_q, a_p, "`qwen -p hi`")
+    row("`qwen --acp` round trip peak RSS", a_q, a_p, "`qwen -p hi`", "MiB", 2, 1 / 1024)
 
     big = "__bytes:10000000"
     s_q, s_c = interleaved(lambda: run([qwen, "-p", big], env, to_null=True), curl_chat(big, True, to_null=True))
