@@ -50,7 +50,8 @@ TEST_CASE("credential cache: a fresh token is answered from the file, a stale on
           "[sdk][cache]") {
   qwen::test::TempDir dir;
   Clock clock;
-  CredentialCache cache((dir.path() / "acme" / "token.json").string(), options_with(clock));
+  std::vector<std::string> warnings;
+  CredentialCache cache((dir.path() / "acme" / "token.json").string(), options_with(clock, &warnings));
   int fetches = 0;
   auto fetch = [&](const std::optional<CachedToken> &old) {
     ++fetches;
@@ -61,9 +62,12 @@ TEST_CASE("credential cache: a fresh token is answered from the file, a stale on
   CHECK(cache.get(fetch).access_token == "at-1");
   CHECK(cache.get(fetch).access_token == "at-1");
   CHECK(fetches == 1);
+  CHECK(warnings.empty());  // the folder was made before the lock was taken: not "without the lock"
   struct stat st {};
   REQUIRE(::stat(cache.path().c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
+  REQUIRE(::stat((dir.path() / "acme").c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0700);
   CHECK_FALSE(fs::exists(cache.lock_path()));  // released
 
   clock.now += 3600 - 61;  // 61 s left: still fresh for the 60 s margin

@@ -164,6 +164,7 @@ class CredentialCache {
 
     std::optional<FileLock> held;
     try {
+      make_private_dirs(detail::parent_dir(lock_path_));  // the first run: the lock's folder is the file's, 0700
       held.emplace(FileLock::acquire(lock_path_, options_.lock));
     } catch (const FileLockTimeout &) {
       // The holder may have just finished (use its token) or be stuck (say so).
