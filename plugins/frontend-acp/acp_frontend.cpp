@@ -81,9 +81,22 @@ class AcpFrontend : public qwen::sdk::FrontendPlugin {
         });
     agent_ = &agent;
     reader.start();
-    while (auto q = inbox.pop()) agent.handle(*q);
+    // The loop also wakes now and then to see whether the process was asked to end (SIGTERM, SIGHUP: an
+    // editor stopping its agent); the host then ends it as the README's exit statuses say.
+    int status = QWEN_EXIT_OK;
+    for (;;) {
+      if (auto q = inbox.pop(std::chrono::milliseconds(100))) {
+        agent.handle(*q);
+        continue;
+      }
+      if (inbox.finished()) break;
+      if (h.quit_requested().value_or(false)) {
+        status = QWEN_EXIT_CANCELLED;
+        break;
+      }
+    }
     agent_ = nullptr;
-    return QWEN_EXIT_OK;
+    return status;
   }
 
   std::string ui(const qwen_ui_request &r) override {

@@ -3,6 +3,7 @@
 // read in, so a session/cancel can tell which prompts came before it.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -34,15 +35,21 @@ class Inbox {
     }
     ready_.notify_all();
   }
-  // The next message; nullopt once closed (input ended) and empty: what
-  // was read before the end is still answered, every request gets one.
-  std::optional<Queued> pop() {
+  // The next message, waiting at most `wait`; nullopt on timeout or once
+  // closed (input ended) and empty: what was read before the end is still
+  // answered, every request gets one.
+  std::optional<Queued> pop(std::chrono::milliseconds wait) {
     std::unique_lock<std::mutex> lock(mutex_);
-    ready_.wait(lock, [this] { return closed_ || !items_.empty(); });
+    ready_.wait_for(lock, wait, [this] { return closed_ || !items_.empty(); });
     if (items_.empty()) return std::nullopt;
     Queued q = std::move(items_.front());
     items_.pop_front();
     return q;
+  }
+  // Input ended and every message read was handed out.
+  bool finished() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return closed_ && items_.empty();
   }
 
  private:
