@@ -6,6 +6,8 @@
 #include <chrono>
 #include <set>
 
+#include <signal.h>
+
 #include "e2e/acp_child.hpp"
 #include "support/qwen_runner.hpp"
 #include "support/fake_provider.hpp"
@@ -254,4 +256,17 @@ TEST_CASE("acp: session/new before any sign-in answers auth_required", "[acp]") 
   INFO(made.dump());
   CHECK(made["error"]["code"] == -32000);
   CHECK(acp.wait().exit_code == 0);
+}
+
+TEST_CASE("acp: SIGTERM from the editor ends an idle qwen at once, as for the other front-ends", "[acp]") {
+  TempDir home;
+  AcpChild acp(home, {});
+  REQUIRE(acp.request("initialize", acp_initialize_params()).contains("result"));
+  auto start = std::chrono::steady_clock::now();
+  kill(acp.pid(), SIGTERM);
+  auto r = acp.wait(Ms(5000));
+  auto took = std::chrono::duration_cast<Ms>(std::chrono::steady_clock::now() - start);
+  CHECK_FALSE(r.timed_out);
+  CHECK(r.exit_code == 143);
+  CHECK(took.count() < 1000);
 }
