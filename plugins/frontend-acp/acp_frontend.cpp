@@ -55,9 +55,9 @@ class AcpFrontend : public qwen::sdk::FrontendPlugin {
         [&](std::string &&line, bool too_long) {
           const std::uint64_t n = ++seq;
           if (too_long) {
-            writer.write(make_error(nullptr, kInvalidRequest,
-                                    "Invalid request: a line over " + std::to_string(kMaxLineBytes >> 20) +
-                                        " MiB was skipped"));
+            writer.write(
+                make_error(nullptr, kInvalidRequest,
+                           "Invalid request: a line over " + std::to_string(kMaxLineBytes >> 20) + " MiB was skipped"));
             return;
           }
           Incoming m = parse_message(line);
@@ -67,7 +67,8 @@ class AcpFrontend : public qwen::sdk::FrontendPlugin {
           }
           if (m.kind == Incoming::Kind::Notification && m.method == "session/cancel") {
             auto sid = m.params.is_object() ? m.params.find("sessionId") : m.params.end();
-            if (m.params.is_object() && sid != m.params.end() && sid->is_string()) turns.cancel(sid->get<std::string>(), n);
+            if (m.params.is_object() && sid != m.params.end() && sid->is_string())
+              turns.cancel(sid->get<std::string>(), n);
             return;
           }
           inbox.push(std::move(m), n);

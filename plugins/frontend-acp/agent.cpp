@@ -18,7 +18,11 @@ const json &object_params(const json &params) {
 }  // namespace
 
 Agent::Agent(CommandFn command, ChatFn chat, MessageWriter &writer, TurnControl &turns, std::string version)
-    : command_(std::move(command)), chat_(std::move(chat)), writer_(writer), turns_(turns), version_(std::move(version)) {}
+    : command_(std::move(command)),
+      chat_(std::move(chat)),
+      writer_(writer),
+      turns_(turns),
+      version_(std::move(version)) {}
 
 void Agent::handle(const Queued &q) {
   const Incoming &m = q.message;
@@ -86,15 +90,14 @@ json Agent::initialize(const json &params) {
   methods_ = read_auth_methods(command_);
   initialized_ = true;
   // Version negotiation: qwen speaks 1; a client asking for another gets 1 and decides.
-  return json{
-      {"protocolVersion", kProtocolVersion},
-      {"agentCapabilities",
-       {{"loadSession", false},
-        {"promptCapabilities", {{"image", false}, {"audio", false}, {"embeddedContext", true}}},
-        {"sessionCapabilities", {{"close", json::object()}}},
-        {"auth", {{"logout", json::object()}}}}},
-      {"authMethods", auth_methods_json(methods_, client_terminal_auth_)},
-      {"agentInfo", {{"name", "qwen"}, {"title", "Qwen (qwen-cpp)"}, {"version", version_}}}};
+  return json{{"protocolVersion", kProtocolVersion},
+              {"agentCapabilities",
+               {{"loadSession", false},
+                {"promptCapabilities", {{"image", false}, {"audio", false}, {"embeddedContext", true}}},
+                {"sessionCapabilities", {{"close", json::object()}}},
+                {"auth", {{"logout", json::object()}}}}},
+              {"authMethods", auth_methods_json(methods_, client_terminal_auth_)},
+              {"agentInfo", {{"name", "qwen"}, {"title", "Qwen (qwen-cpp)"}, {"version", version_}}}};
 }
 
 std::string Agent::method_ids() const {
@@ -108,11 +111,14 @@ void Agent::authenticate(const json &id, const json &params) {
   if (method == params.end() || !method->is_string())
     throw RpcError(kInvalidParams, "Invalid params: methodId must be a string");
   const std::string method_id = method->get<std::string>();
-  auto info = std::find_if(methods_.begin(), methods_.end(), [&](const AuthMethodInfo &m) { return m.id == method_id; });
+  auto info =
+      std::find_if(methods_.begin(), methods_.end(), [&](const AuthMethodInfo &m) { return m.id == method_id; });
   if (info == methods_.end())
-    throw RpcError(kInvalidParams, "Invalid params: no sign-in method \"" + method_id + "\" (there are: " + method_ids() + ")");
+    throw RpcError(kInvalidParams,
+                   "Invalid params: no sign-in method \"" + method_id + "\" (there are: " + method_ids() + ")");
   if (info->login == "asks" && client_terminal_auth_)
-    throw RpcError(kInvalidParams, "Invalid params: " + method_id + " is a terminal method, which the client runs itself");
+    throw RpcError(kInvalidParams,
+                   "Invalid params: " + method_id + " is a terminal method, which the client runs itself");
 
   if (turns_.input_ended()) throw RpcError(kRequestCancelled, "Request cancelled: the client closed its input");
   std::string error;
@@ -127,8 +133,7 @@ void Agent::authenticate(const json &id, const json &params) {
   // A device flow needs a person at a browser. When none can be opened here, the editor shows the link and
   // code: the answer to this request is an error carrying them, and the login goes on polling until the
   // code is approved or expires (requests read meanwhile wait their turn), so a later session/new works.
-  if (info->login == "browser" && command_("browser.check", "", nullptr, nullptr) != QWEN_OK)
-    device_code_request_ = id;
+  if (info->login == "browser" && command_("browser.check", "", nullptr, nullptr) != QWEN_OK) device_code_request_ = id;
   error.clear();
   s = command_("auth.login", method_id, nullptr, &error);
   const bool answered = device_code_request_ && device_code_request_->is_null();
@@ -187,7 +192,8 @@ void Agent::new_session(const json &id, const json &params) {
   if (cwd == params.end() || !cwd->is_string() || cwd->get<std::string>().empty() || cwd->get<std::string>()[0] != '/')
     throw RpcError(kInvalidParams, "Invalid params: cwd must be an absolute path");
   auto mcp = params.find("mcpServers");
-  if (mcp == params.end() || !mcp->is_array()) throw RpcError(kInvalidParams, "Invalid params: mcpServers must be an array");
+  if (mcp == params.end() || !mcp->is_array())
+    throw RpcError(kInvalidParams, "Invalid params: mcpServers must be an array");
   if (auto dirs = params.find("additionalDirectories"); dirs != params.end() && !dirs->is_array() && !dirs->is_null())
     throw RpcError(kInvalidParams, "Invalid params: additionalDirectories must be an array");
 

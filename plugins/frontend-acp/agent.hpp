@@ -21,8 +21,8 @@
 namespace acp {
 
 // host->chat_send: the text, each event (return false to stop), the error's words.
-using ChatFn = std::function<qwen_status(const std::string &text, const std::function<bool(const qwen_event &)> &on_event,
-                                         std::string *error)>;
+using ChatFn = std::function<qwen_status(const std::string &text,
+                                         const std::function<bool(const qwen_event &)> &on_event, std::string *error)>;
 
 constexpr int kProtocolVersion = 1;
 

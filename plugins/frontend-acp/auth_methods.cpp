@@ -50,12 +50,18 @@ std::vector<AuthMethodInfo> read_auth_methods(const CommandFn &command) {
     Pairs about;
     if (command("auth.describe", m.id, &about, nullptr) == QWEN_OK) {
       for (const auto &p : about) {
-        if (p.name == "name" && !p.value.empty()) m.name = p.value;
-        else if (p.name == "description" && !p.value.empty()) m.description = p.value;
-        else if (p.name == "login") m.login = p.value;
-        else if (p.name == "env" && !p.value.empty()) m.env.push_back(p.value);
-        else if (p.name == "setup_url") m.setup_url = p.value;
-        else if (p.name == "configured") m.environment_configured = p.value == "environment";
+        if (p.name == "name" && !p.value.empty())
+          m.name = p.value;
+        else if (p.name == "description" && !p.value.empty())
+          m.description = p.value;
+        else if (p.name == "login")
+          m.login = p.value;
+        else if (p.name == "env" && !p.value.empty())
+          m.env.push_back(p.value);
+        else if (p.name == "setup_url")
+          m.setup_url = p.value;
+        else if (p.name == "configured")
+          m.environment_configured = p.value == "environment";
       }
     }
     methods.push_back(std::move(m));

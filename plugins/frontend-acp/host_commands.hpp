@@ -12,8 +12,8 @@
 namespace acp {
 
 using Pairs = std::vector<qwen::sdk::Header>;
-using CommandFn = std::function<qwen_status(const std::string &verb, const std::string &arg, Pairs *out,
-                                            std::string *error)>;
+using CommandFn =
+    std::function<qwen_status(const std::string &verb, const std::string &arg, Pairs *out, std::string *error)>;
 
 // The first value of `key`, if any.
 inline std::optional<std::string> first(const Pairs &pairs, const std::string &key) {

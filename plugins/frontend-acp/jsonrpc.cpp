@@ -4,7 +4,9 @@ namespace acp {
 
 namespace {
 
-bool valid_id(const json &id) { return id.is_string() || id.is_number_integer() || id.is_number_unsigned(); }
+bool valid_id(const json &id) {
+  return id.is_string() || id.is_number_integer() || id.is_number_unsigned();
+}
 
 Incoming invalid(json id, int code, std::string message) {
   Incoming m;
@@ -24,7 +26,8 @@ Incoming parse_message(const std::string &line) {
   if (!j.is_object()) return invalid(nullptr, kInvalidRequest, "Invalid request: a message is a JSON object");
   json id = j.contains("id") ? j["id"] : json();
   bool has_id = j.contains("id") && !id.is_null();
-  if (has_id && !valid_id(id)) return invalid(nullptr, kInvalidRequest, "Invalid request: id must be a string or an integer");
+  if (has_id && !valid_id(id))
+    return invalid(nullptr, kInvalidRequest, "Invalid request: id must be a string or an integer");
   auto version = j.find("jsonrpc");
   if (version == j.end() || *version != "2.0")
     return invalid(has_id ? id : json(), kInvalidRequest, "Invalid request: \"jsonrpc\" must be \"2.0\"");

@@ -20,7 +20,9 @@ StdioReader::~StdioReader() {
   if (thread_.joinable()) thread_.join();
 }
 
-void StdioReader::start() { thread_ = std::thread([this] { run(); }); }
+void StdioReader::start() {
+  thread_ = std::thread([this] { run(); });
+}
 
 void StdioReader::run() {
   // A descriptor of our own, so Asio's close never closes the process's stdin.

@@ -14,7 +14,9 @@ using Ms = std::chrono::milliseconds;
 
 namespace {
 
-std::string acme_dir() { return std::string(QWEN_TEST_BINARY_DIR) + "/tests/acp-fixtures/acme"; }
+std::string acme_dir() {
+  return std::string(QWEN_TEST_BINARY_DIR) + "/tests/acp-fixtures/acme";
+}
 
 json method(const json &init, const std::string &id) {
   for (const auto &m : init["result"]["authMethods"])

@@ -38,10 +38,12 @@ TEST_CASE("acp bad input: a request before initialize, then garbage, unknown met
   REQUIRE(acp.request("initialize", acp_initialize_params()).contains("result"));
   CHECK(acp.request("no/such/method", json::object())["error"]["code"] == -32601);
   CHECK(acp.request("session/new", {{"cwd", 42}, {"mcpServers", json::array()}})["error"]["code"] == -32602);
-  CHECK(acp.request("session/new", {{"cwd", "relative/dir"}, {"mcpServers", json::array()}})["error"]["code"] == -32602);
+  CHECK(acp.request("session/new", {{"cwd", "relative/dir"}, {"mcpServers", json::array()}})["error"]["code"] ==
+        -32602);
   CHECK(acp.request("session/prompt", {{"sessionId", 5}})["error"]["code"] == -32602);
   CHECK(acp.request("authenticate", {{"methodId", "no-such-method"}})["error"]["code"] == -32602);
-  CHECK(acp.request("session/set_config_option", {{"sessionId", "1"}, {"configId", "colour"}, {"value", "red"}})["error"]["code"] == -32602);
+  CHECK(acp.request("session/set_config_option",
+                    {{"sessionId", "1"}, {"configId", "colour"}, {"value", "red"}})["error"]["code"] == -32602);
   // A notification for an unknown method is ignored (JSON-RPC answers none); a cancel of nothing is harmless.
   acp.send({{"jsonrpc", "2.0"}, {"method", "nobody/listens"}});
   acp.send({{"jsonrpc", "2.0"}, {"method", "session/cancel"}, {"params", {{"sessionId", "nope"}}}});
@@ -82,14 +84,15 @@ TEST_CASE("acp bad input: a client that closes stdin at once leaves qwen exiting
   CHECK(r.out.empty());
 }
 
-TEST_CASE("acp bad input: requests read before stdin closed are each answered, a prompt among them cancelled", "[acp]") {
+TEST_CASE("acp bad input: requests read before stdin closed are each answered, a prompt among them cancelled",
+          "[acp]") {
   TempDir home;
   auto line = [](int id, const std::string &method, const json &params) {
     return json{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", params}}.dump() + "\n";
   };
   QwenRunOptions o;
-  o.stdin_text = line(1, "initialize", acp_initialize_params()) + line(2, "session/prompt", acp_prompt_params("1", "hi")) +
-                 line(3, "nope", json::object());
+  o.stdin_text = line(1, "initialize", acp_initialize_params()) +
+                 line(2, "session/prompt", acp_prompt_params("1", "hi")) + line(3, "nope", json::object());
   auto r = run_qwen(home, {"--frontend", "acp"}, o);
   CHECK(r.exit_code == 0);
   std::map<int, json> answers;

@@ -196,7 +196,9 @@ ProcessResult AcpChild::wait(std::chrono::milliseconds timeout) {
   if (!base.empty()) {
     nlohmann::json meta = {{"args", options_.args}, {"env", options_.env}, {"exit_code", result_.exit_code}};
     std::ofstream(base.string() + ".meta.json") << meta.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
-    std::ofstream(base.string() + ".out", std::ios::binary) << "=== stdout ===\n" << out_ << "\n=== stderr ===\n" << err_;
+    std::ofstream(base.string() + ".out", std::ios::binary) << "=== stdout ===\n"
+                                                            << out_ << "\n=== stderr ===\n"
+                                                            << err_;
   }
   return result_;
 }
@@ -212,7 +214,9 @@ long AcpChild::peak_rss_kb() const {
 nlohmann::json acp_initialize_params(bool terminal_auth) {
   return {{"protocolVersion", 1},
           {"clientCapabilities",
-           {{"fs", {{"readTextFile", false}, {"writeTextFile", false}}}, {"terminal", false}, {"auth", {{"terminal", terminal_auth}}}}},
+           {{"fs", {{"readTextFile", false}, {"writeTextFile", false}}},
+            {"terminal", false},
+            {"auth", {{"terminal", terminal_auth}}}}},
           {"clientInfo", {{"name", "qwen-e2e"}, {"version", "1"}}}};
 }
 

@@ -19,7 +19,8 @@ TEST_CASE("acp: qwen plugins lists acp as a front-end", "[acp]") {
   CHECK(r.exit_code == 0);
   bool listed = false;
   for (const auto &line : lines_of(r.out))
-    if (line.rfind("acp ", 0) == 0) listed = line.find("frontend") != std::string::npos && line.find("acp.so") != std::string::npos;
+    if (line.rfind("acp ", 0) == 0)
+      listed = line.find("frontend") != std::string::npos && line.find("acp.so") != std::string::npos;
   CHECK(listed);
 }
 
@@ -34,7 +35,8 @@ TEST_CASE("acp: an install without acp.so loses only the ACP front-end", "[acp]"
   for (const auto &entry : fs::directory_iterator(QWEN_TEST_PLUGIN_DIR))
     if (entry.path().extension() == ".so" && entry.path().filename() != "acp.so")
       fs::copy_file(entry.path(), install.path() / "lib/qwen/plugins" / entry.path().filename());
-  for (const char *dir : {"", "bin", "lib", "lib/qwen", "lib/qwen/plugins"}) chmod((install.path() / dir).c_str(), 0755);
+  for (const char *dir : {"", "bin", "lib", "lib/qwen", "lib/qwen/plugins"})
+    chmod((install.path() / dir).c_str(), 0755);
   ProcessOptions o;
   o.env = base_env(home.path());
   o.env["OPENAI_API_KEY"] = "sk-acp-plugin-test-0042";

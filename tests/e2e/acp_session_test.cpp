@@ -103,8 +103,9 @@ TEST_CASE("acp: a prompt holding a resource_link and an embedded text resource r
   CHECK(sent.find("file:///src/a.cpp") != std::string::npos);
   CHECK(sent.find("int b;") != std::string::npos);
   // An image is not advertised: refused, nothing sent.
-  auto image = acp.request("session/prompt", {{"sessionId", sid},
-                                              {"prompt", json::array({{{"type", "image"}, {"data", "AA=="}, {"mimeType", "image/png"}}})}});
+  auto image = acp.request(
+      "session/prompt", {{"sessionId", sid},
+                         {"prompt", json::array({{{"type", "image"}, {"data", "AA=="}, {"mimeType", "image/png"}}})}});
   CHECK(image["error"]["code"] == -32602);
   CHECK(p.chat_bodies().size() == 1);
   CHECK(acp.wait().exit_code == 0);
@@ -121,7 +122,8 @@ TEST_CASE("acp: session/cancel on a stalled server ends the prompt with cancelle
   for (;;) {
     auto m = acp.next(Ms(10000));
     REQUIRE(m);
-    if (m->value("method", "") == "session/update" && (*m)["params"]["update"]["sessionUpdate"] == "agent_message_chunk")
+    if (m->value("method", "") == "session/update" &&
+        (*m)["params"]["update"]["sessionUpdate"] == "agent_message_chunk")
       break;
   }
   auto start = std::chrono::steady_clock::now();
@@ -147,7 +149,8 @@ TEST_CASE("acp: stdin closed mid-prompt cancels the request and qwen exits 0 wit
   for (;;) {
     auto m = acp.next(Ms(10000));
     REQUIRE(m);
-    if (m->value("method", "") == "session/update" && (*m)["params"]["update"]["sessionUpdate"] == "agent_message_chunk")
+    if (m->value("method", "") == "session/update" &&
+        (*m)["params"]["update"]["sessionUpdate"] == "agent_message_chunk")
       break;
   }
   auto start = std::chrono::steady_clock::now();
@@ -176,7 +179,8 @@ TEST_CASE("acp: two sessions keep separate histories and models", "[acp]") {
   REQUIRE(acp.request("session/prompt", acp_prompt_params(a, "first in A"))["result"]["stopReason"] == "end_turn");
   REQUIRE(acp.request("session/prompt", acp_prompt_params(b, "first in B"))["result"]["stopReason"] == "end_turn");
   // B's model changes through the session config option; A keeps its own.
-  auto set = acp.request("session/set_config_option", {{"sessionId", b}, {"configId", "model"}, {"value", "other-model"}});
+  auto set =
+      acp.request("session/set_config_option", {{"sessionId", b}, {"configId", "model"}, {"value", "other-model"}});
   INFO(set.dump());
   REQUIRE(set.contains("result"));
   CHECK(set["result"]["configOptions"][0]["currentValue"] == "other-model");
@@ -208,12 +212,15 @@ TEST_CASE("acp: /model, /clear and /stats are commands, advertised and answered 
   std::set<std::string> advertised;
   for (int i = 0; i < 50 && advertised.empty(); ++i) {
     for (const auto &m : acp.seen())
-      if (m.value("method", "") == "session/update" && m["params"]["update"]["sessionUpdate"] == "available_commands_update")
-        for (const auto &c : m["params"]["update"]["availableCommands"]) advertised.insert(c["name"].get<std::string>());
+      if (m.value("method", "") == "session/update" &&
+          m["params"]["update"]["sessionUpdate"] == "available_commands_update")
+        for (const auto &c : m["params"]["update"]["availableCommands"])
+          advertised.insert(c["name"].get<std::string>());
     if (advertised.empty()) acp.next(Ms(100));
   }
   CHECK(advertised == std::set<std::string>{"model", "auth", "clear", "stats"});
-  CHECK(acp.request("session/prompt", acp_prompt_params(sid, "/model picked-model"))["result"]["stopReason"] == "end_turn");
+  CHECK(acp.request("session/prompt", acp_prompt_params(sid, "/model picked-model"))["result"]["stopReason"] ==
+        "end_turn");
   CHECK(acp.chunks_text(sid).find("picked-model") != std::string::npos);
   CHECK(acp.request("session/prompt", acp_prompt_params(sid, "hello"))["result"]["stopReason"] == "end_turn");
   CHECK(acp.request("session/prompt", acp_prompt_params(sid, "/clear"))["result"]["stopReason"] == "end_turn");
@@ -226,8 +233,8 @@ TEST_CASE("acp: /model, /clear and /stats are commands, advertised and answered 
 }
 
 TEST_CASE("acp: a 429 after retries and a refused key become JSON-RPC errors in one secret-free line", "[acp]") {
-  FakeProvider p({"--api-key", kKey, "--fault", "429", "--fault", "429", "--fault", "429", "--fault", "429",
-                  "--fault", "429", "--fault", "429", "--fault", "401", "--fault", "401"});
+  FakeProvider p({"--api-key", kKey, "--fault", "429", "--fault", "429", "--fault", "429", "--fault", "429", "--fault",
+                  "429", "--fault", "429", "--fault", "401", "--fault", "401"});
   TempDir home;
   home.write(".qwen/config.toml", "[network]\nretry_base_ms = 1\nretry_max_wait_ms = 20\nmax_retries = 5\n");
   AcpChild acp(home, openai_env(p));

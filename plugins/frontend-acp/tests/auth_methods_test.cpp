@@ -16,7 +16,10 @@ qwen_status fake_host(const std::string &verb, const std::string &arg, Pairs *ou
     return QWEN_OK;
   }
   if (verb == "auth.describe" && arg == "openai") {
-    *out = {{"name", "OpenAI-compatible"}, {"login", "asks"}, {"env", "OPENAI_API_KEY"}, {"env", "OPENAI_BASE_URL"},
+    *out = {{"name", "OpenAI-compatible"},
+            {"login", "asks"},
+            {"env", "OPENAI_API_KEY"},
+            {"env", "OPENAI_BASE_URL"},
             {"setup_url", "https://example.test/keys"}};
     return QWEN_OK;
   }
@@ -51,9 +54,8 @@ TEST_CASE("authMethods: agent, terminal when the client can, the environment in 
 }
 
 TEST_CASE("authMethods: a host that cannot list methods gives none, not a made-up list", "[acp][auth]") {
-  auto none = acp::read_auth_methods([](const std::string &, const std::string &, Pairs *, std::string *) {
-    return QWEN_ERR_UNSUPPORTED;
-  });
+  auto none = acp::read_auth_methods(
+      [](const std::string &, const std::string &, Pairs *, std::string *) { return QWEN_ERR_UNSUPPORTED; });
   CHECK(none.empty());
   CHECK(acp::auth_methods_json(none, true) == nlohmann::json::array());
 }

@@ -25,14 +25,15 @@ TEST_CASE("jsonrpc: bad lines get the right error code", "[acp][jsonrpc]") {
     int code;
     bool has_id;
   };
-  for (const Case &c : {Case{"not json", acp::kParseError, false}, Case{"{\"jsonrpc\":\"2.0\",", acp::kParseError, false},
-                        Case{"[1,2]", acp::kInvalidRequest, false}, Case{"42", acp::kInvalidRequest, false},
-                        Case{R"({"id":1,"method":"x"})", acp::kInvalidRequest, true},
-                        Case{R"({"jsonrpc":"1.0","id":1,"method":"x"})", acp::kInvalidRequest, true},
-                        Case{R"({"jsonrpc":"2.0","id":{"a":1},"method":"x"})", acp::kInvalidRequest, false},
-                        Case{R"({"jsonrpc":"2.0","id":1,"method":5})", acp::kInvalidRequest, true},
-                        Case{R"({"jsonrpc":"2.0","id":1,"method":"x","params":"str"})", acp::kInvalidParams, true},
-                        Case{R"({"jsonrpc":"2.0","id":1})", acp::kInvalidRequest, true}}) {
+  for (const Case &c :
+       {Case{"not json", acp::kParseError, false}, Case{"{\"jsonrpc\":\"2.0\",", acp::kParseError, false},
+        Case{"[1,2]", acp::kInvalidRequest, false}, Case{"42", acp::kInvalidRequest, false},
+        Case{R"({"id":1,"method":"x"})", acp::kInvalidRequest, true},
+        Case{R"({"jsonrpc":"1.0","id":1,"method":"x"})", acp::kInvalidRequest, true},
+        Case{R"({"jsonrpc":"2.0","id":{"a":1},"method":"x"})", acp::kInvalidRequest, false},
+        Case{R"({"jsonrpc":"2.0","id":1,"method":5})", acp::kInvalidRequest, true},
+        Case{R"({"jsonrpc":"2.0","id":1,"method":"x","params":"str"})", acp::kInvalidParams, true},
+        Case{R"({"jsonrpc":"2.0","id":1})", acp::kInvalidRequest, true}}) {
     INFO(c.line);
     auto m = parse_message(c.line);
     CHECK(m.kind == Incoming::Kind::Invalid);

@@ -22,7 +22,8 @@ TEST_CASE("framing: lines split at newline, however the bytes are cut", "[acp][f
   const std::string input = "{\"a\":1}\n{\"b\":2}\r\n\n  \n{\"c\":3}";
   for (std::size_t step = 1; step <= input.size(); ++step) {
     Collected c;
-    for (std::size_t i = 0; i < input.size(); i += step) c.framer.feed(input.data() + i, std::min(step, input.size() - i));
+    for (std::size_t i = 0; i < input.size(); i += step)
+      c.framer.feed(input.data() + i, std::min(step, input.size() - i));
     c.framer.finish();
     INFO("step " << step);
     CHECK(c.lines == std::vector<std::string>{"{\"a\":1}", "{\"b\":2}", "{\"c\":3}"});

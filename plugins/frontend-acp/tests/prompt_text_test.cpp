@@ -15,7 +15,8 @@ TEST_CASE("prompt blocks: text, resource_link and embedded text resources are re
 }
 
 TEST_CASE("prompt blocks: what is not advertised or malformed is refused in words", "[acp][prompt]") {
-  for (const char *bad : {R"("text")", R"([{"text":"no type"}])", R"([{"type":"text"}])", R"([{"type":"image","data":"AA==","mimeType":"image/png"}])",
+  for (const char *bad : {R"("text")", R"([{"text":"no type"}])", R"([{"type":"text"}])",
+                          R"([{"type":"image","data":"AA==","mimeType":"image/png"}])",
                           R"([{"type":"resource","resource":{"uri":"file:///x","blob":"AA=="}}])",
                           R"([{"type":"resource_link","uri":"file:///x"}])", R"([42])"}) {
     INFO(bad);
