@@ -42,6 +42,16 @@ const resultType = {
 const errorType = def("Error");
 const sessionNotification = def("SessionNotification");
 
+// The validator can fail: messages that break the schema are refused before qwen's are judged by it.
+for (const [fn, bad] of [
+  [resultType["session/prompt"], { stopReason: "done" }],
+  [sessionNotification, { update: { sessionUpdate: "agent_message_chunk", content: { type: "text", text: "x" } } }],
+  [resultType.initialize, { protocolVersion: 1, authMethods: [{ id: "x" }] }],
+  [agentMessage, { jsonrpc: "1.0", id: 1, result: {} }],
+]) {
+  if (fn(bad)) throw new Error(`the schema validator accepted ${JSON.stringify(bad)}`);
+}
+
 const sentMethods = new Map(); // request id -> method, from what the client wrote
 const problems = [];
 let validated = 0;
@@ -134,8 +144,9 @@ const recordingWriter = new WritableStream({
 
 // ---- the client ----
 const updates = []; // [time, sessionId, update]
-const app = acp.client({ name: "qwen-conformance" }).onNotification("session/update", (n) => {
-  updates.push([Date.now(), n.sessionId, n.update]);
+// The SDK hands a notification handler its context: the validated params are `params`.
+const app = acp.client({ name: "qwen-conformance" }).onNotification("session/update", ({ params }) => {
+  updates.push([Date.now(), params.sessionId, params.update]);
 });
 const textOf = (sid, from = 0) =>
   updates.slice(from).filter(([, s, u]) => s === sid && u.sessionUpdate === "agent_message_chunk")

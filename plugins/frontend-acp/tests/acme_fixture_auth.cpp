@@ -5,6 +5,7 @@
 #include <qwen/plugin.hpp>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 
 class AcmeFixtureAuth : public qwen::sdk::AuthPlugin {
@@ -28,8 +29,10 @@ class AcmeFixtureAuth : public qwen::sdk::AuthPlugin {
   }
   void status(const qwen::sdk::KvOut &out) override { out.put("source", signed_in() ? "acme login" : "none"); }
   void login() override {
+    std::error_code ec;
+    std::filesystem::create_directories(host().home_dir(), ec);
+    if (!(std::ofstream(state_file()) << "signed in\n")) throw qwen::sdk::Error(QWEN_ERR_INTERNAL, "cannot note the sign-in");
     host().notice("Acme Cloud: signed in");
-    std::ofstream(state_file()) << "signed in\n";
   }
   void logout() override { std::remove(state_file().c_str()); }
 
