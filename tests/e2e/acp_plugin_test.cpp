@@ -6,6 +6,8 @@
 
 #include <filesystem>
 
+#include <nlohmann/json.hpp>
+
 #include "support/fake_provider.hpp"
 #include "support/qwen_runner.hpp"
 
@@ -52,4 +54,28 @@ TEST_CASE("acp: an install without acp.so loses only the ACP front-end", "[acp]"
   auto headless = run_process(o);
   CHECK(headless.exit_code == 0);
   CHECK(headless.out.find("You said: still here") != std::string::npos);
+}
+
+TEST_CASE("acp: --acp, --experimental-acp and frontend = acp in config.toml all speak ACP", "[acp]") {
+  const std::string init = R"({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":1}})"
+                           "\n";
+  auto answers_initialize = [](const ProcessResult &r) {
+    auto lines = lines_of(r.out);
+    if (r.exit_code != 0 || lines.size() != 1) return false;
+    auto j = nlohmann::json::parse(lines[0], nullptr, false);
+    return j.is_object() && j["id"] == 1 && j["result"]["protocolVersion"] == 1;
+  };
+  TempDir home;
+  QwenRunOptions o;
+  o.stdin_text = init;
+  for (const char *flag : {"--acp", "--experimental-acp"}) {
+    auto r = run_qwen(home, {flag}, o);
+    INFO(flag << ": " << r.out << r.err);
+    CHECK(answers_initialize(r));
+  }
+  TempDir configured;
+  configured.write(".qwen/config.toml", "frontend = \"acp\"\n");
+  auto r = run_qwen(configured, {}, o);
+  INFO(r.out << r.err);
+  CHECK(answers_initialize(r));
 }
