@@ -113,6 +113,7 @@ TEST_CASE("the installed auth example builds from the prefix alone and signs the
   INFO(first.err);
   REQUIRE(first.exit_code == 0);
   CHECK(first.out.find("You said: hello acme") != std::string::npos);
+  CHECK(first.err.find("warning") == std::string::npos);  // e.g. no "fetching a token without the lock"
   CHECK(provider.stat("client_credentials_requests") == 1);
   const fs::path cache = home / ".qwen" / "acme" / "token.json";
   struct stat st {};
@@ -149,6 +150,11 @@ TEST_CASE("the installed auth example builds from the prefix alone and signs the
   CHECK(limited.exit_code == 6);
   CHECK(limited.err.find("Acme Cloud's rate limit for this client was reached") != std::string::npos);
   CHECK(limited.err.find("7200 s") != std::string::npos);
+
+  // QWEN_AUTH_METHOD_MODELS_FROM_API: the host reads the provider's GET /v1/models with acme's token.
+  auto models = qwen({"models"});
+  CHECK(models.exit_code == 0);
+  CHECK(models.out.find("fake-model") != std::string::npos);
 
   auto status = qwen({"auth", "status", "--auth-type", "acme"});
   INFO(status.out << status.err);
