@@ -106,3 +106,17 @@ TEST_CASE("acp bad input: requests read before stdin closed are each answered, a
   CHECK((answers[2].contains("error") || answers[2]["result"]["stopReason"] == "cancelled"));
   CHECK(answers[3]["error"]["code"] == -32601);
 }
+
+TEST_CASE("acp bad input: JSON nested a million deep is answered, not a stack overflow", "[acp]") {
+  TempDir home;
+  AcpChild acp(home, {});
+  const std::size_t depth = 1000000;
+  REQUIRE(acp.send_raw(std::string(depth, '[') + std::string(depth, ']') + "\n"));
+  CHECK(next_error(acp)["error"]["code"] == -32600);
+  REQUIRE(acp.send_raw(R"({"jsonrpc":"2.0","id":7,"method":"initialize","params":{"protocolVersion":1,"_meta":)" +
+                       std::string(depth, '[') + std::string(depth, ']') + "}}\n"));
+  auto answer = acp.response_to(7);
+  CHECK(answer["result"]["protocolVersion"] == 1);
+  auto r = acp.wait();
+  CHECK(r.exit_code == 0);
+}
