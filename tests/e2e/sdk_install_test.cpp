@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include "support/fake_provider.hpp"
 #include "support/qwen_runner.hpp"
@@ -162,6 +163,18 @@ TEST_CASE("the installed auth example builds from the prefix alone and signs the
   CHECK(status.out.find("acme-ci") != std::string::npos);
   CHECK(status.out.find("expires") != std::string::npos);
   CHECK(status.out.find(secret) == std::string::npos);
+
+  // A link planted where the cache belongs is refused, naming it, and its target is neither read nor written.
+  fs::remove(cache);
+  const fs::path planted = work.path() / "planted.json";
+  { std::ofstream(planted) << R"({"access_token":"planted-token-0003"})"; }
+  fs::create_symlink(planted, cache);
+  auto linked = qwen({"-p", "through a link"});
+  CHECK(linked.exit_code == 3);
+  CHECK(linked.err.find(cache.string() + " is a symbolic link") != std::string::npos);
+  CHECK(provider.logged_requests().back()["body"].get<std::string>().find("through a link") == std::string::npos);
+  std::ifstream planted_in(planted);
+  CHECK(std::string(std::istreambuf_iterator<char>(planted_in), {}) == R"({"access_token":"planted-token-0003"})");
 
   // A wrong secret (and no cached token) is the server's refusal: exit 5, the secret never shown.
   fs::remove(cache);
