@@ -12,7 +12,9 @@
 #include <qwen/sdk/terminal_text.hpp>
 
 #include "chat/answer_scrubber.hpp"
+#include "app/auth_method_info.hpp"
 #include "app/failure_report.hpp"
+#include "app/model_list.hpp"
 #include "config/config_lint.hpp"
 #include "config/config_writer.hpp"
 #include "config/env_files.hpp"
@@ -20,6 +22,7 @@
 #include "config/qwen_code_settings.hpp"
 #include "net/http_client.hpp"
 #include "plugin_host/plugin_id.hpp"
+#include "services/browser.hpp"
 #include "services/cancellation.hpp"
 #include "services/host_table.hpp"
 #include "trust/trust_boundary.hpp"
@@ -55,10 +58,9 @@ Application::Application(cli::Options options, config::Config config, config::En
       home_(config::qwen_home().string()),
       registry_(config::plugin_search_path()),
       plugins_(registry_, *this),
-      session_(config_.network, services::cancel_requested, services::interruptible_sleep) {
+      conversations_({config_.network, services::cancel_requested, services::interruptible_sleep, options_.model,
+                      config_.model}) {
   interactive_ = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
-  if (options_.model) session_.set_model(*options_.model);
-  if (config_.model) session_.set_fallback_model(*config_.model);
 }
 
 Application::~Application() {
@@ -89,11 +91,38 @@ const AuthChoice &Application::auth_choice() const {
   std::error_code ec;
   in.workspace_settings = config::workspace_settings_file(std::filesystem::current_path(ec), home_, config::user_home());
   in.user_settings = std::filesystem::path(home_) / "settings.json";
-  in.api_key_given = !getenv_or_empty("OPENAI_API_KEY").empty() || options_.openai_api_key;
+  in.environment_method = [this] { return const_cast<Application *>(this)->method_configured_by_environment(); };
+  if (config_.default_auth) in.default_method = *config_.default_auth;
   in.installed = [this](const std::string &id) { return plugin_exists(id); };
   auth_choice_ = decide_auth(in);
   for (const auto &w : auth_choice_->warnings) util::log_warning(w);
   return *auth_choice_;
+}
+
+std::vector<const plugin_host::LoadedPlugin *> Application::installed_auth_methods() {
+  std::vector<const plugin_host::LoadedPlugin *> methods;
+  for (const auto &id : registry_.candidate_ids()) {
+    std::string error;
+    if (auto *plugin = plugins_.get(id, QWEN_PLUGIN_KIND_AUTH, error))
+      methods.push_back(plugin);
+    else
+      util::log_debug("not a usable sign-in method: " + error);  // a front-end, or a broken file (qwen plugins)
+  }
+  return methods;
+}
+
+std::optional<std::string> Application::method_configured_by_environment() {
+  std::optional<std::string> best;
+  int32_t best_priority = 0;
+  for (const auto *m : installed_auth_methods()) {
+    const int32_t p = environment_priority(*m);
+    if (p > best_priority) {  // ties: the first id in order wins
+      best = m->id();
+      best_priority = p;
+    }
+  }
+  if (best) util::log_debug("the environment configures '" + *best + "' (priority " + std::to_string(best_priority) + ")");
+  return best;
 }
 
 bool Application::load_frontend(std::string &error) {
@@ -119,10 +148,11 @@ int Application::run() {
   if (s != QWEN_OK && !auth_chosen_by_user() && !plugin_exists(auth_id)) {
     // Nothing was configured and the default method's plugin is not installed: the user
     // needs to know what to set, not which file is missing.
-    no_auth_reason_ =
-        "no credentials: set OPENAI_API_KEY (and optionally OPENAI_BASE_URL, OPENAI_MODEL) in the "
-        "environment or in a .qwen/.env file, or install the '" +
-        auth_id + "' sign-in plugin";
+    const std::string vars = what_to_set(installed_auth_methods());
+    no_auth_reason_ = "no credentials: " +
+                      (vars.empty() ? std::string("no sign-in method is installed")
+                                    : "set " + vars + " in the environment or in a .qwen/.env file") +
+                      ", or install the '" + auth_id + "' sign-in plugin";
     // A conversation starts anyway with no method selected: a terminal front-end offers the installed
     // methods, a headless one fails its first request with this message (exit 4).
     if (options_.command != cli::Command::Chat)
@@ -130,6 +160,7 @@ int Application::run() {
   } else if (s != QWEN_OK) {
     return report_failure(options_.output_format, s, err.message, shape);
   }
+  if (options_.command == cli::Command::Models) return run_models_command();
   if (options_.command != cli::Command::Chat) return run_auth_command();
   int32_t code = QWEN_EXIT_ERROR;
   err = empty_error();
@@ -183,18 +214,32 @@ qwen_status Application::select_auth(const std::string &id, qwen_error *err) {
 }
 
 qwen_status Application::auth_login(plugin_host::LoadedPlugin &plugin, qwen_error *err) {
-  if (!plugin.auth()->login)
-    return services::fill_error(err, QWEN_ERR_UNSUPPORTED, "'" + plugin.id() + "' has no interactive sign-in");
+  if (!plugin.auth()->login) {
+    // Not an error of qwen's: the method is configured outside (plugin.h), and the user is told where.
+    const auto vars = method_env_vars(plugin);
+    const std::string url = method_setup_url(plugin);
+    return services::fill_error(
+        err, QWEN_ERR_AUTH_REQUIRED,
+        method_display_name(plugin) + " ('" + plugin.id() + "') has no interactive sign-in: " +
+            (vars.empty() ? std::string("it is configured in [plugins.") + plugin.id() + "] of config.toml"
+                          : "set " + util::join(vars, ", ") + " in the environment or in a .qwen/.env file") +
+            (url.empty() ? "" : " (get one at " + url + ")"));
+  }
   services::clear_cancel();
   return call_plugin("sign-in with '" + plugin.id() + "'", err, [&] { return plugin.auth()->login(err); });
 }
 
 qwen_status Application::auth_status(plugin_host::LoadedPlugin &plugin, const qwen_kv_sink *out, qwen_error *err) {
-  if (out && out->put) {
-    out->put(out->ctx, "method", plugin.id().c_str());
-    out->put(out->ctx, "name", plugin.auth()->display_name ? plugin.auth()->display_name : plugin.id().c_str());
-  }
-  return call_plugin("status of '" + plugin.id() + "'", err, [&] { return plugin.auth()->status(out, err); });
+  KeyValues kv;
+  qwen_kv_sink sink = kv.sink();
+  qwen_status s = call_plugin("status of '" + plugin.id() + "'", err, [&] { return plugin.auth()->status(&sink, err); });
+  if (!out || !out->put) return s;
+  out->put(out->ctx, "method", plugin.id().c_str());
+  out->put(out->ctx, "name", method_display_name(plugin).c_str());
+  // The host says which method this is; a plugin's own "method"/"name" pairs would say it twice.
+  for (const auto &[k, v] : kv.pairs)
+    if (k != "method" && k != "name") out->put(out->ctx, k.c_str(), v.c_str());
+  return s;
 }
 
 int Application::run_auth_command() {
@@ -226,7 +271,11 @@ int Application::run_auth_command() {
       // A plugin that says what it removed (or that there was nothing) has said it all: one message, not
       // its words and then a "Signed out" that may not be true (an API key still in a .env file).
       const int notices_before = plugin_notices_;
-      if (auth_->auth()->logout) s = call_plugin("sign-out", &err, [&] { return auth_->auth()->logout(&err); });
+      if (!auth_->auth()->logout) {
+        done("logout", std::string(name) + " keeps no login to forget: nothing was removed.");
+        break;
+      }
+      s = call_plugin("sign-out", &err, [&] { return auth_->auth()->logout(&err); });
       if (s == QWEN_OK && (plugin_notices_ == notices_before || options_.output_format == "stream-json"))
         done("logout", std::string("Signed out of ") + name + ".");
       break;
@@ -261,6 +310,9 @@ int Application::list_plugins() {
     std::string abi = std::to_string(p->entry().abi_major) + "." + std::to_string(p->entry().abi_minor);
     std::printf("%-16s %-9s %-10s %-5s %s\n", p->id().c_str(), p->kind_name(), p->version().c_str(), abi.c_str(),
                 p->file().c_str());
+    // plugin.h: an auth method's one-line description is shown here and in the sign-in choice.
+    if (p->auth() && !method_description(*p).empty())
+      std::printf("%-16s %s\n", "", qwen::sdk::terminal_safe(method_description(*p)).c_str());
     hosts.push_back(std::move(host));
   }
   if (scan.plugins.empty()) std::printf("(no plugins found)\n");
@@ -278,11 +330,11 @@ int Application::list_plugins() {
 std::optional<std::string> Application::config_value(const std::string &plugin_id, const std::string &key) {
   if (key.rfind("qwen.", 0) != 0) return config_.lookup("plugins." + plugin_id + "." + key);
   auto opt = [](const std::optional<std::string> &v) { return v; };
-  if (key == "qwen.model") return session_.model().empty() ? std::nullopt : opt(session_.model());
+  if (key == "qwen.model") return session().model().empty() ? std::nullopt : opt(session().model());
   // Where qwen.model came from, in words that follow "from": the flag, or a choice made while running (/model).
   if (key == "qwen.model.source") {
-    if (session_.model().empty()) return std::nullopt;
-    return std::string(options_.model && *options_.model == session_.model() ? "--model" : "the session's choice");
+    if (session().model().empty()) return std::nullopt;
+    return std::string(options_.model && *options_.model == session().model() ? "--model" : "the session's choice");
   }
   if (key == "qwen.prompt") return opt(options_.prompt);
   if (key == "qwen.output_format") return options_.output_format;
@@ -314,7 +366,7 @@ qwen_status Application::chat_send(const std::string &text, const qwen_event_sin
   qwen_event_sink s{};
   if (sink) std::memcpy(&s, sink, std::min<size_t>(sink->struct_size, sizeof s));
   std::string error;
-  qwen_status status = session_.send(
+  qwen_status status = session().send(
       text, *auth_source_,
       // The answer's deltas come scrubbed (answer_scrubber.hpp); every other event is scrubbed here.
       chat::scrub_answer([&](const chat::ChatEvent &e) {
@@ -351,8 +403,8 @@ qwen_status Application::list_auth_methods(const qwen_kv_sink *out) {
       if (call_plugin("availability", &e, [&] { return plugin->auth()->available(&e); }) != QWEN_OK)
         availability = std::string("unavailable: ") + e.message;
     }
-    std::string value = std::string(plugin->auth()->display_name ? plugin->auth()->display_name : id.c_str()) + "\t" +
-                        (plugin == auth_ ? "selected" : "") + "\t" + availability;
+    std::string value = method_display_name(*plugin) + "\t" + (plugin == auth_ ? "selected" : "") + "\t" +
+                        availability + "\t" + method_description(*plugin);
     if (out && out->put) out->put(out->ctx, id.c_str(), value.c_str());
   }
   return QWEN_OK;
@@ -393,10 +445,32 @@ qwen_status Application::command(const std::string &verb, const char *arg_ptr, c
     }
     return s;
   }
+  if (verb == "auth.describe") {
+    std::string error;
+    auto *plugin = plugins_.get(arg, QWEN_PLUGIN_KIND_AUTH, error);
+    if (!plugin) return services::fill_error(err, QWEN_ERR_INVALID_ARGUMENT, error);
+    describe_method(*plugin, put);
+    return QWEN_OK;
+  }
+  if (verb == "browser.check") {
+    std::string why_not;
+    if (services::browser_available(why_not)) return QWEN_OK;
+    return services::fill_error(err, QWEN_ERR_UNSUPPORTED, "no browser can be opened here: " + why_not);
+  }
+  if (verb.rfind("session.", 0) == 0 && verb != "session.stats") return session_command(verb, arg, out, err);
+  if (verb == "auth.logout" && !arg.empty()) {
+    std::string error;
+    auto *plugin = plugins_.get(arg, QWEN_PLUGIN_KIND_AUTH, error);
+    if (!plugin) return services::fill_error(err, QWEN_ERR_INVALID_ARGUMENT, error);
+    return auth_logout(*plugin, out, err);
+  }
   if (!auth_) return services::fill_error(err, QWEN_ERR_AUTH_REQUIRED, why_no_auth());
-  if (verb == "auth.logout") {
-    if (!auth_->auth()->logout) return QWEN_OK;
-    return call_plugin("sign-out", err, [&] { return auth_->auth()->logout(err); });
+  if (verb == "auth.logout") return auth_logout(*auth_, out, err);
+  if (verb == "models.list") {
+    ModelListResult r = list_models(*auth_, *auth_source_, config_.network);
+    if (r.status != QWEN_OK) return services::fill_error(err, r.status, r.error);
+    for (const auto &m : r.models) put(m.id, m.description);
+    return QWEN_OK;
   }
   if (verb == "auth.status") return auth_status(*auth_, out, err);
   if (verb == "auth.check") {
@@ -405,12 +479,12 @@ qwen_status Application::command(const std::string &verb, const char *arg_ptr, c
     qwen_status s = auth_source_->credentials(0, creds, error);
     if (s != QWEN_OK) return services::fill_error(err, s, error);
     put("base_url", creds.base_url);
-    put("model", session_.model().empty() ? creds.model : session_.model());
+    put("model", session().model().empty() ? creds.model : session().model());
     return QWEN_OK;
   }
   if (verb == "model.get") {
-    if (!session_.model().empty()) {
-      put("model", session_.model());
+    if (!session().model().empty()) {
+      put("model", session().model());
       return QWEN_OK;
     }
     chat::Credentials creds;
@@ -419,15 +493,11 @@ qwen_status Application::command(const std::string &verb, const char *arg_ptr, c
     return QWEN_OK;
   }
   if (verb == "model.set") {
-    session_.set_model(arg);
-    return QWEN_OK;
-  }
-  if (verb == "session.clear") {
-    session_.clear();
+    session().set_model(arg);
     return QWEN_OK;
   }
   if (verb == "session.stats") {
-    const auto &st = session_.stats();
+    const auto &st = session().stats();
     put("turns", std::to_string(st.turns));
     put("requests", std::to_string(st.requests));
     put("prompt_tokens", std::to_string(st.prompt_tokens));
@@ -441,6 +511,80 @@ qwen_status Application::command(const std::string &verb, const char *arg_ptr, c
     return QWEN_OK;
   }
   return services::fill_error(err, QWEN_ERR_UNSUPPORTED, "unknown command '" + verb + "'");
+}
+
+qwen_status Application::auth_logout(plugin_host::LoadedPlugin &plugin, const qwen_kv_sink *out, qwen_error *err) {
+  auto put = [out](const char *k, const char *v) {
+    if (out && out->put) out->put(out->ctx, k, v);
+  };
+  if (!plugin.auth()->logout) {
+    put("forgotten", "no");  // plugin.h: a method with no logout forgets nothing
+    return QWEN_OK;
+  }
+  qwen_status s = call_plugin("sign-out", err, [&] { return plugin.auth()->logout(err); });
+  if (s == QWEN_OK) put("forgotten", "yes");
+  return s;
+}
+
+qwen_status Application::session_command(const std::string &verb, const std::string &arg, const qwen_kv_sink *out,
+                                         qwen_error *err) {
+  if (verb == "session.clear") {
+    session().clear();
+    return QWEN_OK;
+  }
+  if (verb == "session.new") {
+    auto id = conversations_.create();
+    if (!id)
+      return services::fill_error(err, QWEN_ERR_INVALID_ARGUMENT,
+                                  "too many conversations open (" + std::to_string(Conversations::kMaxConversations) +
+                                      "): close one first");
+    if (out && out->put) out->put(out->ctx, "session", id->c_str());
+    return QWEN_OK;
+  }
+  if (verb == "session.select") {
+    if (conversations_.select(arg)) return QWEN_OK;
+    return services::fill_error(err, QWEN_ERR_INVALID_ARGUMENT, "no conversation '" + arg + "'");
+  }
+  if (verb == "session.close") {
+    switch (conversations_.close(arg)) {
+      case Conversations::Closed::Yes:
+        return QWEN_OK;
+      case Conversations::Closed::IsCurrent:
+        return services::fill_error(err, QWEN_ERR_INVALID_ARGUMENT, "conversation '" + arg + "' is the current one");
+      case Conversations::Closed::Unknown:
+        break;
+    }
+    return services::fill_error(err, QWEN_ERR_INVALID_ARGUMENT, "no conversation '" + arg + "'");
+  }
+  return services::fill_error(err, QWEN_ERR_UNSUPPORTED, "unknown command '" + verb + "'");
+}
+
+int Application::run_models_command() {
+  ModelListResult r = list_models(*auth_, *auth_source_, config_.network);
+  if (r.status != QWEN_OK)
+    return report_failure(options_.output_format, r.status, r.error, FailureShape::EventsOnly);
+  const std::string current = [&] {
+    if (!session().model().empty()) return session().model();
+    chat::Credentials creds;
+    std::string ignored;
+    return auth_source_->credentials(0, creds, ignored) == QWEN_OK ? creds.model : std::string();
+  }();
+  if (options_.output_format != "text") {
+    nlohmann::ordered_json list = nlohmann::ordered_json::array();
+    for (const auto &m : r.models)
+      list.push_back({{"id", m.id}, {"description", m.description}, {"current", m.id == current}});
+    nlohmann::ordered_json doc{{"type", "models"}, {"method", auth_->id()}, {"models", list}};
+    std::cout << doc.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  } else {
+    // A name may come from a server: on a terminal its control characters are shown, not obeyed.
+    const bool terminal = isatty(STDOUT_FILENO) == 1;
+    auto shown = [terminal](const std::string &v) { return terminal ? qwen::sdk::terminal_safe(v) : v; };
+    for (const auto &m : r.models)
+      std::cout << (m.id == current ? "* " : "  ") << shown(m.id)
+                << (m.description.empty() ? "" : "  " + shown(m.description)) << "\n";
+  }
+  std::cout.flush();
+  return QWEN_EXIT_OK;
 }
 
 int run_qwen(int argc, const char *const *argv) {

@@ -10,6 +10,7 @@
 
 #include "app/auth_choice.hpp"
 #include "app/auth_source.hpp"
+#include "app/conversations.hpp"
 #include "app/plugin_set.hpp"
 #include "chat/chat_session.hpp"
 #include "cli/options.hpp"
@@ -37,6 +38,15 @@ class Application : public services::HostBackend {
  private:
   int list_plugins();
   int run_auth_command();
+  int run_models_command();
+  chat::ChatSession &session() { return conversations_.current(); }
+  // The installed auth plugin the environment configures with the highest priority (plugin.h).
+  std::optional<std::string> method_configured_by_environment();
+  // The installed auth plugins (opened), in id order.
+  std::vector<const plugin_host::LoadedPlugin *> installed_auth_methods();
+  qwen_status session_command(const std::string &verb, const std::string &arg, const qwen_kv_sink *out,
+                              qwen_error *err);
+  qwen_status auth_logout(plugin_host::LoadedPlugin &plugin, const qwen_kv_sink *out, qwen_error *err);
   std::string choose_frontend() const;
   std::string choose_auth() const;
   bool auth_chosen_by_user() const;
@@ -63,7 +73,7 @@ class Application : public services::HostBackend {
   plugin_host::LoadedPlugin *frontend_ = nullptr;
   plugin_host::LoadedPlugin *auth_ = nullptr;
   std::unique_ptr<AuthSource> auth_source_;
-  chat::ChatSession session_;
+  Conversations conversations_;
   bool interactive_ = false;
   mutable std::optional<AuthChoice> auth_choice_;
   // Why no sign-in method is selected (the default one is not installed); empty when one is.

@@ -95,7 +95,11 @@ AuthChoice decide_auth(const AuthChoiceInputs &in) {
   } else if (in.user_config) {
     take(*in.user_config, "config.toml", true);
   } else {
-    take(in.api_key_given ? "openai" : "qwen-oauth", "default", false);
+    auto configured = in.environment_method ? in.environment_method() : std::nullopt;
+    if (configured)
+      take(*configured, "environment", false);
+    else
+      take(in.default_method, "default", false);
   }
   const std::string shared = installed_shared(in);
   for (const auto &u : unusable)

@@ -8,7 +8,8 @@
 //      <cwd>/.qwen/settings.json (Qwen Code's workspace file);
 //   3. the user: `auth` in config.toml when it names a method Qwen Code does not know (a third-party
 //      plugin), else security.auth.selectedType in <qwen home>/settings.json, else `auth` in config.toml;
-//   4. `openai` when an API key is given, else `qwen-oauth`.
+//   4. the installed method the environment configures with the highest priority (`openai` when
+//      OPENAI_API_KEY is set; a third party's when its variables are), else `default_auth` (qwen-oauth).
 // A settings.json value is used only when it is a plain id of an installed method; otherwise (Qwen Code's
 // `anthropic`, `gemini`, ...) one warning names the file and the method used instead.
 //
@@ -31,14 +32,17 @@ struct AuthChoiceInputs {
   std::optional<std::string> user_config;      // `auth` from the user's config.toml
   std::optional<std::filesystem::path> workspace_settings;  // <cwd>/.qwen/settings.json
   std::filesystem::path user_settings;         // <qwen home>/settings.json
-  bool api_key_given = false;                  // OPENAI_API_KEY or --openai-api-key
+  // The installed method the environment configures (plugin.h: environment_priority), asked only when none
+  // of the above chose one; nullopt when none is.
+  std::function<std::optional<std::string>()> environment_method;
+  std::string default_method = "qwen-oauth";   // `default_auth` in config.toml
   std::function<bool(const std::string &)> installed;  // is there a plugin with this id
 };
 
 struct AuthChoice {
   std::string id;
   bool chosen_by_user = false;        // false: the built-in default
-  std::string source;                 // "--auth-type", a file name, or "default"
+  std::string source;                 // "--auth-type", a file name, "environment" or "default"
   std::vector<std::string> warnings;  // to show once
 };
 

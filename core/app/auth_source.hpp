@@ -13,6 +13,7 @@ class AuthSource : public chat::CredentialSource {
   qwen_status credentials(uint32_t flags, chat::Credentials &out, std::string &error) override;
   std::optional<std::string> on_api_response(int http_status, const std::string &retry_after) override;
   std::string id() const override { return plugin_.id(); }
+  bool plugin_text_replaces_host_text() const override { return plugin_.entry().abi_minor >= 2; }
 
  private:
   const plugin_host::LoadedPlugin &plugin_;

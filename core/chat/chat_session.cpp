@@ -66,7 +66,8 @@ struct Attempt {
   std::string location;    // of a 3xx
   std::string error_body;  // for non-200 answers
   bool delivered_text = false;
-  bool plugin_message = false;  // the auth plugin rewrote the server's message
+  bool plugin_message = false;  // the auth plugin rewrote the server's message (a 1.0/1.1 plugin)
+  std::string plugin_text;       // a 1.2 plugin's own words, used in place of the host's (plugin.h)
 };
 
 std::string attempts(int n) {
@@ -225,8 +226,12 @@ qwen_status ChatSession::send(const std::string &user_text, CredentialSource &au
 
     if (attempt.http.outcome == net::HttpOutcome::Complete) {
       if (auto better = auth.on_api_response(attempt.http.status, attempt.retry_after); better && status != 200) {
-        attempt.error_body = "{\"error\":{\"message\":" + nlohmann::json(*better).dump() + "}}";
-        attempt.plugin_message = true;
+        if (auth.plugin_text_replaces_host_text()) {
+          attempt.plugin_text = *better;
+        } else {
+          attempt.error_body = "{\"error\":{\"message\":" + nlohmann::json(*better).dump() + "}}";
+          attempt.plugin_message = true;
+        }
       }
     }
 
@@ -293,15 +298,20 @@ qwen_status ChatSession::send(const std::string &user_text, CredentialSource &au
         continue;
       }
       drop_turn();
+      const std::string advice = attempt.plugin_text.empty()
+                                     ? "Check the API key, or sign in again with `qwen auth login`."
+                                     : attempt.plugin_text;
       return fail(QWEN_ERR_AUTH_REJECTED, "the server refused the credentials of '" + auth.id() + "' (HTTP " +
                                               std::to_string(status) +
-                                              "): " + server_error_message(attempt.error_body) +
-                                              ". Check the API key, or sign in again with `qwen auth login`.");
+                                              "): " + server_error_message(attempt.error_body) + ". " + advice);
     } else if (status == 429) {
       const auto wait = parse_retry_after(attempt.retry_after);
-      std::string message = "rate limited by the server (HTTP 429): " + server_error_message(attempt.error_body);
+      std::string message = attempt.plugin_text.empty()
+                                ? "rate limited by the server (HTTP 429): " + server_error_message(attempt.error_body)
+                                : attempt.plugin_text;
       // A plugin's own words for a 429 (qwen-oauth's quota message) already say when to retry.
-      const bool hint_given = attempt.plugin_message && util::to_lower(message).find("retry") != std::string::npos;
+      const bool hint_given = (attempt.plugin_message || !attempt.plugin_text.empty()) &&
+                              util::to_lower(message).find("retry") != std::string::npos;
       if (wait && !hint_given) message = with_clause(message, wait_clause(*wait));
       if ((wait && *wait > network_.retry_max_wait_ms) || retries >= network_.max_retries) {
         drop_turn();

@@ -34,6 +34,9 @@ class CredentialSource {
   virtual qwen_status credentials(uint32_t flags, Credentials &out, std::string &error) = 0;
   // After each answer; may return a better message for a refused request.
   virtual std::optional<std::string> on_api_response(int http_status, const std::string &retry_after) = 0;
+  // Whether that message stands in for the host's own words (a plugin built for ABI 1.2: the whole 429
+  // text, the advice after a 401/403) rather than for the server's message inside them.
+  virtual bool plugin_text_replaces_host_text() const { return false; }
   virtual std::string id() const = 0;
 };
 

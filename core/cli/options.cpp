@@ -22,7 +22,11 @@ ParseResult parse_command_line(int argc, const char *const *argv) {
   app.add_option("-p,--prompt", o.prompt, "Answer this prompt and exit (piped input comes first)");
   app.add_option("-m,--model", o.model, "The model to use");
   app.add_option("--auth-type", o.auth_type, "The sign-in method (plugin id): qwen-oauth, openai, ...");
-  app.add_option("--frontend", o.frontend, "The front-end (plugin id): tty, pipe, ...");
+  auto *frontend = app.add_option("--frontend", o.frontend, "The front-end (plugin id): tty, pipe, acp, ...");
+  // Qwen Code's flag for editors (Agent Client Protocol over stdio); its old name is kept as an alias.
+  bool acp = false;
+  app.add_flag("--acp,--experimental-acp", acp, "Serve an editor over the Agent Client Protocol (= --frontend acp)")
+      ->excludes(frontend);
   app.add_option("--output-format", o.output_format, "Headless output: text, json or stream-json")
       ->check(CLI::IsMember({"text", "json", "stream-json"}));
   app.add_option("--openai-api-key", o.openai_api_key,
@@ -42,13 +46,15 @@ ParseResult parse_command_line(int argc, const char *const *argv) {
   auto *status = auth->add_subcommand("status", "Show the selected method, its account and expiry (never the token)");
   for (auto *sub : {login, logout, status})
     sub->add_option("--auth-type", o.auth_type, "The sign-in method (plugin id)");
+  auto *models = app.add_subcommand("models", "List the models of the selected sign-in method");
+  models->add_option("--auth-type", o.auth_type, "The sign-in method (plugin id)");
   auto *trust = app.add_subcommand(
       "trust", "Trust this directory's project files (.qwen/config.toml, .env): let them change where credentials go");
   trust->add_option("dir", o.trust_dir, "The directory (default: the current one)");
   auto *trust_list = trust->add_flag("--list", o.trust_list, "List the trusted directories and whether files changed");
   trust->add_flag("--revoke", o.trust_revoke, "Stop trusting the directory")->excludes(trust_list);
   // The main options (--debug above all) work after a subcommand too: `qwen auth login --debug`.
-  for (auto *sub : {plugins, auth, login, logout, status, trust}) sub->fallthrough();
+  for (auto *sub : {plugins, auth, login, logout, status, models, trust}) sub->fallthrough();
 
   try {
     app.parse(argc, argv);
@@ -73,7 +79,9 @@ ParseResult parse_command_line(int argc, const char *const *argv) {
     result.exit_code = QWEN_EXIT_BAD_INPUT;
     return result;
   }
+  if (acp) o.frontend = "acp";
   if (plugins->parsed()) o.command = Command::Plugins;
+  if (models->parsed()) o.command = Command::Models;
   if (login->parsed()) o.command = Command::AuthLogin;
   if (logout->parsed()) o.command = Command::AuthLogout;
   if (status->parsed()) o.command = Command::AuthStatus;

@@ -7,14 +7,14 @@
 
 namespace qwen::cli {
 
-enum class Command { Chat, Plugins, AuthLogin, AuthLogout, AuthStatus, Trust };
+enum class Command { Chat, Plugins, AuthLogin, AuthLogout, AuthStatus, Models, Trust };
 
 struct Options {
   Command command = Command::Chat;
   std::optional<std::string> prompt;           // -p
   std::optional<std::string> model;            // -m
   std::optional<std::string> auth_type;        // --auth-type
-  std::optional<std::string> frontend;         // --frontend
+  std::optional<std::string> frontend;         // --frontend (--acp: "acp")
   std::string output_format = "text";          // --output-format
   std::optional<std::string> openai_api_key;   // --openai-api-key
   std::optional<std::string> openai_base_url;  // --openai-base-url

@@ -178,7 +178,7 @@ std::optional<std::filesystem::path> find_project_config(const std::filesystem::
   return std::nullopt;
 }
 
-// `frontend` and `auth` name plugins: ids only, never paths (a path would be joined to the plugin folders).
+// `frontend`, `auth` and `default_auth` name plugins: ids only, never paths (a path would be joined to the plugin folders).
 static void check_plugin_id(const toml::table &t, const char *key) {
   const toml::node *node = t.get(key);
   if (node && node->is_string() && !plugin_host::is_plugin_id(node->as_string()->get()))
@@ -203,6 +203,8 @@ Config load_config(const std::filesystem::path &user_file, const std::optional<s
     get_string(t, "model");
     check_plugin_id(t, "frontend");
     check_plugin_id(t, "auth");
+    get_string(t, "default_auth");
+    check_plugin_id(t, "default_auth");
     read_network(t);
     config.excluded_env_vars = read_excluded(t, config.excluded_env_vars);
     if (const toml::node *plugins = t.get("plugins"); plugins && !plugins->is_table())
@@ -212,6 +214,7 @@ Config load_config(const std::filesystem::path &user_file, const std::optional<s
   }
   config.frontend = get_string(config.merged, "frontend");
   config.auth = get_string(config.merged, "auth");
+  config.default_auth = get_string(config.merged, "default_auth");
   config.model = get_string(config.merged, "model");
   config.network = read_network(config.merged);
   return config;

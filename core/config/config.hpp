@@ -5,6 +5,7 @@
 //
 //   frontend = "tty"             # or "pipe", or a third party's id
 //   auth = "qwen-oauth"          # or "openai", or a third party's id
+//   default_auth = "qwen-oauth"  # when nothing chose a method and no plugin is configured by the environment
 //   model = "qwen3-coder-plus"   # used only when the sign-in method names no model
 //   excluded_env_vars = ["DEBUG", "DEBUG_MODE"]
 //   [network]
@@ -51,6 +52,7 @@ struct NetworkSettings {
 struct Config {
   std::optional<std::string> frontend;
   std::optional<std::string> auth;
+  std::optional<std::string> default_auth;
   std::optional<std::string> model;
   std::vector<std::string> excluded_env_vars{"DEBUG", "DEBUG_MODE"};
   NetworkSettings network;

@@ -159,6 +159,37 @@ bool is_tls_failure(CURLcode code, const char *detail) {
   }
 }
 
+// curl_easy_perform with the multi interface's poll, so that a cancel from another thread (a front-end's
+// cancel_turn) or a signal is seen within kCancelPollMs even while the server sends nothing: easy_perform
+// calls the progress callback only about once a second on an idle connection.
+constexpr int kCancelPollMs = 50;
+
+CURLcode perform_until_done_or_cancelled(CURL *easy, Transfer &t) {
+  std::unique_ptr<CURLM, decltype(&curl_multi_cleanup)> multi(curl_multi_init(), curl_multi_cleanup);
+  if (!multi) return curl_easy_perform(easy);
+  if (curl_multi_add_handle(multi.get(), easy) != CURLM_OK) return curl_easy_perform(easy);
+  CURLcode code = CURLE_OK;
+  int running = 1;
+  while (running > 0) {
+    if (curl_multi_perform(multi.get(), &running) != CURLM_OK) {
+      code = CURLE_RECV_ERROR;
+      break;
+    }
+    if (running == 0) break;
+    if (t.aborted_by_handler || (t.handlers->should_cancel && t.handlers->should_cancel())) {
+      t.aborted_by_handler = true;
+      code = CURLE_ABORTED_BY_CALLBACK;
+      break;
+    }
+    curl_multi_poll(multi.get(), nullptr, 0, kCancelPollMs, nullptr);
+  }
+  int queued = 0;
+  while (CURLMsg *msg = curl_multi_info_read(multi.get(), &queued))
+    if (msg->msg == CURLMSG_DONE && msg->easy_handle == easy) code = msg->data.result;
+  curl_multi_remove_handle(multi.get(), easy);
+  return code;
+}
+
 }  // namespace
 
 void set_ca_bundle(const std::string &path) {
@@ -216,7 +247,7 @@ HttpResult http_perform(const HttpRequest &request, const HttpHandlers &handlers
 
   auto started = Clock::now();
   util::log_debug(request.method + " " + request.url);
-  CURLcode code = curl_easy_perform(h);
+  CURLcode code = perform_until_done_or_cancelled(h, t);
   long status = 0;
   curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
   result.status = static_cast<int>(status);

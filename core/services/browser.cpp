@@ -87,10 +87,13 @@ std::vector<std::string> browser_environment(const std::vector<std::string> &env
   return out;
 }
 
-bool open_in_browser(const std::string &url, std::string &why_not) {
+namespace {
+
+// The program that would open a URL here, or empty with `why_not` (browser.hpp's rules).
+std::vector<std::string> browser_command(std::string &why_not) {
   if (!env("NO_BROWSER").empty()) {  // any value: browser.hpp
     why_not = "NO_BROWSER is set";
-    return false;
+    return {};
   }
   std::vector<std::string> command;
   std::string browser = env("BROWSER");
@@ -106,13 +109,25 @@ bool open_in_browser(const std::string &url, std::string &why_not) {
       why_not = "BROWSER=www-browser (a text browser)";
     else if (env("DISPLAY").empty() && env("WAYLAND_DISPLAY").empty() && env("MIR_SOCKET").empty())
       why_not = "no graphical display";
-    if (!why_not.empty()) return false;
+    if (!why_not.empty()) return {};
     command = {"xdg-open"};
   }
   if (command.empty() || !find_in_path(command[0])) {
     why_not = "cannot find the browser program '" + (command.empty() ? browser : command[0]) + "'";
-    return false;
+    return {};
   }
+  return command;
+}
+
+}  // namespace
+
+bool browser_available(std::string &why_not) {
+  return !browser_command(why_not).empty();
+}
+
+bool open_in_browser(const std::string &url, std::string &why_not) {
+  std::vector<std::string> command = browser_command(why_not);
+  if (command.empty()) return false;
   command.push_back(url);
   util::log_debug("opening the browser with " + command[0]);
   if (!spawn_detached(command)) {

@@ -16,6 +16,9 @@
 
 namespace qwen::services {
 
+// Whether open_in_browser would start a program here (nothing is started); `why_not` says why not.
+bool browser_available(std::string &why_not);
+
 // true when a browser program was started; `why_not` says why not otherwise.
 bool open_in_browser(const std::string &url, std::string &why_not);
 

@@ -80,6 +80,9 @@ void die_by_terminating_signal() {
 void clear_cancel() {
   if (!g_quit) g_cancel = false;
 }
+void cancel_operation() {
+  g_cancel = true;
+}
 
 bool interruptible_sleep(long ms) {
   auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);

@@ -18,6 +18,7 @@ bool quit_requested();
 bool terminate_requested();                     // a SIGTERM or SIGHUP arrived
 [[noreturn]] void die_by_terminating_signal();  // flushes stdio, then re-raises that signal with its default action
 void clear_cancel();                            // at the start of each operation
+void cancel_operation();                        // [thread-safe] as a first Ctrl-C: this operation, not the process
 // Sleeps `ms`, returning false early when cancelled.
 bool interruptible_sleep(long ms);
 

@@ -160,6 +160,11 @@ int32_t host_quit_requested(const qwen_host *) noexcept {
   return quit_requested() ? 1 : 0;
 }
 
+// Any thread. An auth plugin cancelling "the turn" would cancel its own caller: plugin.h gives it no effect.
+void host_cancel_turn(const qwen_host *host) noexcept {
+  if (host && self(host).plugin_kind() == QWEN_PLUGIN_KIND_FRONTEND) cancel_operation();
+}
+
 qwen_status host_command(const qwen_host *host, const char *verb, const char *arg, const qwen_kv_sink *out,
                          qwen_error *err) noexcept {
   return guarded(err, [&] {
@@ -203,6 +208,7 @@ HostTable::HostTable(HostBackend &backend, std::string plugin_id, int32_t plugin
   table_.command = host_command;
   table_.chat_send_text = host_chat_send_text;
   table_.quit_requested = host_quit_requested;
+  table_.cancel_turn = host_cancel_turn;
 }
 
 }  // namespace qwen::services

@@ -1,5 +1,7 @@
 #include "menu.hpp"
 
+#include <qwen/sdk/terminal_text.hpp>
+
 #include <cctype>
 
 #include "terminal.hpp"
@@ -43,6 +45,8 @@ std::string format_menu(const std::string &title, const std::vector<MenuItem> &i
     if (!item.note.empty()) out += "  " + item.note;
     if (item.id == default_id) out += "  [default]";
     out += "\n";
+    // A plugin's one-line description, under its name: shown with its control characters made visible.
+    if (!item.detail.empty()) out += "     " + qwen::sdk::terminal_safe(item.detail) + "\n";
   }
   return out;
 }

@@ -16,6 +16,7 @@ struct MenuItem {
   std::string label;
   std::string note;     // shown after the label, e.g. "(recommended)"
   bool enabled = true;  // disabled items are listed, with the note saying why, but cannot be picked
+  std::string detail;   // a second line under the label (a method's description); may be empty
 };
 
 // The item an answer names: its number (1-based), its id, or the default for an empty answer.

@@ -22,6 +22,7 @@ std::vector<AuthMethod> parse_auth_list(const std::vector<qwen::sdk::Header> &pa
       start = tab + 1;
     }
     m.name = fields[0].empty() ? m.id : fields[0];
+    if (fields.size() > 3) m.description = fields[3];
     m.selected = fields.size() > 1 && fields[1] == "selected";
     const std::string availability = fields.size() > 2 ? fields[2] : "available";
     m.available = availability == "available";
@@ -37,6 +38,8 @@ std::vector<AuthMethod> parse_auth_list(const std::vector<qwen::sdk::Header> &pa
 
 CommandResult SessionClient::run(const std::string &verb, const std::string &arg) const {
   CommandResult r;
+  // Another method (or a new login) may offer other models.
+  if (verb == "auth.select" || verb == "auth.login") models_.reset();
   r.status = host_.command(verb, arg, &r.pairs, &r.error);
   if (r.status != QWEN_OK && r.error.empty()) r.error = "'" + verb + "' failed";
   return r;
@@ -45,6 +48,14 @@ CommandResult SessionClient::run(const std::string &verb, const std::string &arg
 std::vector<AuthMethod> SessionClient::auth_methods() const {
   CommandResult r = run("auth.list");
   return r.ok() ? parse_auth_list(r.pairs) : std::vector<AuthMethod>{};
+}
+
+const std::vector<qwen::sdk::Header> &SessionClient::models() const {
+  if (!models_) {
+    CommandResult r = run("models.list");
+    models_ = r.ok() ? r.pairs : std::vector<qwen::sdk::Header>{};
+  }
+  return *models_;
 }
 
 }  // namespace tty_frontend

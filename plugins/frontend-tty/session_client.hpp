@@ -4,6 +4,7 @@
 
 #include <qwen/plugin.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,9 +26,10 @@ struct AuthMethod {
   bool selected = false;
   bool available = true;
   std::string unavailable_reason;
+  std::string description;  // one line (ABI 1.2 hosts; empty from older ones)
 };
 
-// The methods in an "auth.list" answer (value: "display name\tselected?\tavailable?").
+// The methods in an "auth.list" answer (value: "display name\tselected?\tavailable?\tdescription").
 std::vector<AuthMethod> parse_auth_list(const std::vector<qwen::sdk::Header> &pairs);
 
 class SessionClient {
@@ -36,12 +38,16 @@ class SessionClient {
 
   CommandResult run(const std::string &verb, const std::string &arg = {}) const;
   std::vector<AuthMethod> auth_methods() const;
+  // The selected method's models ("models.list": id, description), asked once and kept until the method
+  // changes (auth.select, auth.login): Tab must not wait for a server every time.
+  const std::vector<qwen::sdk::Header> &models() const;
   // The id of the selected sign-in method, or empty.
   std::string current_auth() const { return host_.config_or("qwen.auth", ""); }
   const qwen::sdk::Host &host() const { return host_; }
 
  private:
   qwen::sdk::Host host_;
+  mutable std::optional<std::vector<qwen::sdk::Header>> models_;
 };
 
 }  // namespace tty_frontend

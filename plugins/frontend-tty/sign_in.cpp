@@ -7,7 +7,7 @@ namespace tty_frontend {
 std::vector<MenuItem> sign_in_menu(const std::vector<AuthMethod> &methods) {
   std::vector<MenuItem> items;
   auto add = [&items](const AuthMethod &m) {
-    MenuItem item{m.id, m.name, "", m.available};
+    MenuItem item{m.id, m.name, "", m.available, m.description};
     if (m.id == kRecommendedMethod) item.note = "(recommended)";
     if (m.selected) item.note += std::string(item.note.empty() ? "" : " ") + "(current)";
     if (!m.available)

@@ -2,6 +2,8 @@
 
 #include <map>
 
+#include <qwen/sdk/terminal_text.hpp>
+
 #include "terminal.hpp"
 #include "text.hpp"
 
@@ -29,7 +31,8 @@ std::optional<SlashCommand> parse_slash_command(const std::string &raw) {
   return c;
 }
 
-std::vector<std::string> slash_completions(const std::string &before, const std::vector<std::string> &auth_ids) {
+std::vector<std::string> slash_completions(const std::string &before, const std::vector<std::string> &auth_ids,
+                                           const std::vector<std::string> &model_ids) {
   if (before.empty() || before[0] != '/') return {};
   auto space = before.find(' ');
   if (space == std::string::npos) {
@@ -38,7 +41,9 @@ std::vector<std::string> slash_completions(const std::string &before, const std:
     names.emplace_back("/exit");
     return names;
   }
-  if (before.compare(0, space, "/auth") == 0 && before.find(' ', space + 1) == std::string::npos) return auth_ids;
+  if (before.find(' ', space + 1) != std::string::npos) return {};  // one argument at most
+  if (before.compare(0, space, "/auth") == 0) return auth_ids;
+  if (before.compare(0, space, "/model") == 0) return model_ids;
   return {};
 }
 
@@ -102,6 +107,16 @@ void SlashCommands::model(const std::string &arg) {
     std::string m = r.value("model");
     write_out(r.ok() ? "Model: " + (m.empty() ? std::string("(the sign-in method's default)") : m) + "\n"
                      : "error: " + r.error + "\n");
+    // The method's list, when it has one (its own, or the provider's GET /models); a name from a server
+    // is shown with its control characters made visible.
+    const auto &models = session_.models();
+    if (!models.empty()) {
+      std::string list = "Models (/model NAME uses one; Tab completes):\n";
+      for (const auto &kv : models)
+        list += std::string(kv.name == m ? "  * " : "    ") + qwen::sdk::terminal_safe(kv.name) +
+                (kv.value.empty() ? "" : "  " + qwen::sdk::terminal_safe(kv.value)) + "\n";
+      write_out(list);
+    }
     return;
   }
   CommandResult r = session_.run("model.set", arg);

@@ -27,8 +27,9 @@ struct SlashCommand {
 std::optional<SlashCommand> parse_slash_command(const std::string &line);
 
 // The words Tab may complete `before_cursor` with: command names after a leading "/", method ids after
-// "/auth ".
-std::vector<std::string> slash_completions(const std::string &before_cursor, const std::vector<std::string> &auth_ids);
+// "/auth ", model ids after "/model ".
+std::vector<std::string> slash_completions(const std::string &before_cursor, const std::vector<std::string> &auth_ids,
+                                           const std::vector<std::string> &model_ids = {});
 
 std::string help_text();
 // "session.stats" pairs as the /stats screen.

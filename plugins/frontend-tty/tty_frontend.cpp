@@ -10,6 +10,7 @@
 // sign_in (/auth and the first run), slash_commands, session_client (the
 // host's session commands), terminal (settings, echo, hidden input).
 #include <qwen/plugin.hpp>
+#include <qwen/sdk/terminal_text.hpp>
 
 #include <sys/stat.h>
 
@@ -78,10 +79,12 @@ class TtyFrontend : public qwen::sdk::FrontendPlugin {
   }
 
   std::vector<std::string> completions(const std::string &before) const {
-    std::vector<std::string> ids;
+    std::vector<std::string> ids, models;
     if (before.rfind("/auth ", 0) == 0)
       for (const auto &m : session_.auth_methods()) ids.push_back(m.id);
-    return slash_completions(before, ids);
+    if (before.rfind("/model ", 0) == 0)
+      for (const auto &kv : session_.models()) models.push_back(kv.name);
+    return slash_completions(before, ids, models);
   }
 
   void greet(SignIn &sign_in) {
@@ -89,11 +92,14 @@ class TtyFrontend : public qwen::sdk::FrontendPlugin {
               " - ask anything; /help lists the commands, Ctrl-D leaves.\n");
     CommandResult check = session_.run("auth.check");
     // auth.status, not auth.list: a start opens only the selected plugin, however many are installed.
-    std::string name = session_.run("auth.status").value("name");
+    const CommandResult status = session_.run("auth.status");
+    std::string name = status.value("name");
     if (name.empty()) name = session_.current_auth();
     if (check.ok()) {
       const std::string model = check.value("model");
-      write_out("Signed in with " + name + (model.empty() ? "" : "; model " + model) + ".\n");
+      const std::string account = status.value("account");
+      write_out("Signed in with " + name + (account.empty() ? "" : " as " + qwen::sdk::terminal_safe(account)) +
+                (model.empty() ? "" : "; model " + model) + ".\n");
       return;
     }
     if (check.status == QWEN_ERR_AUTH_REQUIRED)

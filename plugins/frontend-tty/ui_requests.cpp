@@ -85,7 +85,7 @@ std::string UiRequests::ask(const qwen_ui_request &r) {
       while (std::getline(lines, line)) {
         if (line.empty()) continue;
         auto tab = line.find('\t');
-        items.push_back({line.substr(0, tab), tab == std::string::npos ? line : line.substr(tab + 1), "", true});
+        items.push_back({line.substr(0, tab), tab == std::string::npos ? line : line.substr(tab + 1), "", true, ""});
       }
       if (items.empty()) throw Error(QWEN_ERR_INVALID_ARGUMENT, "a choice without choices");
       auto id = run_menu(editor_, text, items, def);

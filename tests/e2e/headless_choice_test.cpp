@@ -119,7 +119,8 @@ TEST_CASE(
     const std::string screen = t.screen();
     INFO(screen);
     CHECK(screen.find("You are not signed in yet") != std::string::npos);
-    CHECK(screen.find("install the 'qwen-oauth' sign-in plugin") != std::string::npos);
+    CHECK(t.transcript().find("set OPENAI_API_KEY (openai) in the environment or in a .qwen/.env file, or install "
+                              "the 'qwen-oauth' sign-in plugin") != std::string::npos);
     CHECK(screen.find("1. OpenAI-compatible API key") != std::string::npos);
     CHECK(screen.find("Qwen OAuth") == std::string::npos);
     t.press("Enter");

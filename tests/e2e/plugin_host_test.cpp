@@ -2,6 +2,8 @@
 // refusing plugins, with the project's fixture plugins on QWEN_PLUGIN_PATH.
 #include <catch2/catch.hpp>
 
+#include <qwen/plugin.h>
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -43,7 +45,7 @@ TEST_CASE("qwen --version and --help describe the program", "[cli]") {
   auto v = run_qwen(home, {"--version"});
   CHECK(v.exit_code == 0);
   CHECK(v.out.find("qwen 0.1.0") != std::string::npos);
-  CHECK(v.out.find("plugin ABI 1.1") != std::string::npos);
+  CHECK(v.out.find("plugin ABI 1." + std::to_string(QWEN_PLUGIN_ABI_MINOR)) != std::string::npos);
   auto h = run_qwen(home, {"--help"});
   CHECK(h.exit_code == 0);
   for (const char *flag : {"--prompt", "--model", "--auth-type", "--frontend", "--output-format", "--openai-api-key",
@@ -65,7 +67,7 @@ TEST_CASE("qwen plugins lists the default plugins with kind, version, ABI and fi
   std::string openai = line_with(r.out, "openai.so");
   CHECK(openai.find("auth") != std::string::npos);
   CHECK(openai.find("0.1.0") != std::string::npos);
-  CHECK(openai.find(" 1.1 ") != std::string::npos);
+  CHECK(openai.find(" 1." + std::to_string(QWEN_PLUGIN_ABI_MINOR) + " ") != std::string::npos);
   CHECK(line_with(r.out, "pipe.so").find("frontend") != std::string::npos);
   CHECK(line_with(r.out, "tty.so").find("frontend") != std::string::npos);
   CHECK(line_with(r.out, "qwen-oauth.so").find("auth") != std::string::npos);
@@ -76,14 +78,16 @@ TEST_CASE("each broken plugin is rejected with one clear line and the good plugi
   struct Case {
     const char *fixture;
     const char *file;
-    const char *reason;
+    std::string reason;
   };
+  const std::string minor = std::to_string(QWEN_PLUGIN_ABI_MINOR);
   const Case cases[] = {
       {"not_elf", "notelf.so", "not a shared object"},
       {"no_entry", "noentry.so", "has no qwen_plugin_entry_v1 entry point"},
       {"null_entry", "nullentry.so", "returned NULL"},
-      {"abi_major", "abimajor.so", "was built for plugin ABI 2.1; this qwen supports ABI 1.x"},
-      {"abi_minor", "abiminor.so", "needs plugin ABI 1.2, newer than this qwen's 1.1"},
+      {"abi_major", "abimajor.so", "was built for plugin ABI 2." + minor + "; this qwen supports ABI 1.x"},
+      {"abi_minor", "abiminor.so",
+       "needs plugin ABI 1." + std::to_string(QWEN_PLUGIN_ABI_MINOR + 1) + ", newer than this qwen's 1." + minor},
       {"wrong_kind", "wrongkind.so", "unknown kind 7"},
       {"no_interface", "nointerface.so", "gives no usable qwen.auth/1 interface"},
       {"init_error", "initerror.so", "init failed: the fixture refuses to start: missing setting 'frobnicate'"},

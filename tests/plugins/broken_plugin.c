@@ -2,6 +2,7 @@
  * way a plugin can be wrong is a real shared object the host must refuse
  * with one clear line. Without a DEFECT_ it would be a valid plugin. */
 #include <qwen/plugin.h>
+#include <stdlib.h>
 #include <string.h>
 
 static qwen_status available(qwen_error *err) {
@@ -12,8 +13,10 @@ static qwen_status available(qwen_error *err) {
 static qwen_status get_credentials(uint32_t flags, const qwen_credentials_sink *out, qwen_error *err) {
   (void)flags;
   (void)err;
-  out->put(out->ctx, "base_url", "http://127.0.0.1:9/v1");
-  out->put(out->ctx, "token", "");
+  const char *base = getenv("FIXTURE_BASE_URL"); /* a test points it at the fake provider */
+  out->put(out->ctx, "base_url", base ? base : "http://127.0.0.1:9/v1");
+  const char *token = getenv("FIXTURE_TOKEN");
+  out->put(out->ctx, "token", token ? token : "");
   return QWEN_OK;
 }
 

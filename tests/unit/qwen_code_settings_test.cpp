@@ -228,7 +228,7 @@ TEST_CASE("the sign-in choice: order of the sources, settings.json values qwen c
 
   CHECK(decide_auth(in).id == "qwen-oauth");
   CHECK_FALSE(decide_auth(in).chosen_by_user);
-  in.api_key_given = true;
+  in.environment_method = [] { return std::optional<std::string>("openai"); };
   CHECK(decide_auth(in).id == "openai");
 
   in.user_config = "qwen-oauth";

@@ -23,6 +23,10 @@ TEST_CASE("method ids complete after /auth, nothing after other commands or in p
   CHECK(slash_completions("/auth ", {"openai"}) == std::vector<std::string>{"openai"});
   CHECK(slash_completions("/auth openai ", {"openai"}).empty());
   CHECK(slash_completions("/model ", {"openai"}).empty());
+  CHECK(slash_completions("/model ", {"openai"}, {"fake-model", "qwen-max"}) ==
+        std::vector<std::string>{"fake-model", "qwen-max"});
+  CHECK(slash_completions("/model fake-model ", {}, {"fake-model"}).empty());
+  CHECK(slash_completions("/auth ", {"openai"}, {"fake-model"}) == std::vector<std::string>{"openai"});
   CHECK(slash_completions("hello /", {"openai"}).empty());
   auto names = slash_completions("/", {});
   CHECK(std::find(names.begin(), names.end(), "/stats") != names.end());

@@ -9,9 +9,9 @@ using namespace tty_frontend;
 
 namespace {
 std::vector<MenuItem> items() {
-  return {{"qwen-oauth", "Qwen OAuth", "(recommended)", true},
-          {"openai", "OpenAI-compatible API key", "", true},
-          {"gone", "Gone", "(unavailable: ended)", false}};
+  return {{"qwen-oauth", "Qwen OAuth", "(recommended)", true, ""},
+          {"openai", "OpenAI-compatible API key", "", true, ""},
+          {"gone", "Gone", "(unavailable: ended)", false, ""}};
 }
 }  // namespace
 
@@ -47,4 +47,23 @@ TEST_CASE("auth.list answers become methods, Qwen OAuth listed first", "[tty]") 
   CHECK(menu[0].note == "(recommended)");
   CHECK(menu[1].note == "(current)");
   CHECK_FALSE(menu[2].enabled);
+}
+
+TEST_CASE("a method's description from auth.list is shown in the sign-in choice, and a 1.1 host's three fields still parse",
+          "[tty]") {
+  auto methods = parse_auth_list({{"acme", "Acme Cloud\t\tavailable\tAcme's client credentials"},
+                                  {"openai", "OpenAI-compatible API key\tselected\tavailable"}});
+  REQUIRE(methods.size() == 2);
+  CHECK(methods[0].description == "Acme's client credentials");
+  CHECK(methods[1].description.empty());
+  CHECK(methods[1].selected);
+  auto menu = sign_in_menu(methods);
+  REQUIRE(menu.size() == 2);
+  CHECK(menu[0].label == "Acme Cloud");
+  CHECK(menu[0].detail == "Acme's client credentials");
+  const std::string text = format_menu("Sign-in methods:", menu, "openai");
+  CHECK(text.find("  1. Acme Cloud\n     Acme's client credentials\n  2. OpenAI-compatible API key  (current)  [default]\n") !=
+        std::string::npos);
+  // A description is a plugin's text: an escape sequence in it is shown, not obeyed.
+  CHECK(format_menu("t", {{"x", "X", "", true, "red\x1b[31m"}}, "").find("\x1b") == std::string::npos);
 }
