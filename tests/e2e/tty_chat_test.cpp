@@ -295,3 +295,22 @@ TEST_CASE("tty: slash commands complete with Tab and reach the session", "[tty][
   REQUIRE(t.wait_for_exit());
   CHECK(t.exit_status() == 0);
 }
+
+TEST_CASE("tty: /model lists the method's models and Tab completes their names", "[tty][terminal][models]") {
+  FakeProvider p({"--api-key", kKey});
+  TempDir home;
+  TerminalSession t(qwen_terminal(home, {}, key_env(p)));
+  REQUIRE(t.wait_for("Signed in with"));
+  t.type("/model fa");
+  t.press("Tab");  // the fake provider's GET /v1/models has one model: completed whole
+  REQUIRE(t.wait_for("> /model fake-model"));
+  t.press("Enter");
+  REQUIRE(t.wait_for("Model set to fake-model for this session."));
+  t.type_line("/model");
+  REQUIRE(t.wait_for("Models (/model NAME uses one; Tab completes):"));
+  REQUIRE(t.wait_for("  * fake-model"));
+  // The list was read once for this method: Tab and /model did not ask the server each time.
+  CHECK(p.logged_requests("/v1/models").size() == 1);
+  t.type_line("/quit");
+  REQUIRE(t.wait_for_exit());
+}
