@@ -1,5 +1,6 @@
 #include "app/auth_source.hpp"
 
+#include "util/log.hpp"
 #include "util/redactor.hpp"
 
 namespace qwen::app {
@@ -50,6 +51,8 @@ qwen_status AuthSource::credentials(uint32_t flags, chat::Credentials &out, std:
       out.model = value;
     else if (key == "header")
       out.headers.push_back(value);
+    else if (key == "expires_at" || key == "account")  // informational (plugin.h): for --debug only
+      util::log_debug("'" + id() + "' credentials: " + key + " " + util::scrub(value));
   }
   return QWEN_OK;
 }

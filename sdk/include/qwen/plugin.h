@@ -396,7 +396,12 @@ struct qwen_host {
  * may be empty for a keyless local server), "model" (the default model),
  * "header" (one extra "Name: value" request header; may repeat),
  * "expires_at" (seconds since the epoch, optional), "account" (a
- * display name, optional). */
+ * display name, optional). The host asks before every turn (and once more
+ * with QWEN_AUTH_FLAG_FORCE_REFRESH after a 401/403), on the main thread:
+ * answer from memory or a cached file while the token is fresh, and use the
+ * network only to refresh it. "expires_at" and "account" are informational
+ * (shown with --debug); `auth status` and a front-end's greeting show the
+ * "account" that status() puts. */
 typedef qwen_kv_sink qwen_credentials_sink;
 
 #define QWEN_AUTH_FLAG_FORCE_REFRESH 1u /* the token was just refused (401): refresh it */
