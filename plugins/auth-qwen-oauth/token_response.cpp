@@ -54,7 +54,9 @@ TokenGrant grant_from(const json &j) {
 
 }  // namespace
 
-bool is_web_page(const HttpAnswer &answer) { return qwen::sdk::oauth::is_web_page(answer.content_type, answer.body); }
+bool is_web_page(const HttpAnswer &answer) {
+  return qwen::sdk::oauth::is_web_page(answer.content_type, answer.body);
+}
 
 DeviceAuthorization parse_device_authorization(const HttpAnswer &a, const std::string &url) {
   const std::string what = "device authorization failed";

@@ -173,9 +173,8 @@ Reply OAuthServer::client_credentials(const Request &req, const std::map<std::st
 Reply OAuthServer::issue_tokens(bool with_refresh_token) {
   const std::string access = "fake-at-" + random_hex(16);
   tokens_.add_access_token(access);
-  nlohmann::json answer = {{"access_token", access},
-                           {"token_type", "Bearer"},
-                           {"expires_in", options_.token_lifetime_seconds}};
+  nlohmann::json answer = {
+      {"access_token", access}, {"token_type", "Bearer"}, {"expires_in", options_.token_lifetime_seconds}};
   if (!with_refresh_token) return json_reply(http::status::ok, answer);  // client credentials: RFC 6749 4.4.3
   const std::string refresh_token = "fake-rt-" + random_hex(16);
   tokens_.add_refresh_token(refresh_token);

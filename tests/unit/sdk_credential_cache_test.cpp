@@ -167,17 +167,23 @@ TEST_CASE("credential cache: a damaged file is reported by load and replaced by 
   Clock clock;
   std::vector<std::string> warnings;
   const fs::path path = dir.path() / "t.json";
-  const char *damaged[] = {"garbage", "[]", R"({"access_token":5})", R"({"access_token":""})",
-                           R"({"access_token":"a","expires_at":"soon"})", R"({"access_token":"a","expires_at":-4})",
+  const char *damaged[] = {"garbage",
+                           "[]",
+                           R"({"access_token":5})",
+                           R"({"access_token":""})",
+                           R"({"access_token":"a","expires_at":"soon"})",
+                           R"({"access_token":"a","expires_at":-4})",
                            R"({"access_token":"a","extra":[]})"};
   for (const char *text : damaged) {
     { std::ofstream(path) << text; }
     CredentialCache cache(path.string(), options_with(clock, &warnings));
     CHECK_THROWS_AS(cache.load(), Error);
-    CHECK(cache.get([&](const std::optional<CachedToken> &old) {
-                 CHECK_FALSE(old);
-                 return token("replaced", clock.now + 3600);
-               }).access_token == "replaced");
+    CHECK(cache
+              .get([&](const std::optional<CachedToken> &old) {
+                CHECK_FALSE(old);
+                return token("replaced", clock.now + 3600);
+              })
+              .access_token == "replaced");
     CHECK(cache.load()->access_token == "replaced");
   }
   CHECK(warnings.size() == std::size(damaged));

@@ -19,8 +19,7 @@ TEST_CASE("form encoding writes spaces as %20 and keeps the field order", "[sdk]
 
 TEST_CASE("form encoding escapes every separator a hostile value could smuggle in", "[sdk][oauth]") {
   // A secret holding '&' and '=' must not add a field; '+' must not become a space at the server.
-  CHECK(form_encode({{"client_secret", "a&grant_type=password+x"}}) ==
-        "client_secret=a%26grant_type%3Dpassword%2Bx");
+  CHECK(form_encode({{"client_secret", "a&grant_type=password+x"}}) == "client_secret=a%26grant_type%3Dpassword%2Bx");
   CHECK(uri_component(std::string("\0\r\n%", 4)) == "%00%0D%0A%25");
   CHECK(uri_component("caf\xc3\xa9") == "caf%C3%A9");
   CHECK(uri_component("-_.!~*'()") == "-_.!~*'()");

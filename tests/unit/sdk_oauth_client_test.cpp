@@ -119,8 +119,8 @@ TEST_CASE("transport failures are NETWORK, a huge or garbage answer BAD_RESPONSE
     CHECK(message.find("KiB") != std::string::npos);
   }
   {
-    ConnectionCounter garbage("127.0.0.2",
-                              "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 8\r\n\r\n{\"a\":[1,");
+    ConnectionCounter garbage(
+        "127.0.0.2", "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 8\r\n\r\n{\"a\":[1,");
     auto o = options_for(garbage.url() + "/token", "id", "secret-x");
     CHECK(status_of([&] { OAuthClient(host.host(), o).client_credentials(); }) == QWEN_ERR_BAD_RESPONSE);
   }

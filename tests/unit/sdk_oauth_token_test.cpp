@@ -48,8 +48,8 @@ TEST_CASE("a token answer is read into the struct, a provider's own fields kept"
 
 TEST_CASE("OAuth errors map to qwen statuses and quote the server's description on one line", "[sdk][oauth]") {
   std::string message;
-  CHECK(status_of(answer(401, R"({"error":"invalid_client","error_description":"bad\nsecret\u001b[2J"})"),
-                  &message) == QWEN_ERR_AUTH_REJECTED);
+  CHECK(status_of(answer(401, R"({"error":"invalid_client","error_description":"bad\nsecret\u001b[2J"})"), &message) ==
+        QWEN_ERR_AUTH_REJECTED);
   CHECK(message.find("invalid_client: bad secret [2J") != std::string::npos);
   CHECK(message.find('\n') == std::string::npos);
   CHECK(message.find('\x1b') == std::string::npos);

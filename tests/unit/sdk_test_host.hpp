@@ -12,7 +12,8 @@ namespace qwen::test {
 
 class SdkTestHost : public services::HostBackend {
  public:
-  explicit SdkTestHost(std::string home = "/nonexistent") : home_(std::move(home)), table_(*this, "sdk-test", QWEN_PLUGIN_KIND_AUTH) {}
+  explicit SdkTestHost(std::string home = "/nonexistent")
+      : home_(std::move(home)), table_(*this, "sdk-test", QWEN_PLUGIN_KIND_AUTH) {}
   sdk::Host host() const { return sdk::Host(table_.get()); }
 
   std::optional<std::string> config_value(const std::string &, const std::string &) override { return std::nullopt; }

@@ -26,7 +26,8 @@ class AcmeAuth : public sdk::AuthPlugin {
   static constexpr const char *kSetupUrl = "https://console.acme.example/clients";
   static constexpr uint32_t kMethodFlags = QWEN_AUTH_METHOD_MODELS_FROM_API;  // the host reads GET <base>/v1/models
 
-  explicit AcmeAuth(sdk::Host host) : AuthPlugin(host), cache_(host.home_dir() + "/acme/token.json", cache_options(host)) {}
+  explicit AcmeAuth(sdk::Host host)
+      : AuthPlugin(host), cache_(host.home_dir() + "/acme/token.json", cache_options(host)) {}
 
   // Called at start-up for every auth plugin: look at the environment only.
   int environment_priority() override { return std::getenv("ACME_CLIENT_ID") ? 50 : 0; }
@@ -66,8 +67,10 @@ class AcmeAuth : public sdk::AuthPlugin {
              (retry_after ? "; it may be used again in " + std::string(retry_after) + " s" : "") +
              ". Limits are raised at " + kSetupUrl;
     if (http_status == 401 || http_status == 403)
-      return std::string("Acme Cloud refused this client's token even after a new one was fetched: check that "
-                         "the client in ACME_CLIENT_ID may use the API at ") + kSetupUrl;
+      return std::string(
+                 "Acme Cloud refused this client's token even after a new one was fetched: check that "
+                 "the client in ACME_CLIENT_ID may use the API at ") +
+             kSetupUrl;
     return std::nullopt;
   }
 
@@ -81,15 +84,17 @@ class AcmeAuth : public sdk::AuthPlugin {
 
   sdk::CachedToken fetch_token() const {
     if (client_id().empty() || client_secret().empty())
-      throw sdk::Error(QWEN_ERR_AUTH_REQUIRED, "Acme Cloud needs a client: set ACME_CLIENT_ID and ACME_CLIENT_SECRET "
-                                               "(or client_id and client_secret in [plugins.acme]); create one at " +
-                                                   std::string(kSetupUrl));
+      throw sdk::Error(QWEN_ERR_AUTH_REQUIRED,
+                       "Acme Cloud needs a client: set ACME_CLIENT_ID and ACME_CLIENT_SECRET "
+                       "(or client_id and client_secret in [plugins.acme]); create one at " +
+                           std::string(kSetupUrl));
     sdk::OAuthClientOptions o;
     o.token_url = base_url() + "/oauth/token";
     o.client_id = client_id();
     o.client_secret = client_secret();
     o.server_name = "Acme Cloud's token endpoint";
-    sdk::CachedToken token = sdk::CachedToken::from_answer(sdk::OAuthClient(host(), o).client_credentials(), cache_.now());
+    sdk::CachedToken token =
+        sdk::CachedToken::from_answer(sdk::OAuthClient(host(), o).client_credentials(), cache_.now());
     token.account = client_id();
     return token;
   }

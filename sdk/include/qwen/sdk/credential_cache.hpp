@@ -77,9 +77,9 @@ struct CachedToken {
 };
 
 struct CredentialCacheOptions {
-  std::chrono::seconds margin{60};  // "fresh" means fresh for at least this long
-  FileLock::Options lock;           // waiting for the lock; set lock.wait to Host::wait for Ctrl-C
-  std::function<int64_t()> now;     // seconds since the epoch; default: the system clock
+  std::chrono::seconds margin{60};                // "fresh" means fresh for at least this long
+  FileLock::Options lock;                         // waiting for the lock; set lock.wait to Host::wait for Ctrl-C
+  std::function<int64_t()> now;                   // seconds since the epoch; default: the system clock
   std::function<void(const std::string &)> warn;  // told of a damaged file replaced, a save that failed
   size_t max_size = 64 * 1024;
 };

@@ -40,7 +40,7 @@ struct OAuthClientOptions {
   std::string token_url;        // the token endpoint
   std::string device_code_url;  // the device authorization endpoint (device flow only)
   std::string client_id;
-  std::string client_secret;    // empty: a public client (client_id goes in the body)
+  std::string client_secret;  // empty: a public client (client_id goes in the body)
   ClientAuth client_auth = ClientAuth::Basic;
   std::vector<std::string> headers;  // more "Name: value" lines for every request (a User-Agent)
   uint32_t timeout_ms = 30000;
@@ -96,7 +96,8 @@ class OAuthClient {
     FormFields f{{"grant_type", "urn:ietf:params:oauth:grant-type:device_code"}, {"device_code", device.device_code}};
     if (!code_verifier.empty()) f.emplace_back("code_verifier", code_verifier);
     try {
-      DevicePoll p = classify_device_poll(post_form(options_.token_url, with_client(f)), server(options_.token_url), out);
+      DevicePoll p =
+          classify_device_poll(post_form(options_.token_url, with_client(f)), server(options_.token_url), out);
       if (p.kind == DevicePoll::Kind::Approved) {
         host_.register_secret(out.access_token);
         host_.register_secret(out.refresh_token);
@@ -127,8 +128,8 @@ class OAuthClient {
     req.url = url;
     req.headers = {"Content-Type: application/x-www-form-urlencoded", "Accept: application/json"};
     if (!options_.client_secret.empty() && options_.client_auth == ClientAuth::Basic)
-      req.headers.push_back("Authorization: Basic " + base64(uri_component(options_.client_id) + ":" +
-                                                             uri_component(options_.client_secret)));
+      req.headers.push_back("Authorization: Basic " +
+                            base64(uri_component(options_.client_id) + ":" + uri_component(options_.client_secret)));
     req.headers.insert(req.headers.end(), options_.headers.begin(), options_.headers.end());
     req.body = form_encode(fields);
     req.timeout_ms = options_.timeout_ms;
@@ -147,7 +148,8 @@ class OAuthClient {
     }
     if (too_large)
       throw Error(QWEN_ERR_BAD_RESPONSE, server(url) + " answered more than " +
-                                             std::to_string(kMaxOAuthAnswerSize / 1024) + " KiB, more than a token answer can be");
+                                             std::to_string(kMaxOAuthAnswerSize / 1024) +
+                                             " KiB, more than a token answer can be");
     resp.body = std::move(body);
     return resp;
   }

@@ -35,16 +35,16 @@
 
 namespace qwen::sdk {
 
-inline constexpr size_t kMaxOAuthAnswerSize = 256 * 1024;    // a real token answer is a few KiB at most
+inline constexpr size_t kMaxOAuthAnswerSize = 256 * 1024;            // a real token answer is a few KiB at most
 inline constexpr int64_t kMaxExpiresInSeconds = 10LL * 365 * 86400;  // longer lifetimes are cut to ten years
 
 // Tokens from a token endpoint (RFC 6749 section 5.1), any grant.
 struct TokenAnswer {
   std::string access_token;
-  std::string token_type = "Bearer";  // as the server wrote it; always "bearer" in some case
-  std::string refresh_token;          // empty: none came (keep the one you had)
-  std::optional<int64_t> expires_in;  // seconds, 0 .. kMaxExpiresInSeconds; nullopt: not given
-  std::string scope;                  // empty: not given
+  std::string token_type = "Bearer";                 // as the server wrote it; always "bearer" in some case
+  std::string refresh_token;                         // empty: none came (keep the one you had)
+  std::optional<int64_t> expires_in;                 // seconds, 0 .. kMaxExpiresInSeconds; nullopt: not given
+  std::string scope;                                 // empty: not given
   nlohmann::json fields = nlohmann::json::object();  // the whole answer, for a provider's own fields
 
   // A provider's own string field ("resource_url", "id_token"), nullopt when absent or not a string.
@@ -124,8 +124,8 @@ inline std::string one_line(const std::string &text) {
 // A short excerpt of a body for a message. A body that names a credential (a token answer cut short, a
 // device code) is not quoted.
 inline std::string excerpt(const std::string &body) {
-  for (const char *field : {"access_token", "refresh_token", "id_token", "device_code", "code_verifier",
-                            "client_secret"})
+  for (const char *field :
+       {"access_token", "refresh_token", "id_token", "device_code", "code_verifier", "client_secret"})
     if (body.find(field) != std::string::npos)
       return "(" + std::to_string(body.size()) + " bytes, not shown: they hold credentials)";
   std::string out = one_line(body);
@@ -181,7 +181,8 @@ inline TokenAnswer read_token_fields(const nlohmann::json &j, const std::string 
     auto seconds = oauth::number_field(j, "expires_in");
     if (!seconds && e.is_number()) seconds = e.get<double>() > 0 ? kMaxExpiresInSeconds : -1;  // beyond +-1e18
     if (!seconds) throw bad("a token whose expires_in is not a number of seconds");
-    if (*seconds < 0) throw bad("a token that expired before it was issued (expires_in " + std::to_string(*seconds) + ")");
+    if (*seconds < 0)
+      throw bad("a token that expired before it was issued (expires_in " + std::to_string(*seconds) + ")");
     t.expires_in = std::min(*seconds, kMaxExpiresInSeconds);
   }
   return t;
@@ -198,15 +199,14 @@ inline TokenAnswer parse_token_answer(const HttpResponse &answer, const std::str
                 server + (answer.status == 429 ? " is rate limiting requests (" : " had a problem (") + words +
                     "); try again later");
   if (answer.body.size() > kMaxOAuthAnswerSize)
-    throw Error(QWEN_ERR_BAD_RESPONSE, server + " answered " + std::to_string(answer.body.size()) +
-                                           " bytes, more than a token answer can be");
+    throw Error(QWEN_ERR_BAD_RESPONSE,
+                server + " answered " + std::to_string(answer.body.size()) + " bytes, more than a token answer can be");
   if (oauth::is_web_page(answer.header("Content-Type"), answer.body))
     throw Error(QWEN_ERR_BAD_RESPONSE, server + " answered with a web page instead of JSON (" + status_words +
                                            "), perhaps a firewall's challenge or a wrong URL");
   if (!j)
-    throw Error(QWEN_ERR_BAD_RESPONSE,
-                server + " answered " + status_words + " with something that is not a JSON object: " +
-                    oauth::excerpt(answer.body));
+    throw Error(QWEN_ERR_BAD_RESPONSE, server + " answered " + status_words +
+                                           " with something that is not a JSON object: " + oauth::excerpt(answer.body));
   if (answer.status < 200 || answer.status >= 300 || (j->contains("error") && !(*j)["error"].is_null())) {
     const std::string error = oauth::string_field(*j, "error");
     throw Error(oauth::status_for_error(answer.status, error), server + " refused (" + status_words + "): " + words);
@@ -218,8 +218,9 @@ inline TokenAnswer parse_token_answer(const HttpResponse &answer, const std::str
 inline DeviceAuthorization parse_device_authorization(const HttpResponse &answer, const std::string &server) {
   auto j = answer.body.size() <= kMaxOAuthAnswerSize ? oauth::parse_object(answer.body) : std::nullopt;
   const std::string status_words = "HTTP " + std::to_string(answer.status);
-  if (answer.status == 429 || answer.status >= 500 || !j || oauth::is_web_page(answer.header("Content-Type"), answer.body) ||
-      answer.status < 200 || answer.status >= 300 || j->contains("error"))
+  if (answer.status == 429 || answer.status >= 500 || !j ||
+      oauth::is_web_page(answer.header("Content-Type"), answer.body) || answer.status < 200 || answer.status >= 300 ||
+      j->contains("error"))
     parse_token_answer(answer, server);  // throws the matching error
   DeviceAuthorization d;
   d.fields = *j;
@@ -229,9 +230,10 @@ inline DeviceAuthorization parse_device_authorization(const HttpResponse &answer
   d.verification_uri_complete = oauth::string_field(*j, "verification_uri_complete");
   if (d.verification_uri_complete.empty()) d.verification_uri_complete = d.verification_uri;
   if (d.device_code.empty() || d.verification_uri_complete.empty())
-    throw Error(QWEN_ERR_BAD_RESPONSE, server + " answered without a device_code or verification_uri: " +
-                                           oauth::excerpt(answer.body));
-  d.expires_in = std::max<int64_t>(0, std::min(oauth::number_field(*j, "expires_in").value_or(0), kMaxExpiresInSeconds));
+    throw Error(QWEN_ERR_BAD_RESPONSE,
+                server + " answered without a device_code or verification_uri: " + oauth::excerpt(answer.body));
+  d.expires_in =
+      std::max<int64_t>(0, std::min(oauth::number_field(*j, "expires_in").value_or(0), kMaxExpiresInSeconds));
   if (auto i = oauth::number_field(*j, "interval")) d.interval = std::max<int64_t>(0, std::min<int64_t>(*i, 3600));
   return d;
 }

@@ -24,8 +24,8 @@ inline std::string random_bytes(size_t count) {
     const ssize_t n = ::getrandom(out.data() + done, count - done, 0);
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0)
-      throw Error(QWEN_ERR_INTERNAL, std::string("the system's random number generator failed: ") +
-                                         std::strerror(n < 0 ? errno : EIO));
+      throw Error(QWEN_ERR_INTERNAL,
+                  std::string("the system's random number generator failed: ") + std::strerror(n < 0 ? errno : EIO));
     done += static_cast<size_t>(n);
   }
   return out;
