@@ -1,5 +1,7 @@
 #include "agent.hpp"
 
+#include <qwen/sdk/device_flow.hpp>
+
 #include <algorithm>
 
 #include "rpc_error.hpp"
@@ -129,7 +131,15 @@ void Agent::authenticate(const json &id, const json &params) {
     writer_.write(make_result(id, json::object()));
     return;
   }
-  if (info->login == "none") throw host_error(QWEN_ERR_AUTH_REQUIRED, error);
+  // No login qwen can run here: the editor cannot answer a question, so the environment must configure it.
+  if (info->login == "none" || info->login == "asks") {
+    std::string words = error;
+    std::string vars;
+    for (const auto &v : info->env) vars += (vars.empty() ? "" : " or ") + v;
+    if (!vars.empty())
+      words += (words.empty() ? "" : "; ") + std::string("set ") + vars + " in the agent's environment";
+    throw host_error(QWEN_ERR_AUTH_REQUIRED, words);
+  }
   // A device flow needs a person at a browser. When none can be opened here, the editor shows the link and
   // code: the answer to this request is an error carrying them, and the login goes on polling until the
   // code is approved or expires (requests read meanwhile wait their turn), so a later session/new works.
@@ -152,7 +162,7 @@ bool Agent::on_device_code(const std::string &url, const std::string &code, long
   std::string words = "No browser can be opened where qwen runs. To sign in, open " + url;
   if (!code.empty()) words += " and confirm the code " + code;
   words += ".";
-  if (expires_in_s > 0) words += " The code is valid for " + std::to_string(expires_in_s / 60) + " minutes.";
+  if (expires_in_s > 0) words += " The code is valid for " + qwen::sdk::describe_code_lifetime(expires_in_s) + ".";
   words += " Then start a new session.";
   json data{{"verificationUri", url}, {"userCode", code}};
   if (expires_in_s > 0) data["expiresIn"] = expires_in_s;

@@ -109,3 +109,25 @@ TEST_CASE("acp auth: with no browser here, authenticate answers the link and cod
   CHECK(done["result"]["stopReason"] == "end_turn");
   CHECK(acp.wait().exit_code == 0);
 }
+
+TEST_CASE("acp auth: a key method without terminal auth is configured by the environment, never asked for", "[acp]") {
+  FakeProvider p({"--api-key", "sk-acp-auth-env-0042"});
+  TempDir home;
+  AcpChild bare(home, {});
+  REQUIRE(bare.request("initialize", acp_initialize_params(false)).contains("result"));
+  auto refused = bare.request("authenticate", {{"methodId", "openai"}});
+  INFO(refused.dump());
+  CHECK(refused["error"]["code"] == -32000);
+  CHECK(refused["error"]["message"].get<std::string>().find("OPENAI_API_KEY") != std::string::npos);
+  CHECK(bare.wait().exit_code == 0);
+
+  AcpChild keyed(
+      home,
+      {{"OPENAI_API_KEY", "sk-acp-auth-env-0042"}, {"OPENAI_BASE_URL", p.base_url()}, {"OPENAI_MODEL", "fake-model"}});
+  REQUIRE(keyed.request("initialize", acp_initialize_params(false)).contains("result"));
+  auto ok = keyed.request("authenticate", {{"methodId", "openai"}});
+  INFO(ok.dump());
+  CHECK(ok["result"].is_object());
+  CHECK(keyed.request("session/new", acp_new_session_params(home.path().string())).contains("result"));
+  CHECK(keyed.wait().exit_code == 0);
+}
