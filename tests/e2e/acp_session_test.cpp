@@ -277,3 +277,19 @@ TEST_CASE("acp: SIGTERM from the editor ends an idle qwen at once, as for the ot
   CHECK(r.exit_code == 143);
   CHECK(took.count() < 1000);
 }
+
+TEST_CASE("acp: a server that cannot be reached is a JSON-RPC error with the network's words", "[acp]") {
+  TempDir home;
+  home.write(".qwen/config.toml", "[network]\nretry_base_ms = 1\nretry_max_wait_ms = 20\nmax_retries = 1\n");
+  AcpChild acp(home, {{"OPENAI_API_KEY", kKey}, {"OPENAI_BASE_URL", "http://127.0.0.1:1/v1"}, {"OPENAI_MODEL", "m"}});
+  std::string sid = open_session(acp, home);
+  auto failed = acp.request("session/prompt", acp_prompt_params(sid, "anyone there?"));
+  INFO(failed.dump());
+  REQUIRE(failed.contains("error"));
+  CHECK(failed["error"]["code"] == -32603);
+  CHECK(failed["error"]["data"]["exitStatus"] == 7);
+  CHECK(failed["error"]["message"].get<std::string>().find('\n') == std::string::npos);
+  auto r = acp.wait();
+  CHECK(r.exit_code == 0);
+  check_protocol_only(r);
+}
