@@ -589,6 +589,10 @@ int Application::run_models_command() {
 
 int run_qwen(int argc, const char *const *argv) {
   auto parsed = cli::parse_command_line(argc, argv);
+  if (parsed.usage_error) {
+    report_failure(parsed.requested_format, QWEN_ERR_CONFIG, *parsed.usage_error, FailureShape::Answer);
+    std::cerr << parsed.usage_hint << "\n";
+  }
   if (parsed.exit_code >= 0) return parsed.exit_code;
   services::install_signal_handlers();
   util::set_debug_logging(parsed.options.debug);

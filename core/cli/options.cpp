@@ -7,6 +7,26 @@
 
 namespace qwen::cli {
 
+namespace {
+
+// The value of the last --output-format in argv ("--output-format json" or "--output-format=json"), read
+// by hand: it is wanted precisely when the parser refused the command line.
+std::string requested_output_format(int argc, const char *const *argv) {
+  std::string format = "text";
+  const std::string flag = "--output-format";
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i] ? argv[i] : "";
+    if (arg == "--") break;
+    if (arg == flag && i + 1 < argc && argv[i + 1])
+      format = argv[++i];
+    else if (arg.rfind(flag + "=", 0) == 0)
+      format = arg.substr(flag.size() + 1);
+  }
+  return format;
+}
+
+}  // namespace
+
 ParseResult parse_command_line(int argc, const char *const *argv) {
   ParseResult result;
   Options &o = result.options;
@@ -68,14 +88,18 @@ ParseResult parse_command_line(int argc, const char *const *argv) {
     result.exit_code = app.exit(e);
     return result;
   } catch (const CLI::ParseError &e) {
-    std::cerr << "qwen: error: " << e.what() << "\nRun 'qwen --help' for the options.\n";
+    result.usage_error = e.what();
+    result.usage_hint = "Run 'qwen --help' for the options.";
+    result.requested_format = requested_output_format(argc, argv);
     result.exit_code = QWEN_EXIT_BAD_INPUT;
     return result;
   }
   if (auth->parsed() && !login->parsed() && !logout->parsed() && !status->parsed()) {
     std::string what = "`qwen auth` needs a subcommand";
     if (!unknown_auth_word.empty()) what = "unknown subcommand '" + unknown_auth_word + "' for `qwen auth`";
-    std::cerr << "qwen: error: " << what << ": use login, logout or status\nRun 'qwen auth --help' for the details.\n";
+    result.usage_error = what + ": use login, logout or status";
+    result.usage_hint = "Run 'qwen auth --help' for the details.";
+    result.requested_format = o.output_format;
     result.exit_code = QWEN_EXIT_BAD_INPUT;
     return result;
   }

@@ -28,6 +28,11 @@ struct Options {
 struct ParseResult {
   Options options;
   int exit_code = -1;  // >= 0: stop now with this status (help printed, or a usage error)
+  // A usage error, not printed yet: the caller reports it, on stdout too when the command line asked for
+  // --output-format json or stream-json (a script reading stdout must not meet an empty one).
+  std::optional<std::string> usage_error;
+  std::string usage_hint;        // "Run 'qwen --help' for the options."
+  std::string requested_format;  // the --output-format word as written, even when parsing failed
 };
 
 ParseResult parse_command_line(int argc, const char *const *argv);

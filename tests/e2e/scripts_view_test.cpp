@@ -51,6 +51,8 @@ TEST_CASE("scripts: host failures print the error on stdout too with json and st
       {"unknown --auth-type", "", {"--auth-type", "nosuch"}, 3, "bad_input", "nosuch"},
       {"missing front-end plugin", "", {"--frontend", "nosuch"}, 3, "bad_input", "nosuch"},
       {"--auth-type that is not an id", "", {"--auth-type", "../evil"}, 3, "bad_input", "'../evil' is not"},
+      // The command line itself is refused: the format asked for is still honoured.
+      {"unknown flag", "", {"--no-such-flag"}, 3, "bad_input", "--no-such-flag"},
   };
   for (const auto &c : cases) {
     DYNAMIC_SECTION(c.what) {
