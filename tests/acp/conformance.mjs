@@ -234,6 +234,20 @@ try {
       assert.ok(users(inA).includes("hello over ACP") && users(inA).at(-1) === "back in A" && !users(inA).includes("only in B"),
         `A's history: ${JSON.stringify(users(inA))}`);
     });
+    await step("the model is a session config option and a /model command, each message valid", async () => {
+      const made = await ctx.request("session/new", { cwd: home, mcpServers: [] });
+      const model = (made.configOptions ?? []).find((o) => o.id === "model");
+      assert.ok(model && model.category === "model" && model.type === "select", "a model select option");
+      const set = await ctx.request("session/set_config_option", { sessionId: made.sessionId, configId: "model", value: "other-model" });
+      assert.equal(set.configOptions.find((o) => o.id === "model").currentValue, "other-model");
+      const from = updates.length;
+      assert.equal((await prompt(ctx, made.sessionId, "/model third-model")).stopReason, "end_turn");
+      const changed = updates.slice(from).find(([, s, u]) => s === made.sessionId && u.sessionUpdate === "config_option_update");
+      assert.ok(changed, "a config_option_update after /model");
+      assert.equal(changed[2].configOptions.find((o) => o.id === "model").currentValue, "third-model");
+      const commands = updates.find(([, s, u]) => s === made.sessionId && u.sessionUpdate === "available_commands_update");
+      assert.deepEqual(commands[2].availableCommands.map((c) => c.name).sort(), ["auth", "clear", "model", "stats"]);
+    });
     await step("logout, then a prompt answers auth_required", async () => {
       await ctx.request("logout", {});
       await expectError(prompt(ctx, a, "still there?"), -32000, "prompt after logout");
