@@ -53,6 +53,8 @@ for (const [fn, bad] of [
 }
 
 const sentMethods = new Map(); // request id -> method, from what the client wrote
+const secrets = []; // tokens the sign-in saved: never in anything qwen writes
+let rawOut = "";
 const problems = [];
 let validated = 0;
 function validateLine(line) {
@@ -119,6 +121,7 @@ const checking = (async () => {
     buffer += decoder.decode(chunk, { stream: true });
     let nl;
     while ((nl = buffer.indexOf("\n")) >= 0) {
+      rawOut += buffer.slice(0, nl + 1);
       validateLine(buffer.slice(0, nl));
       buffer = buffer.slice(nl + 1);
     }
@@ -194,6 +197,8 @@ try {
     await step("authenticate with qwen-oauth completes the device flow (a stand-in browser approves)", async () => {
       const r = await ctx.request("authenticate", { methodId: "qwen-oauth" });
       assert.deepEqual(Object.keys(r ?? {}).filter((k) => k !== "_meta"), []);
+      const creds = JSON.parse(readFileSync(join(home, ".qwen", "oauth_creds.json"), "utf8"));
+      secrets.push(creds.access_token, creds.refresh_token);
     });
     let a;
     await step("a prompt streams chunks in order and their text is the answer", async () => {
@@ -266,6 +271,11 @@ provider.kill("SIGTERM");
 rmSync(home, { recursive: true, force: true });
 
 if (exitCode !== 0) problems.push(`qwen exited with ${exitCode}`);
+if (secrets.length === 0) problems.push("no sign-in tokens were read to check the output for");
+for (const secret of secrets) {
+  if (typeof secret !== "string" || secret.length < 8) problems.push("a sign-in token was missing or short");
+  else if (rawOut.includes(secret) || stderr.includes(secret)) problems.push("a sign-in token appears in qwen's output");
+}
 if (validated < 10) problems.push(`only ${validated} messages were validated`);
 if (failure) problems.unshift(`${failure.stack ?? failure}`);
 console.log(`# ${validated} messages from qwen validated against schema/v1/schema.json`);
