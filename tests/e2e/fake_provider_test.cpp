@@ -397,7 +397,8 @@ TEST_CASE("fake provider: exits by itself after --idle-exit seconds without a re
 
 TEST_CASE("fake provider: a bad command line exits 2 with a message", "[fake-provider]") {
   for (auto args : {std::vector<std::string>{"--fault", "teapot"}, std::vector<std::string>{"--port", "x"},
-                    std::vector<std::string>{"--oauth-mode", "weird"}, std::vector<std::string>{"--bogus"}}) {
+                    std::vector<std::string>{"--oauth-mode", "weird"}, std::vector<std::string>{"--bogus"},
+                    std::vector<std::string>{"--client", "no-secret"}, std::vector<std::string>{"--client", ":s"}}) {
     auto o = provider_command(args);
     o.timeout = milliseconds(5000);
     auto r = run_process(o);
@@ -986,6 +987,37 @@ TEST_CASE("fake provider: --oauth-mode html answers every OAuth endpoint with a 
   CHECK(p.stat("refresh_requests") == 1);
 }
 
+TEST_CASE("fake provider: the client_credentials grant takes Basic or form credentials and checks --client",
+          "[fake-provider][oauth]") {
+  FakeProvider p({"--client", "acme:s3cret&=", "--token-lifetime", "90"});
+  const std::map<std::string, std::string> form{{"Content-Type", "application/x-www-form-urlencoded"}};
+  auto with = [&](std::map<std::string, std::string> h, const std::string &extra) {
+    h.insert(form.begin(), form.end());
+    return http(p.port(), "POST", "/oauth/token", "grant_type=client_credentials" + extra, h);
+  };
+  // Basic: base64("acme:s3cret%26%3D"), each part form-encoded first (RFC 6749 section 2.3.1).
+  auto basic = with({{"Authorization", "Basic YWNtZTpzM2NyZXQlMjYlM0Q="}}, "");
+  REQUIRE(basic.status == 200);
+  json t = basic.body_json();
+  CHECK(t["token_type"] == "Bearer");
+  CHECK(t["expires_in"] == 90);
+  CHECK_FALSE(t.contains("refresh_token"));  // section 4.4.3
+  CHECK(http(p.port(), "GET", "/v1/models", {}, bearer(t["access_token"])).status == 200);
+  CHECK(with({}, "&client_id=acme&client_secret=s3cret%26%3D").status == 200);
+  CHECK(form_post(p.port(), "/api/v1/oauth2/token",
+                  "grant_type=client_credentials&client_id=acme&client_secret=s3cret%26%3D")
+            .status == 200);
+  // Refused: a wrong secret, an unknown client, no secret, Basic that is not Base64 or has no colon.
+  for (auto refused : {with({}, "&client_id=acme&client_secret=wrong"),
+                       with({}, "&client_id=other&client_secret=s3cret%26%3D"), with({}, "&client_id=acme"),
+                       with({{"Authorization", "Basic !!!!"}}, ""), with({{"Authorization", "Basic YWNtZQ=="}}, "")}) {
+    CHECK(refused.status == 401);
+    CHECK(refused.body_json()["error"] == "invalid_client");
+  }
+  CHECK(p.stat("client_credentials_requests") == 8);
+  CHECK(p.stat("refresh_requests") == 0);
+}
+
 TEST_CASE("fake provider: /__control/stats counts each kind of request", "[fake-provider]") {
   FakeProvider p({"--api-key", kKey, "--interval", "0"});
   auto zero = json::parse(p.get("/__control/stats"));
@@ -995,6 +1027,7 @@ TEST_CASE("fake provider: /__control/stats counts each kind of request", "[fake-
                      {"token_polls", 0},
                      {"slow_downs", 0},
                      {"models_requests", 0},
+                     {"client_credentials_requests", 0},
                      {"faults_pending", 0}});
   chat(p.port(), chat_body("a", false));
   chat(p.port(), chat_body("b", true));
