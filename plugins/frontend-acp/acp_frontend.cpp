@@ -86,6 +86,12 @@ class AcpFrontend : public qwen::sdk::FrontendPlugin {
     // editor stopping its agent); the host then ends it as the README's exit statuses say.
     int status = QWEN_EXIT_OK;
     for (;;) {
+      if (writer.broken()) {
+        // Nobody reads the answers any more (the editor closed qwen's stdout): a write failure (README: 1).
+        h.error("standard output was closed; the client can no longer be answered");
+        status = QWEN_EXIT_ERROR;
+        break;
+      }
       if (auto q = inbox.pop(std::chrono::milliseconds(100))) {
         agent.handle(*q);
         continue;

@@ -120,3 +120,15 @@ TEST_CASE("acp bad input: JSON nested a million deep is answered, not a stack ov
   auto r = acp.wait();
   CHECK(r.exit_code == 0);
 }
+
+TEST_CASE("acp bad input: a client that stops reading stdout ends qwen with a write failure (1)", "[acp]") {
+  TempDir home;
+  AcpChild acp(home, {});
+  REQUIRE(acp.request("initialize", acp_initialize_params()).contains("result"));
+  acp.close_stdout();
+  acp.send({{"jsonrpc", "2.0"}, {"id", 99}, {"method", "initialize"}, {"params", acp_initialize_params()}});
+  auto r = acp.wait(std::chrono::seconds(5), /*close_input=*/false);  // stdin stays open: qwen must leave by itself
+  CHECK_FALSE(r.timed_out);
+  CHECK(r.exit_code == 1);
+  CHECK(r.err.find("standard output was closed") != std::string::npos);
+}

@@ -161,9 +161,14 @@ void AcpChild::close_stdin() {
   in_fd_ = -1;
 }
 
-ProcessResult AcpChild::wait(std::chrono::milliseconds timeout) {
+void AcpChild::close_stdout() {
+  if (out_fd_ >= 0) close(out_fd_);
+  out_fd_ = -1;
+}
+
+ProcessResult AcpChild::wait(std::chrono::milliseconds timeout, bool close_input) {
   if (finished_) return result_;
-  close_stdin();
+  if (close_input) close_stdin();
   auto deadline = Clock::now() + timeout;
   int status = 0;
   bool reaped = false;
@@ -174,6 +179,7 @@ ProcessResult AcpChild::wait(std::chrono::milliseconds timeout) {
       break;
     }
   }
+  close_stdin();
   if (!reaped) {
     result_.timed_out = true;
     kill(-pid_, SIGKILL);

@@ -44,8 +44,11 @@ class AcpChild {
   std::string chunks_text(const std::string &session) const;
 
   void close_stdin();
-  // Waits for the exit (killing after the timeout); the whole stdout and stderr.
-  ProcessResult wait(std::chrono::milliseconds timeout = std::chrono::seconds(10));
+  // Stops reading qwen's stdout (an editor that went away but left stdin open).
+  void close_stdout();
+  // Closes stdin (unless told not to) and waits for the exit (killing after the timeout); the whole stdout
+  // and stderr.
+  ProcessResult wait(std::chrono::milliseconds timeout = std::chrono::seconds(10), bool close_input = true);
   // Peak resident memory of the child so far (VmHWM, kB); 0 when unknown.
   long peak_rss_kb() const;
 
