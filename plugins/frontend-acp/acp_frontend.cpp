@@ -71,6 +71,12 @@ class AcpFrontend : public qwen::sdk::FrontendPlugin {
               turns.cancel(sid->get<std::string>(), n);
             return;
           }
+          if (m.kind == Incoming::Kind::Notification && m.method == "$/cancel_request") {
+            auto id = m.params.is_object() ? m.params.find("requestId") : m.params.end();
+            if (m.params.is_object() && id != m.params.end()) turns.cancel_request(id->dump());
+            return;
+          }
+          if (m.kind == Incoming::Kind::Request) turns.pending(m.id.dump());
           inbox.push(std::move(m), n);
         },
         [&] {

@@ -46,6 +46,13 @@ void Agent::handle(const Queued &q) {
 
 void Agent::request(const Queued &q) {
   const Incoming &m = q.message;
+  const std::string key = m.id.dump();
+  // Cancelled by $/cancel_request before it started: answered, never run.
+  if (turns_.request_cancelled(key)) {
+    turns_.finish(key);
+    writer_.write(make_error(m.id, kRequestCancelled, "Request cancelled", json{{"requestId", m.id}}));
+    return;
+  }
   try {
     if (m.method != "initialize" && !initialized_)
       throw RpcError(kInvalidRequest, "Invalid request: call initialize first");
@@ -68,10 +75,13 @@ void Agent::request(const Queued &q) {
       throw RpcError(kMethodNotFound, "Method not found: " + m.method);
     }
   } catch (const RpcError &e) {
+    turns_.finish(key);
     writer_.write(make_error(m.id, e.code, e.what(), e.data));
   } catch (const std::exception &e) {
+    turns_.finish(key);
     writer_.write(make_error(m.id, kInternalError, std::string("Internal error: ") + e.what()));
   }
+  turns_.finish(key);  // answered (a no-op when already finished)
 }
 
 json Agent::initialize(const json &params) {

@@ -39,7 +39,8 @@ void Agent::prompt(const Queued &q) {
   if (!text.error.empty()) throw RpcError(kInvalidParams, "Invalid params: " + text.error);
   if (!select(*session)) throw RpcError(kResourceNotFound, "Resource not found: no session " + *session);
 
-  if (!turns_.begin(*session, q.seq)) {
+  const std::string key = m.id.dump();
+  if (!turns_.begin(*session, q.seq, key)) {
     writer_.write(make_result(m.id, json{{"stopReason", "cancelled"}}));
     return;
   }
@@ -71,6 +72,11 @@ void Agent::prompt(const Queued &q) {
       },
       &error);
   const bool cancelled = turns_.end();
+  if (turns_.finish(key)) {
+    // $/cancel_request: the protocol-level answer, as the SDK's own agents give it.
+    writer_.write(make_error(m.id, kRequestCancelled, "Request cancelled", json{{"requestId", m.id}}));
+    return;
+  }
   if (s == QWEN_OK && !cancelled) {
     writer_.write(make_result(m.id, json{{"stopReason", stop_reason_for(finish_reason)}}));
   } else if (s == QWEN_ERR_CANCELLED || cancelled) {

@@ -293,3 +293,37 @@ TEST_CASE("acp: a server that cannot be reached is a JSON-RPC error with the net
   CHECK(r.exit_code == 0);
   check_protocol_only(r);
 }
+
+TEST_CASE("acp: $/cancel_request stops a running prompt and a queued request with -32800", "[acp]") {
+  FakeProvider p({"--api-key", kKey, "--fault", "stall"});
+  TempDir home;
+  fast_network(home);
+  AcpChild acp(home, openai_env(p));
+  std::string sid = open_session(acp, home);
+  auto prompt = acp.start_request("session/prompt", acp_prompt_params(sid, "stalls"));
+  for (;;) {
+    auto m = acp.next(Ms(10000));
+    REQUIRE(m);
+    if (m->value("method", "") == "session/update" &&
+        (*m)["params"]["update"]["sessionUpdate"] == "agent_message_chunk")
+      break;
+  }
+  // Queued behind the running prompt, then cancelled before it starts: answered, never run.
+  auto queued = acp.start_request("session/new", acp_new_session_params(home.path().string()));
+  acp.send({{"jsonrpc", "2.0"}, {"method", "$/cancel_request"}, {"params", {{"requestId", queued}}}});
+  auto start = std::chrono::steady_clock::now();
+  acp.send({{"jsonrpc", "2.0"}, {"method", "$/cancel_request"}, {"params", {{"requestId", prompt}}}});
+  auto stopped = acp.response_to(prompt, Ms(5000));
+  auto took = std::chrono::duration_cast<Ms>(std::chrono::steady_clock::now() - start);
+  INFO(stopped.dump());
+  CHECK(stopped["error"]["code"] == -32800);
+  CHECK(took.count() < 200);
+  auto dropped = acp.response_to(queued, Ms(5000));
+  INFO(dropped.dump());
+  CHECK(dropped["error"]["code"] == -32800);
+  // A cancel for an id already answered, or never sent, changes nothing.
+  acp.send({{"jsonrpc", "2.0"}, {"method", "$/cancel_request"}, {"params", {{"requestId", prompt}}}});
+  acp.send({{"jsonrpc", "2.0"}, {"method", "$/cancel_request"}, {"params", {{"requestId", "never"}}}});
+  CHECK(acp.request("session/prompt", acp_prompt_params(sid, "again"))["result"]["stopReason"] == "end_turn");
+  CHECK(acp.wait().exit_code == 0);
+}
