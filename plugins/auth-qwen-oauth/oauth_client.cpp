@@ -9,20 +9,28 @@ namespace qwen_oauth {
 using qwen::sdk::DevicePoll;
 using qwen::sdk::Error;
 
-OAuthClient::OAuthClient(qwen::sdk::Host host, std::string base_url, std::string user_agent)
-    : host_(host), base_url_(std::move(base_url)), user_agent_(std::move(user_agent)) {}
+namespace {
 
-HttpAnswer OAuthClient::post_form(const std::string &url, const FormFields &fields, uint32_t timeout_ms,
-                                  bool with_request_id) const {
-  qwen::sdk::HttpRequest req;
-  req.method = "POST";
-  req.url = url;
-  req.headers = {"Content-Type: application/x-www-form-urlencoded", "Accept: application/json"};
-  if (!user_agent_.empty()) req.headers.push_back("User-Agent: " + user_agent_);
-  if (with_request_id) req.headers.push_back("x-request-id: " + qwen::sdk::random_uuid());
-  req.body = qwen::sdk::form_encode(fields);
-  req.timeout_ms = timeout_ms;
-  qwen::sdk::HttpResponse resp = host_.http(req);
+qwen::sdk::OAuthClientOptions options_for(const std::string &user_agent) {
+  qwen::sdk::OAuthClientOptions o;
+  o.client_id = kClientId;  // a public client: no secret, so no Authorization header
+  if (!user_agent.empty()) o.headers.push_back("User-Agent: " + user_agent);
+  o.timeout_ms = 30000;
+  o.server_name = "the Qwen OAuth server";
+  return o;
+}
+
+}  // namespace
+
+OAuthClient::OAuthClient(qwen::sdk::Host host, std::string base_url, const std::string &user_agent)
+    : base_url_(std::move(base_url)), client_(host, options_for(user_agent)) {}
+
+// The SDK's grants (start_device_flow, poll_device_token, refresh) are not used as they are: Qwen Code puts
+// client_id second in a poll, and its answers are read Qwen's way (a 200 {"status":"pending"} poll, a token
+// of any token_type, a 401 refresh as a dead sign-in, messages its users know), see token_response.hpp.
+HttpAnswer OAuthClient::post_form(const std::string &url, const FormFields &fields,
+                                  const qwen::sdk::OAuthRequestOptions &extra) const {
+  qwen::sdk::HttpResponse resp = client_.post_form(url, fields, extra);
   return HttpAnswer{resp.status, resp.header("Content-Type"), std::move(resp.body)};
 }
 
@@ -33,7 +41,7 @@ DeviceAuthorization OAuthClient::request_device_code(const PkcePair &pkce) const
                             {"scope", kScope},
                             {"code_challenge", pkce.challenge},
                             {"code_challenge_method", "S256"}},
-                           30000, true);
+                           {{"x-request-id: " + qwen::sdk::random_uuid()}});
   return parse_device_authorization(a, url);
 }
 
@@ -41,12 +49,10 @@ DevicePoll OAuthClient::poll_token(const DeviceAuthorization &device, const std:
                                    TokenGrant &grant) const {
   const std::string url = base_url_ + kTokenPath;
   try {
-    HttpAnswer a = post_form(url,
-                             {{"grant_type", kDeviceGrantType},
-                              {"client_id", kClientId},
-                              {"device_code", device.device_code},
-                              {"code_verifier", verifier}},
-                             30000, false);
+    HttpAnswer a = post_form(url, {{"grant_type", kDeviceGrantType},
+                                   {"client_id", kClientId},
+                                   {"device_code", device.device_code},
+                                   {"code_verifier", verifier}});
     return classify_device_poll(a, url, grant);
   } catch (const Error &e) {
     if (e.status() == QWEN_ERR_NETWORK) return DevicePoll::of(DevicePoll::Kind::Retry, e.what());
@@ -57,8 +63,10 @@ DevicePoll OAuthClient::poll_token(const DeviceAuthorization &device, const std:
 RefreshResult OAuthClient::refresh(const std::string &refresh_token) const {
   const std::string url = base_url_ + kTokenPath;
   // Under the lock, a waiter judges us by our pid, not our age; still, do not hang for ever.
+  qwen::sdk::OAuthRequestOptions extra;
+  extra.timeout_ms = 20000;
   HttpAnswer a = post_form(
-      url, {{"grant_type", "refresh_token"}, {"refresh_token", refresh_token}, {"client_id", kClientId}}, 20000, false);
+      url, {{"grant_type", "refresh_token"}, {"refresh_token", refresh_token}, {"client_id", kClientId}}, extra);
   return parse_refresh_answer(a, url);
 }
 

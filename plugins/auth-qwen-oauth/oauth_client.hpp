@@ -1,12 +1,14 @@
-// oauth_client.hpp — the three requests to Qwen's OAuth server, made through
-// the host's HTTP client: the device code, one token poll, a refresh.
-// Request shapes follow Qwen Code exactly (form bodies with %20, Accept:
-// application/json, x-request-id on the device-code request).
+// oauth_client.hpp — the three requests to Qwen's OAuth server: the device
+// code, one token poll, a refresh. They go through the SDK's OAuth client
+// (qwen/sdk/oauth_client.hpp: the host's HTTP service, form bodies with %20,
+// Accept: application/json, the answer size cap); what stays here is Qwen
+// Code's: its fields in its order, x-request-id on the device-code request
+// only, and its answers read with its wording and leniency (token_response.hpp).
 #pragma once
 
 #include <qwen/plugin.hpp>
 #include <qwen/sdk/device_flow.hpp>
-#include <qwen/sdk/form_encoding.hpp>
+#include <qwen/sdk/oauth_client.hpp>
 #include <qwen/sdk/pkce.hpp>
 
 #include <string>
@@ -27,7 +29,7 @@ inline constexpr const char *kDeviceGrantType = "urn:ietf:params:oauth:grant-typ
 class OAuthClient {
  public:
   // `user_agent` goes on every request (the API requests carry the same one).
-  OAuthClient(qwen::sdk::Host host, std::string base_url, std::string user_agent);
+  OAuthClient(qwen::sdk::Host host, std::string base_url, const std::string &user_agent);
 
   const std::string &base_url() const { return base_url_; }
 
@@ -40,12 +42,11 @@ class OAuthClient {
   RefreshResult refresh(const std::string &refresh_token) const;
 
  private:
-  HttpAnswer post_form(const std::string &url, const FormFields &fields, uint32_t timeout_ms,
-                       bool with_request_id) const;
+  HttpAnswer post_form(const std::string &url, const FormFields &fields,
+                       const qwen::sdk::OAuthRequestOptions &extra = {}) const;
 
-  qwen::sdk::Host host_;
   std::string base_url_;
-  std::string user_agent_;
+  qwen::sdk::OAuthClient client_;
 };
 
 }  // namespace qwen_oauth

@@ -62,13 +62,23 @@ TEST_CASE("qwen auth login signs in through the browser and writes Qwen Code's f
   CHECK(contains(body, "client_id=f0304373b74a44d2b584a3fb70ca9e56"));
   CHECK(contains(body, "scope=openid%20profile%20email%20model.completion"));
   CHECK(contains(body, "code_challenge_method=S256"));
+  // Whole bodies, fields in Qwen Code's order (its poll puts client_id second, unlike the SDK's own grant).
+  CHECK(std::regex_match(body, std::regex("client_id=f0304373b74a44d2b584a3fb70ca9e56&scope=openid%20profile%20"
+                                          "email%20model.completion&code_challenge=[A-Za-z0-9_-]{43}&"
+                                          "code_challenge_method=S256")));
   CHECK(device[0]["headers"]["content-type"] == "application/x-www-form-urlencoded");
   CHECK(device[0]["headers"]["accept"] == "application/json");
+  CHECK(std::regex_match(device[0]["headers"].value("user-agent", ""), std::regex("QwenCode/.+")));
   CHECK(std::regex_match(device[0]["headers"].value("x-request-id", ""), std::regex("[0-9a-f-]{36}")));
+  CHECK_FALSE(device[0]["headers"].contains("authorization"));  // a public client
   auto polls = p.logged_requests("/api/v1/oauth2/token");
   REQUIRE_FALSE(polls.empty());
-  CHECK(contains(polls.back()["body"], "grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code"));
-  CHECK(contains(polls.back()["body"], "code_verifier="));
+  CHECK(std::regex_match(polls.back()["body"].get<std::string>(),
+                         std::regex("grant_type=urn%3Aietf%3Aparams%3Aoauth%3Agrant-type%3Adevice_code&"
+                                    "client_id=f0304373b74a44d2b584a3fb70ca9e56&device_code=[^&]+&"
+                                    "code_verifier=[A-Za-z0-9_-]{43}")));
+  CHECK(polls.back()["headers"].value("user-agent", "") == device[0]["headers"].value("user-agent", ""));
+  CHECK_FALSE(polls.back()["headers"].contains("x-request-id"));  // Qwen Code sends one on the device code only
 
   // And the login is usable at once, headless.
   auto chat = run_qwen(home, {"-p", "hi", "--auth-type", "qwen-oauth"}, oauth_env(p));
@@ -136,6 +146,20 @@ TEST_CASE("an HTML firewall page is reported as a web page, not a JSON error", "
   CHECK(r.exit_code == 7);  // QWEN_EXIT_NETWORK (bad response)
   CHECK(contains(r.err, "web page instead of JSON"));
   CHECK_FALSE(contains(r.err, "parse error"));
+  CHECK_FALSE(file_exists(creds_path(home)));
+}
+
+TEST_CASE("an answer larger than a token answer can be is refused unread and nothing is written", "[login][hostile]") {
+  const std::string flood(4u << 20, ' ');  // 4 MiB of JSON whitespace: valid-looking until its end
+  ConnectionCounter server("127.0.0.2", "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: " +
+                                            std::to_string(flood.size() + 2) + "\r\n\r\n" + flood + "{}");
+  TempDir home;
+  auto r = run_qwen(home, kLogin, with_env({{"QWEN_OAUTH_BASE_URL", server.url()}}));
+  INFO(r.err);
+  CHECK(r.exit_code == 7);  // QWEN_EXIT_NETWORK (bad response)
+  CHECK(contains(r.err, "the Qwen OAuth server (" + server.url() +
+                            "/api/v1/oauth2/device/code) answered more than 256 KiB, more than a token answer can be"));
+  CHECK(server.connections() == 1);  // not retried
   CHECK_FALSE(file_exists(creds_path(home)));
 }
 

@@ -45,6 +45,16 @@ struct OAuthClientOptions {
   std::vector<std::string> headers;  // more "Name: value" lines for every request (a User-Agent)
   uint32_t timeout_ms = 30000;
   std::string server_name = "the OAuth server";  // how messages name it; the URL is added
+  // A longer answer is BAD_RESPONSE, its rest never read. (parse_token_answer refuses more than
+  // kMaxOAuthAnswerSize whatever this says: a larger cap serves only a reader of your own.)
+  size_t max_answer_size = kMaxOAuthAnswerSize;
+};
+
+// What one request adds to the client's options: header lines of its own (a fresh request id, sent after
+// the client's) and another timeout (0: the client's). Every grant takes one as its last argument.
+struct OAuthRequestOptions {
+  std::vector<std::string> headers;
+  uint32_t timeout_ms = 0;
 };
 
 class OAuthClient {
@@ -57,22 +67,24 @@ class OAuthClient {
   const OAuthClientOptions &options() const { return options_; }
 
   // grant_type=client_credentials, with `scope` when not empty.
-  TokenAnswer client_credentials(const std::string &scope = {}) const {
+  TokenAnswer client_credentials(const std::string &scope = {}, const OAuthRequestOptions &extra = {}) const {
     FormFields f{{"grant_type", "client_credentials"}};
     if (!scope.empty()) f.emplace_back("scope", scope);
-    return request_token(f);
+    return request_token(f, extra);
   }
 
   // grant_type=refresh_token. An invalid_grant answer (the refresh token is dead) is AUTH_REJECTED.
-  TokenAnswer refresh(const std::string &refresh_token, const std::string &scope = {}) const {
+  TokenAnswer refresh(const std::string &refresh_token, const std::string &scope = {},
+                      const OAuthRequestOptions &extra = {}) const {
     FormFields f{{"grant_type", "refresh_token"}, {"refresh_token", refresh_token}};
     if (!scope.empty()) f.emplace_back("scope", scope);
-    return request_token(f);
+    return request_token(f, extra);
   }
 
   // Any grant: the fields, plus the client's credentials; the answer read by parse_token_answer.
-  TokenAnswer request_token(const FormFields &grant) const {
-    TokenAnswer t = parse_token_answer(post_form(options_.token_url, with_client(grant)), server(options_.token_url));
+  TokenAnswer request_token(const FormFields &grant, const OAuthRequestOptions &extra = {}) const {
+    TokenAnswer t =
+        parse_token_answer(post_form(options_.token_url, with_client(grant), extra), server(options_.token_url));
     host_.register_secret(t.access_token);
     host_.register_secret(t.refresh_token);
     return t;
@@ -80,24 +92,25 @@ class OAuthClient {
 
   // The device authorization request (RFC 8628 section 3.1), with a PKCE S256 challenge when one is given
   // (pkce.hpp's make_pkce_pair().challenge; its verifier then goes to finish_device_flow).
-  DeviceAuthorization start_device_flow(const std::string &scope, const std::string &code_challenge = {}) const {
+  DeviceAuthorization start_device_flow(const std::string &scope, const std::string &code_challenge = {},
+                                        const OAuthRequestOptions &extra = {}) const {
     FormFields f{{"client_id", options_.client_id}};
     if (!scope.empty()) f.emplace_back("scope", scope);
     if (!code_challenge.empty()) {
       f.emplace_back("code_challenge", code_challenge);
       f.emplace_back("code_challenge_method", "S256");
     }
-    return parse_device_authorization(post_form(options_.device_code_url, f), server(options_.device_code_url));
+    return parse_device_authorization(post_form(options_.device_code_url, f, extra), server(options_.device_code_url));
   }
 
   // One poll of the token endpoint for `device`; a transport failure is Retry (the loop gives up after a few).
-  DevicePoll poll_device_token(const DeviceAuthorization &device, const std::string &code_verifier,
-                               TokenAnswer &out) const {
+  DevicePoll poll_device_token(const DeviceAuthorization &device, const std::string &code_verifier, TokenAnswer &out,
+                               const OAuthRequestOptions &extra = {}) const {
     FormFields f{{"grant_type", "urn:ietf:params:oauth:grant-type:device_code"}, {"device_code", device.device_code}};
     if (!code_verifier.empty()) f.emplace_back("code_verifier", code_verifier);
     try {
       DevicePoll p =
-          classify_device_poll(post_form(options_.token_url, with_client(f)), server(options_.token_url), out);
+          classify_device_poll(post_form(options_.token_url, with_client(f), extra), server(options_.token_url), out);
       if (p.kind == DevicePoll::Kind::Approved) {
         host_.register_secret(out.access_token);
         host_.register_secret(out.refresh_token);
@@ -121,8 +134,11 @@ class OAuthClient {
     return tokens;
   }
 
-  // POSTs a form and returns the answer, refusing one larger than kMaxOAuthAnswerSize (BAD_RESPONSE).
-  HttpResponse post_form(const std::string &url, const FormFields &fields) const {
+  // POSTs a form and returns the answer, refusing one larger than options().max_answer_size (BAD_RESPONSE).
+  // The request a grant above makes, for a server whose fields, field order or answers are its own (the
+  // caller then reads the answer, with parse_token_answer or its own reader).
+  HttpResponse post_form(const std::string &url, const FormFields &fields,
+                         const OAuthRequestOptions &extra = {}) const {
     HttpRequest req;
     req.method = "POST";
     req.url = url;
@@ -131,14 +147,15 @@ class OAuthClient {
       req.headers.push_back("Authorization: Basic " +
                             base64(uri_component(options_.client_id) + ":" + uri_component(options_.client_secret)));
     req.headers.insert(req.headers.end(), options_.headers.begin(), options_.headers.end());
+    req.headers.insert(req.headers.end(), extra.headers.begin(), extra.headers.end());
     req.body = form_encode(fields);
-    req.timeout_ms = options_.timeout_ms;
+    req.timeout_ms = extra.timeout_ms ? extra.timeout_ms : options_.timeout_ms;
     std::string body;
     bool too_large = false;
     HttpResponse resp;
     try {
       resp = host_.http(req, [&](const char *data, size_t n) {
-        if (body.size() + n > kMaxOAuthAnswerSize) return !(too_large = true);
+        if (n > options_.max_answer_size - body.size()) return !(too_large = true);
         body.append(data, n);
         return true;
       });
@@ -147,9 +164,8 @@ class OAuthClient {
       (void)e;
     }
     if (too_large)
-      throw Error(QWEN_ERR_BAD_RESPONSE, server(url) + " answered more than " +
-                                             std::to_string(kMaxOAuthAnswerSize / 1024) +
-                                             " KiB, more than a token answer can be");
+      throw Error(QWEN_ERR_BAD_RESPONSE, server(url) + " answered more than " + size_words(options_.max_answer_size) +
+                                             ", more than a token answer can be");
     resp.body = std::move(body);
     return resp;
   }
@@ -160,6 +176,11 @@ class OAuthClient {
   }
 
  private:
+  // "256 KiB", or "100 bytes" for a cap that is no whole number of KiB.
+  static std::string size_words(size_t n) {
+    return n % 1024 == 0 ? std::to_string(n / 1024) + " KiB" : std::to_string(n) + " bytes";
+  }
+
   FormFields with_client(FormFields f) const {
     if (options_.client_secret.empty() || options_.client_auth == ClientAuth::Body)
       f.emplace_back("client_id", options_.client_id);
