@@ -3,7 +3,7 @@
 //
 // Input: a selector byte (which status list entry / raw status), a Content-Type byte, then the body.
 // Checks, besides no crash and no hang:
-//  - parse_device_authorization and parse_refresh_answer return or throw qwen::sdk::Error with a
+//  - parse_device_code_answer and parse_refresh_answer return or throw qwen::sdk::Error with a
 //    failure status and a message; classify_device_poll never throws; no other exception escapes;
 //  - an accepted device authorization has a device code and a verification URI;
 //  - a Failed poll has a failure status and a message;
@@ -79,14 +79,14 @@ void check_storable(const TokenGrant &grant) {
 // Every parser on one answer; `secrets` are strings that no message may contain.
 void check_all(const HttpAnswer &answer, const std::vector<std::string> &secrets) {
   try {
-    DeviceAuthorization d = parse_device_authorization(answer, kUrl);
+    DeviceAuthorization d = parse_device_code_answer(answer, kUrl);
     FUZZ_CHECK(!d.device_code.empty());
     FUZZ_CHECK(!d.verification_uri_complete.empty());
   } catch (const qwen::sdk::Error &e) {
     FUZZ_CHECK(e.status() != QWEN_OK);
     check_message(e.what(), {});  // the device-code endpoint sends no tokens; its errors may quote the body
   } catch (const std::exception &e) {
-    FUZZ_FAIL(std::string("parse_device_authorization threw something else than qwen::sdk::Error: ") + e.what());
+    FUZZ_FAIL(std::string("parse_device_code_answer threw something else than qwen::sdk::Error: ") + e.what());
   }
 
   try {
@@ -118,10 +118,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const uint8_t s = in.byte();
   const int status = s < 200 ? kStatuses[s % (sizeof kStatuses / sizeof *kStatuses)] : (s - 200) * 11;  // 0..605
   const char *content_type = kContentTypes[in.byte() % (sizeof kContentTypes / sizeof *kContentTypes)];
-  HttpAnswer answer{status, content_type, std::string(in.rest())};
+  HttpAnswer answer;
+  answer.status = status;
+  if (*content_type) answer.headers.push_back({"Content-Type", content_type});
+  answer.body = std::string(in.rest());
 
   check_all(answer, {});
   auto [marked_body, markers] = with_marked_tokens(answer.body);
-  if (!markers.empty()) check_all(HttpAnswer{answer.status, answer.content_type, marked_body}, markers);
+  if (!markers.empty()) {
+    answer.body = marked_body;
+    check_all(answer, markers);
+  }
   return 0;
 }

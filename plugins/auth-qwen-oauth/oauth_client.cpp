@@ -30,8 +30,7 @@ OAuthClient::OAuthClient(qwen::sdk::Host host, std::string base_url, const std::
 // of any token_type, a 401 refresh as a dead sign-in, messages its users know), see token_response.hpp.
 HttpAnswer OAuthClient::post_form(const std::string &url, const FormFields &fields,
                                   const qwen::sdk::OAuthRequestOptions &extra) const {
-  qwen::sdk::HttpResponse resp = client_.post_form(url, fields, extra);
-  return HttpAnswer{resp.status, resp.header("Content-Type"), std::move(resp.body)};
+  return client_.post_form(url, fields, extra);
 }
 
 DeviceAuthorization OAuthClient::request_device_code(const PkcePair &pkce) const {
@@ -42,7 +41,7 @@ DeviceAuthorization OAuthClient::request_device_code(const PkcePair &pkce) const
                             {"code_challenge", pkce.challenge},
                             {"code_challenge_method", "S256"}},
                            {{"x-request-id: " + qwen::sdk::random_uuid()}});
-  return parse_device_authorization(a, url);
+  return parse_device_code_answer(a, url);
 }
 
 DevicePoll OAuthClient::poll_token(const DeviceAuthorization &device, const std::string &verifier,

@@ -85,7 +85,7 @@ class QwenOAuthPlugin : public qwen::sdk::AuthPlugin {
     ui.text = text.c_str();
     ui.url = device.verification_uri_complete.c_str();
     ui.code = device.user_code.empty() ? nullptr : device.user_code.c_str();
-    ui.expires_in_s = device.expires_in_s;
+    ui.expires_in_s = device.expires_in;
     host().show(ui);
     if (!host().open_url(device.verification_uri_complete))
       host().debug("no browser was opened; the user opens the URL shown");
@@ -94,8 +94,8 @@ class QwenOAuthPlugin : public qwen::sdk::AuthPlugin {
     // to a day, so that a server's absurd numbers neither overflow nor stall the loop past the code's end.
     constexpr int64_t kDay = 86400;
     qwen::sdk::DeviceFlowOptions o;
-    if (device.interval_s) o.server_interval = std::chrono::seconds(std::clamp<int64_t>(*device.interval_s, 0, kDay));
-    o.expires_in = std::chrono::seconds(std::clamp<int64_t>(device.expires_in_s, 0, kDay));
+    if (device.interval) o.server_interval = std::chrono::seconds(std::clamp<int64_t>(*device.interval, 0, kDay));
+    o.expires_in = std::chrono::seconds(std::clamp<int64_t>(device.expires_in, 0, kDay));
     o.wait = [this](uint32_t ms) { return host().wait(ms); };
     TokenGrant grant;
     qwen::sdk::poll_device_authorization(o, [&] { return client.poll_token(device, pkce.verifier, grant); });

@@ -55,10 +55,10 @@ TokenGrant grant_from(const json &j) {
 }  // namespace
 
 bool is_web_page(const HttpAnswer &answer) {
-  return qwen::sdk::oauth::is_web_page(answer.content_type, answer.body);
+  return qwen::sdk::oauth::is_web_page(answer.header("Content-Type"), answer.body);
 }
 
-DeviceAuthorization parse_device_authorization(const HttpAnswer &a, const std::string &url) {
+DeviceAuthorization parse_device_code_answer(const HttpAnswer &a, const std::string &url) {
   const std::string what = "device authorization failed";
   if (is_web_page(a)) throw_web_page(url, a.status);
   auto j = parse_object(a.body);
@@ -81,8 +81,8 @@ DeviceAuthorization parse_device_authorization(const HttpAnswer &a, const std::s
   if (d.device_code.empty() || d.verification_uri_complete.empty())
     throw Error(QWEN_ERR_BAD_RESPONSE,
                 what + ": the answer of " + url + " lacks device_code or verification_uri: " + excerpt(a.body));
-  d.expires_in_s = number_field(*j, "expires_in").value_or(0);
-  d.interval_s = number_field(*j, "interval");
+  d.expires_in = number_field(*j, "expires_in").value_or(0);
+  d.interval = number_field(*j, "interval");
   return d;
 }
 

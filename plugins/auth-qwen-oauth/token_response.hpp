@@ -7,6 +7,7 @@
 #pragma once
 
 #include <qwen/sdk/device_flow.hpp>
+#include <qwen/sdk/oauth_token.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -14,22 +15,11 @@
 
 namespace qwen_oauth {
 
-// An HTTP answer, as the host's client delivered it.
-struct HttpAnswer {
-  int status = 0;
-  std::string content_type;
-  std::string body;
-};
-
-// What the device-code endpoint gave us.
-struct DeviceAuthorization {
-  std::string device_code;
-  std::string user_code;
-  std::string verification_uri;
-  std::string verification_uri_complete;  // verification_uri when the server sent none
-  int64_t expires_in_s = 0;               // 0 = not given
-  std::optional<int64_t> interval_s;
-};
+// An HTTP answer as the host's client delivered it, and what the device-code endpoint gave us: the SDK's
+// structs (qwen/plugin.hpp, qwen/sdk/oauth_token.hpp). Qwen's reader leaves expires_in and interval as the server
+// wrote them (the plugin bounds them) and DeviceAuthorization::fields empty.
+using qwen::sdk::DeviceAuthorization;
+using HttpAnswer = qwen::sdk::HttpResponse;
 
 // Tokens from the token endpoint (device grant or refresh).
 struct TokenGrant {
@@ -44,16 +34,17 @@ struct TokenGrant {
 struct RefreshResult {
   enum class Kind { Ok, InvalidGrant };
   Kind kind = Kind::Ok;
-  TokenGrant grant;       // Ok
-  std::string message;    // InvalidGrant: the server's words
+  TokenGrant grant;     // Ok
+  std::string message;  // InvalidGrant: the server's words
 };
 
 // True for an HTML page (Content-Type text/html, or a body that starts with '<').
 bool is_web_page(const HttpAnswer &answer);
 
-// The device-code answer; throws qwen::sdk::Error with a plain message otherwise
+// The device-code answer, read Qwen's way (not qwen::sdk::parse_device_authorization: Qwen Code's wording,
+// and success is "has a device_code"); throws qwen::sdk::Error with a plain message otherwise
 // (BAD_RESPONSE for a web page or non-JSON, RATE_LIMITED, NETWORK for 5xx, AUTH_REJECTED).
-DeviceAuthorization parse_device_authorization(const HttpAnswer &answer, const std::string &url);
+DeviceAuthorization parse_device_code_answer(const HttpAnswer &answer, const std::string &url);
 
 // One poll of the device-code grant; on Approved, `grant` holds the tokens.
 qwen::sdk::DevicePoll classify_device_poll(const HttpAnswer &answer, const std::string &url, TokenGrant &grant);

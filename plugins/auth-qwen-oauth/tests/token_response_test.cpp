@@ -12,8 +12,16 @@ namespace {
 
 const std::string kUrl = "http://127.0.0.1:1/api/v1/oauth2/token";
 
+HttpAnswer answer(int status, const std::string &content_type, const std::string &body) {
+  HttpAnswer a;
+  a.status = status;
+  if (!content_type.empty()) a.headers.push_back({"Content-Type", content_type});
+  a.body = body;
+  return a;
+}
+
 HttpAnswer json_answer(int status, const std::string &body) {
-  return {status, "application/json", body};
+  return answer(status, "application/json", body);
 }
 
 qwen::sdk::DevicePoll poll(int status, const std::string &body, TokenGrant *out = nullptr) {
@@ -35,45 +43,45 @@ std::string message_of(const std::function<void()> &fn) {
 }  // namespace
 
 TEST_CASE("a device-code answer is read, interval and verification_uri_complete are optional", "[answers]") {
-  auto d = parse_device_authorization(
+  auto d = parse_device_code_answer(
       json_answer(200, R"({"device_code":"dc","user_code":"AB-CD","verification_uri":"https://x/a",)"
                        R"("verification_uri_complete":"https://x/a?c=AB-CD","expires_in":300,"interval":5})"),
       kUrl);
   CHECK(d.device_code == "dc");
   CHECK(d.user_code == "AB-CD");
   CHECK(d.verification_uri_complete == "https://x/a?c=AB-CD");
-  CHECK(d.expires_in_s == 300);
-  REQUIRE(d.interval_s);
-  CHECK(*d.interval_s == 5);
-  auto plain = parse_device_authorization(
+  CHECK(d.expires_in == 300);
+  REQUIRE(d.interval);
+  CHECK(*d.interval == 5);
+  auto plain = parse_device_code_answer(
       json_answer(200, R"({"device_code":"dc","user_code":"U","verification_uri":"https://x/a","expires_in":60})"),
       kUrl);
   CHECK(plain.verification_uri_complete == "https://x/a");
-  CHECK_FALSE(plain.interval_s);
+  CHECK_FALSE(plain.interval);
 }
 
 TEST_CASE("device-code failures say what happened", "[answers]") {
   CHECK(status_of([] {
-          parse_device_authorization(json_answer(400, R"({"error":"invalid_request","error_description":"bad scope"})"),
-                                     kUrl);
+          parse_device_code_answer(json_answer(400, R"({"error":"invalid_request","error_description":"bad scope"})"),
+                                   kUrl);
         }) == QWEN_ERR_AUTH_REJECTED);
   CHECK(message_of([] {
-          parse_device_authorization(json_answer(400, R"({"error":"invalid_request","error_description":"bad scope"})"),
-                                     kUrl);
+          parse_device_code_answer(json_answer(400, R"({"error":"invalid_request","error_description":"bad scope"})"),
+                                   kUrl);
         }).find("invalid_request: bad scope") != std::string::npos);
-  CHECK(status_of([] { parse_device_authorization(json_answer(200, R"({"error":"INVALID_REQUEST"})"), kUrl); }) ==
+  CHECK(status_of([] { parse_device_code_answer(json_answer(200, R"({"error":"INVALID_REQUEST"})"), kUrl); }) ==
         QWEN_ERR_AUTH_REJECTED);
-  CHECK(status_of([] { parse_device_authorization(json_answer(503, "{}"), kUrl); }) == QWEN_ERR_NETWORK);
-  CHECK(status_of([] { parse_device_authorization(json_answer(429, "{}"), kUrl); }) == QWEN_ERR_RATE_LIMITED);
-  CHECK(status_of([] { parse_device_authorization({200, "text/plain", "hello"}, kUrl); }) == QWEN_ERR_BAD_RESPONSE);
+  CHECK(status_of([] { parse_device_code_answer(json_answer(503, "{}"), kUrl); }) == QWEN_ERR_NETWORK);
+  CHECK(status_of([] { parse_device_code_answer(json_answer(429, "{}"), kUrl); }) == QWEN_ERR_RATE_LIMITED);
+  CHECK(status_of([] { parse_device_code_answer(answer(200, "text/plain", "hello"), kUrl); }) == QWEN_ERR_BAD_RESPONSE);
 }
 
 TEST_CASE("an HTML page is called a web page, not a JSON error", "[answers]") {
-  HttpAnswer page{200, "text/html; charset=utf-8", "<html><body>Challenge</body></html>"};
+  const HttpAnswer page = answer(200, "text/html; charset=utf-8", "<html><body>Challenge</body></html>");
   CHECK(is_web_page(page));
-  CHECK(is_web_page({200, "", "\n  <!DOCTYPE html>"}));
-  CHECK_FALSE(is_web_page({200, "application/json", "{}"}));
-  CHECK(message_of([&] { parse_device_authorization(page, kUrl); }).find("web page instead of JSON") !=
+  CHECK(is_web_page(answer(200, "", "\n  <!DOCTYPE html>")));
+  CHECK_FALSE(is_web_page(answer(200, "application/json", "{}")));
+  CHECK(message_of([&] { parse_device_code_answer(page, kUrl); }).find("web page instead of JSON") !=
         std::string::npos);
   CHECK(status_of([&] { parse_refresh_answer(page, kUrl); }) == QWEN_ERR_BAD_RESPONSE);
   TokenGrant g;
@@ -92,7 +100,7 @@ TEST_CASE("device polls: pending, slow_down, denied, expired, approved", "[answe
   CHECK(poll(400, R"({"error":"expired_token"})").kind == Kind::Expired);
   CHECK(poll(502, R"({"error":"bad_gateway"})").kind == Kind::Retry);
   TokenGrant scratch;
-  CHECK(classify_device_poll({500, "", ""}, kUrl, scratch).kind == Kind::Retry);
+  CHECK(classify_device_poll(answer(500, "", ""), kUrl, scratch).kind == Kind::Retry);
   auto other = poll(400, R"({"error":"invalid_grant","error_description":"wrong verifier"})");
   CHECK(other.kind == Kind::Failed);
   CHECK(other.message.find("invalid_grant: wrong verifier") != std::string::npos);
@@ -121,11 +129,12 @@ TEST_CASE("refresh answers: tokens, invalid_grant, and the rest", "[answers]") {
   CHECK(parse_refresh_answer(json_answer(401, R"({"error":"unauthorized"})"), kUrl).kind ==
         RefreshResult::Kind::InvalidGrant);
   // Not proof that the sign-in is gone: the file must be kept.
-  CHECK(status_of([] { parse_refresh_answer({400, "text/plain", "Bad Request"}, kUrl); }) == QWEN_ERR_BAD_RESPONSE);
+  CHECK(status_of([] { parse_refresh_answer(answer(400, "text/plain", "Bad Request"), kUrl); }) ==
+        QWEN_ERR_BAD_RESPONSE);
   CHECK(status_of([] { parse_refresh_answer(json_answer(400, R"({"error":"invalid_request"})"), kUrl); }) ==
         QWEN_ERR_AUTH_REJECTED);
   CHECK(status_of([] { parse_refresh_answer(json_answer(500, R"({"error":"oops"})"), kUrl); }) == QWEN_ERR_NETWORK);
-  CHECK(status_of([] { parse_refresh_answer({503, "text/plain", "down"}, kUrl); }) == QWEN_ERR_NETWORK);
+  CHECK(status_of([] { parse_refresh_answer(answer(503, "text/plain", "down"), kUrl); }) == QWEN_ERR_NETWORK);
   CHECK(status_of([] { parse_refresh_answer(json_answer(429, "{}"), kUrl); }) == QWEN_ERR_RATE_LIMITED);
   CHECK(status_of([] { parse_refresh_answer(json_answer(200, "{}"), kUrl); }) == QWEN_ERR_BAD_RESPONSE);
 }
@@ -133,12 +142,12 @@ TEST_CASE("refresh answers: tokens, invalid_grant, and the rest", "[answers]") {
 // Found by fuzz/token_response_fuzzer: a number beyond int64_t (1e300, a 20-digit integer) was cast from
 // double, which is undefined behaviour (UBSan: "1e+300 is outside the range of representable values").
 TEST_CASE("numbers no int64_t can hold are treated as absent", "[answers]") {
-  auto d = parse_device_authorization(
+  auto d = parse_device_code_answer(
       json_answer(200, R"({"device_code":"dc","verification_uri":"https://x/a","expires_in":1e300,)"
                        R"("interval":-1e300})"),
       kUrl);
-  CHECK(d.expires_in_s == 0);
-  CHECK_FALSE(d.interval_s);
+  CHECK(d.expires_in == 0);
+  CHECK_FALSE(d.interval);
   TokenGrant g;
   CHECK(poll(200, R"({"access_token":"at","expires_in":123456789012345678901234567890})", &g).kind == Kind::Approved);
   CHECK_FALSE(g.expires_in_s);
@@ -157,7 +166,7 @@ TEST_CASE("an unreadable answer that holds credentials is not quoted in the erro
   CHECK(p.message.find("cut-access-token-123") == std::string::npos);
   // A device code without the URL to approve it.
   auto device = message_of([&] {
-    parse_device_authorization(json_answer(200, R"({"device_code":"dc-secret-777","user_code":"AB-CD"})"), kUrl);
+    parse_device_code_answer(json_answer(200, R"({"device_code":"dc-secret-777","user_code":"AB-CD"})"), kUrl);
   });
   CHECK(device.find("lacks device_code or verification_uri") != std::string::npos);
   CHECK(device.find("dc-secret-777") == std::string::npos);
