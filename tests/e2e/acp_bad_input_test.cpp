@@ -71,7 +71,11 @@ TEST_CASE("acp bad input: a 50 MB line is refused, memory stays small, the next 
   long peak = acp.peak_rss_kb();
   INFO("peak RSS " << peak << " kB");
   CHECK(peak > 0);
-  CHECK(peak < 80 * 1024);  // the line is skipped as it streams, never held whole
+#if !defined(__SANITIZE_ADDRESS__)
+  // The line is skipped as it streams, never held whole: at most the 32 MiB cap is buffered. (Under
+  // AddressSanitizer, freed buffers stay in its quarantine, so the figure says nothing there.)
+  CHECK(peak < 80 * 1024);
+#endif
   CHECK(acp.wait().exit_code == 0);
 }
 
