@@ -34,7 +34,8 @@ class QwenOAuthPlugin : public qwen::sdk::AuthPlugin {
   explicit QwenOAuthPlugin(qwen::sdk::Host host) : AuthPlugin(host) {}
 
   // The free tier ended on 2026-04-15 at qwen.ai, but whether a server still serves it is the server's
-  // call: the method stays selectable and the server's own error is shown.
+  // call: the method stays selectable, a cached login is used until the server refuses it (Qwen Code's
+  // "soft cutoff"), and the server's own error is shown. A login with qwen.ai itself is told so once.
 
   void get_credentials(uint32_t flags, const qwen::sdk::KvOut &out) override {
     const OAuthServer server = oauth_server();
@@ -65,6 +66,11 @@ class QwenOAuthPlugin : public qwen::sdk::AuthPlugin {
                                        qwen::sdk::url_without_password(base) +
                                        "); the token is not sent there. Use https, or set "
                                        "allow_insecure_http = true in [plugins.qwen-oauth]");
+    if (server.source == "the default" && !told_free_tier_ended_) {
+      told_free_tier_ended_ = true;
+      host().warning("qwen.ai ended the free Qwen OAuth tier on 2026-04-15: this login is used until the server "
+                     "refuses it. To switch to another provider, use /auth, or --auth-type and its variables");
+    }
     out.put("base_url", base);
     out.put("token", c.access_token);
     out.put("model", model());
@@ -195,6 +201,8 @@ class QwenOAuthPlugin : public qwen::sdk::AuthPlugin {
   bool allow_insecure_http() const { return host().config_or("allow_insecure_http", "false") == "true"; }
 
   std::string model() const { return host().config_or("model", "coder-model"); }
+
+  bool told_free_tier_ended_ = false;  // once per process, at the first use of a qwen.ai login
 
   std::string host_version() const {
     const qwen_host *raw = host().raw();

@@ -116,3 +116,31 @@ TEST_CASE("a credentials file left readable by others (Qwen Code < 0.24) is made
   CHECK(file_mode(path) == 0600);
   CHECK(read_file(path) == text);
 }
+
+TEST_CASE("a cached qwen.ai login is still used after the free tier ended, and the user is told once how to switch",
+          "[cache][free-tier]") {
+  TempDir home;
+  // A login from the real chat.qwen.ai (no issuer recorded: Qwen Code's file), still fresh. The run has no
+  // network at all: the request to the default API fails, but only after the login was used.
+  write_creds(home, "{\"access_token\":\"soft-cutoff-access-token\",\"refresh_token\":\"r\",\"token_type\":\"Bearer\","
+                    "\"resource_url\":\"portal.qwen.ai\",\"expiry_date\":" +
+                        std::to_string(now_ms() + 3600 * 1000) + "}");
+  home.write(".qwen/config.toml", "[network]\nmax_retries = 1\nretry_base_ms = 50\n");
+  QwenRunOptions o;
+  o.no_network = true;
+  auto r = run_qwen(home, kChat, o);
+  INFO(r.err);
+  CHECK(r.exit_code == 7);  // network
+  const std::string notice = "qwen.ai ended the free Qwen OAuth tier on 2026-04-15";
+  REQUIRE(contains(r.err, notice));
+  CHECK(r.err.find(notice) == r.err.rfind(notice));  // once, though the request was retried
+  CHECK(contains(r.err, "/auth"));
+  CHECK_FALSE(contains(r.err, "soft-cutoff-access-token"));
+
+  // A login with another server (here the fake one) is not qwen.ai's: nothing to say.
+  FakeProvider p;
+  write_creds(home, creds_json(p, "fake-server-access-token", "fake-server-refresh", now_ms() + 3600 * 1000));
+  auto other = run_qwen(home, kChat, oauth_env(p));
+  CHECK(other.exit_code == 0);
+  CHECK_FALSE(contains(other.err, notice));
+}
