@@ -144,6 +144,8 @@ int Application::run() {
   if (!load_frontend(error)) return report_failure(options_.output_format, QWEN_ERR_CONFIG, error, shape);
   qwen_error err = empty_error();
   const std::string auth_id = choose_auth();
+  if (auth_choice().enforcement_error)
+    return report_failure(options_.output_format, QWEN_ERR_AUTH_REQUIRED, *auth_choice().enforcement_error, shape);
   qwen_status s = select_auth(auth_id, &err);
   if (s != QWEN_OK && !auth_chosen_by_user() && !plugin_exists(auth_id)) {
     // Nothing was configured and the default method's plugin is not installed: the user
@@ -419,6 +421,8 @@ qwen_status Application::command(const std::string &verb, const char *arg_ptr, c
   if (verb == "auth.list") return list_auth_methods(out);
   if (verb == "auth.select") {
     if (arg.empty()) return services::fill_error(err, QWEN_ERR_INVALID_ARGUMENT, "auth.select needs a method id");
+    if (auth_choice().enforced && arg != *auth_choice().enforced)
+      return services::fill_error(err, QWEN_ERR_INVALID_ARGUMENT, enforced_method_refusal(auth_choice(), arg));
     qwen_status s = select_auth(arg, err);
     if (s != QWEN_OK) return s;
     // Remembered only with credentials a later run finds too; else after the login that brings them, if

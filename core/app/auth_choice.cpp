@@ -95,11 +95,33 @@ AuthChoice decide_auth(const AuthChoiceInputs &in) {
   } else if (in.user_config) {
     take(*in.user_config, "config.toml", true);
   } else {
-    auto configured = in.environment_method ? in.environment_method() : std::nullopt;
-    if (configured)
+    take("", "", false);  // decided below: the enforced method, the environment's, or the default
+  }
+  const auto user = config::read_qwen_code_settings(in.user_settings, {/*follow_links=*/true});
+  if (user.enforced_auth) {
+    c.enforced = *user.enforced_auth;
+    c.enforced_file = in.user_settings.string();
+    if (!plugin_host::is_plugin_id(*c.enforced) || !in.installed || !in.installed(*c.enforced)) {
+      c.enforcement_error = c.enforced_file + ": security.auth.enforcedType " + (quoted)(*c.enforced) +
+                            " is not a sign-in method qwen has installed, and no other may be used";
+      return c;
+    }
+  }
+  if (!c.chosen_by_user) {
+    if (c.enforced) {
+      take(*c.enforced, in.user_settings.string() + " (security.auth.enforcedType)", false);
+    } else if (auto configured = in.environment_method ? in.environment_method() : std::nullopt) {
       take(*configured, "environment", false);
-    else
+    } else {
       take(in.default_method, "default", false);
+    }
+  } else if (c.enforced) {
+    if (c.id != *c.enforced) {
+      // Qwen Code's headless text, then where the rule is.
+      c.enforcement_error = "The configured auth type is " + *c.enforced + ", but the current auth type is " +
+                            c.id + ". Please re-authenticate with the correct type. (security.auth.enforcedType "
+                            "in " + c.enforced_file + "; the current one comes from " + c.source + ")";
+    }
   }
   const std::string shared = installed_shared(in);
   for (const auto &u : unusable)
@@ -107,6 +129,11 @@ AuthChoice decide_auth(const AuthChoiceInputs &in) {
                          (shared.empty() ? "" : " (qwen signs in with " + shared + " or an installed plugin)") +
                          ". Choose with --auth-type or /auth.");
   return c;
+}
+
+std::string enforced_method_refusal(const AuthChoice &choice, const std::string &wanted) {
+  return "Authentication is enforced to be " + choice.enforced.value_or("") + ", but you are choosing " + wanted +
+         " (security.auth.enforcedType in " + choice.enforced_file + ")";
 }
 
 std::vector<std::string> remember_auth_choice(const std::string &id, const std::filesystem::path &user_settings,

@@ -8,6 +8,8 @@
 //      <cwd>/.qwen/settings.json (Qwen Code's workspace file);
 //   3. the user: `auth` in config.toml when it names a method Qwen Code does not know (a third-party
 //      plugin), else security.auth.selectedType in <qwen home>/settings.json, else `auth` in config.toml;
+// security.auth.enforcedType in the user's settings.json, when set, overrides 4 and refuses 1-3 that differ
+// (a project's file cannot enforce: it would be a stranger's). The order:
 //   4. the installed method the environment configures with the highest priority (`openai` when
 //      OPENAI_API_KEY is set; a third party's when its variables are), else `default_auth` (qwen-oauth).
 // A settings.json value is used only when it is a plain id of an installed method; otherwise (Qwen Code's
@@ -44,7 +46,16 @@ struct AuthChoice {
   bool chosen_by_user = false;        // false: the built-in default
   std::string source;                 // "--auth-type", a file name, "environment" or "default"
   std::vector<std::string> warnings;  // to show once
+  // security.auth.enforcedType in the user's settings.json (Qwen Code's administrator setting): the method
+  // every choice must be. A choice made by nobody becomes it; a choice made otherwise is refused with
+  // Qwen Code's words in `enforcement_error`.
+  std::optional<std::string> enforced;
+  std::string enforced_file;
+  std::optional<std::string> enforcement_error;
 };
+
+// Qwen Code's words when /auth (auth.select) picks another method than the enforced one.
+std::string enforced_method_refusal(const AuthChoice &choice, const std::string &wanted);
 
 AuthChoice decide_auth(const AuthChoiceInputs &in);
 

@@ -123,6 +123,10 @@ QwenCodeSettings read_qwen_code_settings(const std::filesystem::path &file, cons
     s.selected_auth = selected->get<std::string>();
   else if (selected && !selected->is_null())
     s.selected_auth_not_text = true;
+  const nlohmann::json *enforced = at_path(j, {"security", "auth", "enforcedType"});
+  if (!enforced) enforced = at_path(j, {"enforcedAuthType"});  // v1
+  if (enforced && enforced->is_string() && !enforced->get<std::string>().empty())
+    s.enforced_auth = enforced->get<std::string>();
   const nlohmann::json *excluded = at_path(j, {"advanced", "excludedEnvVars"});
   if (!excluded) excluded = at_path(j, {"excludedProjectEnvVars"});
   if (excluded && excluded->is_array()) {

@@ -18,6 +18,7 @@ struct QwenCodeSettings {
   bool exists = false;
   std::optional<std::string> selected_auth;                   // the raw value (checked by the caller)
   bool selected_auth_not_text = false;                        // present but not a string
+  std::optional<std::string> enforced_auth;                   // security.auth.enforcedType (an administrator's)
   std::optional<std::vector<std::string>> excluded_env_vars;  // nullopt: not set (the default applies)
   // Set when the file exists but cannot be used: "FILE:LINE:COLUMN: not valid JSON (...)", or why it
   // cannot be read. Its settings are then all absent, as if the file were not there.

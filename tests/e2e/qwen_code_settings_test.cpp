@@ -254,3 +254,27 @@ TEST_CASE("qwen-code settings: advanced.excludedEnvVars is honoured and replaces
   CHECK(both.out.find("from-project-env") == std::string::npos);
   CHECK(both.err.find("qwen: debug:") == std::string::npos);
 }
+
+TEST_CASE("Qwen Code's security.auth.enforcedType: the enforced method is used, another is refused with Qwen Code's "
+          "words, and /auth cannot switch away",
+          "[qwen-code][enforced]") {
+  FakeProvider p({"--api-key", kKey});
+  TempDir home;
+  home.write(".qwen/settings.json", "{\n  // an administrator's rule\n  \"security\": {\"auth\": {\"enforcedType\": \"openai\"}}\n}\n");
+  // Nothing chosen: the enforced method, not the default qwen-oauth.
+  auto r = run_qwen(home, {"auth", "status"});
+  CHECK(method_of(r) == "openai");
+  // Another method asked for: refused before anything is sent, exit 4 (sign in with the right one).
+  r = run_qwen(home, {"-p", "hi", "--auth-type", "qwen-oauth"}, with_env({{"OPENAI_API_KEY", kKey}}));
+  INFO(r.err);
+  CHECK(r.exit_code == 4);
+  CHECK(r.err.find("The configured auth type is openai, but the current auth type is qwen-oauth. Please "
+                   "re-authenticate with the correct type.") != std::string::npos);
+  CHECK(p.chat_bodies().empty());
+  // In a session, auth.select (what /auth does) of another method is refused and the session goes on.
+  auto o = script_frontend(p);
+  r = run_qwen(home, {"--frontend", "script", "-p", "auth.select qwen-oauth; say still here"}, o);
+  CHECK(r.out.find("Authentication is enforced to be openai, but you are choosing qwen-oauth") != std::string::npos);
+  CHECK(r.out.find("answer: Hello from the fake provider. You said: still here") != std::string::npos);
+  CHECK(selected_type_seen_by_qwen_code(home) == "(none)");  // nothing was remembered
+}

@@ -273,3 +273,35 @@ TEST_CASE("the sign-in choice: order of the sources, settings.json values qwen c
   REQUIRE(damaged.warnings.size() == 2);
   CHECK(damaged.warnings[0].find(":1:2: not valid JSON") != std::string::npos);
 }
+
+TEST_CASE("the sign-in choice: Qwen Code's security.auth.enforcedType decides when nobody chose, refuses another choice",
+          "[auth-choice][enforced]") {
+  using qwen::app::AuthChoiceInputs;
+  using qwen::app::decide_auth;
+  TempDir d;
+  AuthChoiceInputs in;
+  in.user_settings = d.path() / "home/settings.json";
+  in.installed = [](const std::string &id) { return id == "qwen-oauth" || id == "openai"; };
+  in.environment_method = [] { return std::optional<std::string>("openai"); };
+  d.write("home/settings.json", "{\"security\": {\"auth\": {\"enforcedType\": \"qwen-oauth\"}}}");
+  auto c = decide_auth(in);
+  CHECK(c.id == "qwen-oauth");  // over the environment's openai
+  CHECK_FALSE(c.enforcement_error);
+  CHECK(qwen::app::enforced_method_refusal(c, "openai").find("Authentication is enforced to be qwen-oauth") == 0);
+
+  in.flag = "openai";
+  c = decide_auth(in);
+  REQUIRE(c.enforcement_error);
+  CHECK(c.enforcement_error->find("The configured auth type is qwen-oauth, but the current auth type is openai. "
+                                  "Please re-authenticate with the correct type.") == 0);
+  in.flag = "qwen-oauth";
+  CHECK_FALSE(decide_auth(in).enforcement_error);
+
+  // A value qwen cannot use is said, with its control characters escaped; nothing else is used instead.
+  in.flag.reset();
+  d.write("home/settings.json", "{\"security\": {\"auth\": {\"enforcedType\": \"anthropic\\u001b[2J\"}}}");
+  c = decide_auth(in);
+  REQUIRE(c.enforcement_error);
+  CHECK(c.enforcement_error->find("is not a sign-in method qwen has installed") != std::string::npos);
+  CHECK(c.enforcement_error->find('\x1b') == std::string::npos);
+}
