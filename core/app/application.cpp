@@ -77,11 +77,11 @@ std::string Application::choose_frontend() const {
   return "tty";
 }
 
-std::string Application::choose_auth() const {
+std::string Application::choose_auth() {
   return auth_choice().id;
 }
 
-const AuthChoice &Application::auth_choice() const {
+const AuthChoice &Application::auth_choice() {
   if (auth_choice_) return *auth_choice_;
   AuthChoiceInputs in;
   in.flag = options_.auth_type;
@@ -91,7 +91,7 @@ const AuthChoice &Application::auth_choice() const {
   std::error_code ec;
   in.workspace_settings = config::workspace_settings_file(std::filesystem::current_path(ec), home_, config::user_home());
   in.user_settings = std::filesystem::path(home_) / "settings.json";
-  in.environment_method = [this] { return const_cast<Application *>(this)->method_configured_by_environment(); };
+  in.environment_method = [this] { return method_configured_by_environment(); };
   if (config_.default_auth) in.default_method = *config_.default_auth;
   in.installed = [this](const std::string &id) { return plugin_exists(id); };
   auth_choice_ = decide_auth(in);
@@ -193,7 +193,7 @@ std::string Application::why_no_auth() const {
   return no_auth_reason_.empty() ? "no sign-in method is selected" : no_auth_reason_;
 }
 
-bool Application::auth_chosen_by_user() const {
+bool Application::auth_chosen_by_user() {
   return auth_choice().chosen_by_user;
 }
 
@@ -273,12 +273,13 @@ int Application::run_auth_command() {
       // A plugin that says what it removed (or that there was nothing) has said it all: one message, not
       // its words and then a "Signed out" that may not be true (an API key still in a .env file).
       const int notices_before = plugin_notices_;
-      if (!auth_->auth()->logout) {
+      KeyValues kv;
+      qwen_kv_sink sink = kv.sink();
+      s = auth_logout(*auth_, &sink, &err);  // the same sign-out as the auth.logout verb
+      const bool forgot_nothing = !kv.pairs.empty() && kv.pairs.front().second == "no";
+      if (s == QWEN_OK && forgot_nothing)
         done("logout", std::string(name) + " keeps no login to forget: nothing was removed.");
-        break;
-      }
-      s = call_plugin("sign-out", &err, [&] { return auth_->auth()->logout(&err); });
-      if (s == QWEN_OK && (plugin_notices_ == notices_before || options_.output_format == "stream-json"))
+      else if (s == QWEN_OK && (plugin_notices_ == notices_before || options_.output_format == "stream-json"))
         done("logout", std::string("Signed out of ") + name + ".");
       break;
     }
@@ -487,13 +488,7 @@ qwen_status Application::command(const std::string &verb, const char *arg_ptr, c
     return QWEN_OK;
   }
   if (verb == "model.get") {
-    if (!session().model().empty()) {
-      put("model", session().model());
-      return QWEN_OK;
-    }
-    chat::Credentials creds;
-    std::string error;
-    if (auth_source_->credentials(0, creds, error) == QWEN_OK && !creds.model.empty()) put("model", creds.model);
+    if (const std::string model = current_model(); !model.empty()) put("model", model);
     return QWEN_OK;
   }
   if (verb == "model.set") {
@@ -563,16 +558,18 @@ qwen_status Application::session_command(const std::string &verb, const std::str
   return services::fill_error(err, QWEN_ERR_UNSUPPORTED, "unknown command '" + verb + "'");
 }
 
+std::string Application::current_model() {
+  if (!session().model().empty()) return session().model();
+  chat::Credentials creds;
+  std::string ignored;
+  return auth_source_ && auth_source_->credentials(0, creds, ignored) == QWEN_OK ? creds.model : std::string();
+}
+
 int Application::run_models_command() {
   ModelListResult r = list_models(*auth_, *auth_source_, config_.network);
   if (r.status != QWEN_OK)
     return report_failure(options_.output_format, r.status, r.error, FailureShape::EventsOnly);
-  const std::string current = [&] {
-    if (!session().model().empty()) return session().model();
-    chat::Credentials creds;
-    std::string ignored;
-    return auth_source_->credentials(0, creds, ignored) == QWEN_OK ? creds.model : std::string();
-  }();
+  const std::string current = current_model();
   if (options_.output_format != "text") {
     nlohmann::ordered_json list = nlohmann::ordered_json::array();
     for (const auto &m : r.models)

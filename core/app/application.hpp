@@ -39,6 +39,8 @@ class Application : public services::HostBackend {
   int list_plugins();
   int run_auth_command();
   int run_models_command();
+  // The session's model: the one chosen (-m, /model), else the selected method's; empty when neither says.
+  std::string current_model();
   chat::ChatSession &session() { return conversations_.current(); }
   // The installed auth plugin the environment configures with the highest priority (plugin.h).
   std::optional<std::string> method_configured_by_environment();
@@ -48,14 +50,15 @@ class Application : public services::HostBackend {
                               qwen_error *err);
   qwen_status auth_logout(plugin_host::LoadedPlugin &plugin, const qwen_kv_sink *out, qwen_error *err);
   std::string choose_frontend() const;
-  std::string choose_auth() const;
-  bool auth_chosen_by_user() const;
+  std::string choose_auth();
+  bool auth_chosen_by_user();
   std::string why_no_auth() const;
   // Whether the selected method has credentials now that a later run will find too (its status has no
   // "session_only" pair): only such a choice is remembered.
   bool choice_outlives_session();
   // Decided once per run (its warnings are shown once): see app/auth_choice.hpp.
-  const AuthChoice &auth_choice() const;
+  // Not const: with no choice made, it opens the auth plugins to ask which one the environment configures.
+  const AuthChoice &auth_choice();
   bool plugin_exists(const std::string &id) const;
   bool load_frontend(std::string &error);
   // Makes `id` the session's auth method (opening it if needed).
@@ -75,7 +78,7 @@ class Application : public services::HostBackend {
   std::unique_ptr<AuthSource> auth_source_;
   Conversations conversations_;
   bool interactive_ = false;
-  mutable std::optional<AuthChoice> auth_choice_;
+  std::optional<AuthChoice> auth_choice_;
   // Why no sign-in method is selected (the default one is not installed); empty when one is.
   std::string no_auth_reason_;
   // A method chosen with auth.select whose credentials were not there yet: remembered once a login gets
