@@ -24,10 +24,10 @@ struct SettingsChoice {
   std::optional<std::string> unusable;  // "FILE: security.auth.selectedType "x" is ..."
 };
 
-SettingsChoice settings_choice(const std::filesystem::path &file, bool project, const AuthChoiceInputs &in,
+SettingsChoice settings_choice(const config::QwenCodeSettings &s, bool project, const AuthChoiceInputs &in,
                                std::vector<std::string> &warnings) {
   SettingsChoice out;
-  auto s = config::read_qwen_code_settings(file, {/*follow_links=*/!project});
+  const std::filesystem::path &file = s.file;
   if (s.error) {
     if (project) warnings.push_back(*s.error);  // the user's file was read, and its error told, at start-up
     return out;
@@ -77,10 +77,12 @@ AuthChoice decide_auth(const AuthChoiceInputs &in) {
     c.source = source;
     c.chosen_by_user = by_user;
   };
-  auto from_settings = [&](const std::filesystem::path &file, bool project) {
+  // The user's file is read once here, for its choice and for its enforcedType.
+  const auto user = config::read_qwen_code_settings(in.user_settings, {/*follow_links=*/true});
+  auto from_settings = [&](const config::QwenCodeSettings &file, bool project) {
     SettingsChoice s = settings_choice(file, project, in, c.warnings);
     if (s.unusable) unusable.push_back(*s.unusable);
-    if (s.id) take(*s.id, file.string(), true);
+    if (s.id) take(*s.id, file.file.string(), true);
     return s.id.has_value();
   };
   const bool user_config_third_party = in.user_config && !config::is_shared_auth_method(*in.user_config);
@@ -88,16 +90,16 @@ AuthChoice decide_auth(const AuthChoiceInputs &in) {
     take(*in.flag, "--auth-type", true);
   } else if (in.project_config) {
     take(*in.project_config, "project config.toml", true);
-  } else if (in.workspace_settings && from_settings(*in.workspace_settings, true)) {
+  } else if (in.workspace_settings &&
+             from_settings(config::read_qwen_code_settings(*in.workspace_settings, {/*follow_links=*/false}), true)) {
   } else if (user_config_third_party) {
     take(*in.user_config, "config.toml", true);
-  } else if (from_settings(in.user_settings, false)) {
+  } else if (from_settings(user, false)) {
   } else if (in.user_config) {
     take(*in.user_config, "config.toml", true);
   } else {
     take("", "", false);  // decided below: the enforced method, the environment's, or the default
   }
-  const auto user = config::read_qwen_code_settings(in.user_settings, {/*follow_links=*/true});
   if (user.enforced_auth) {
     c.enforced = *user.enforced_auth;
     c.enforced_file = in.user_settings.string();
