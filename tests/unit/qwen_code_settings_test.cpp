@@ -114,7 +114,7 @@ TEST_CASE("settings writer: an existing choice is replaced in place, comments an
   CHECK(set_choice(before, "openai") == before);
 }
 
-TEST_CASE("settings writer: the missing members are added first, indented like the file, other keys kept") {
+TEST_CASE("settings writer: the missing members are added last, indented like the file, other keys kept") {
   const std::string before =
       "{\n"
       "    // four spaces here\n"
@@ -124,21 +124,22 @@ TEST_CASE("settings writer: the missing members are added first, indented like t
   const std::string after = set_choice(before, "qwen-oauth");
   CHECK(after ==
         "{\n"
+        "    // four spaces here\n"
+        "    \"model\": {\"name\": \"m\"},\n"
+        "    \"env\": {\"OPENAI_API_KEY\": \"sk-kept\"},\n"
         "    \"security\": {\n"
         "        \"auth\": {\n"
         "            \"selectedType\": \"qwen-oauth\"\n"
         "        }\n"
-        "    },\n"
-        "    // four spaces here\n"
-        "    \"model\": {\"name\": \"m\"},\n"
-        "    \"env\": {\"OPENAI_API_KEY\": \"sk-kept\"}\n"
+        "    }\n"
         "}\n");
 
   // `security` without `auth`, on one line: the member goes in on that line.
   CHECK(set_choice("{\"security\": {\"folderTrust\": {\"enabled\": true}}}", "openai") ==
-        "{\"security\": {\"auth\": {\"selectedType\": \"openai\"}, \"folderTrust\": {\"enabled\": true}}}");
-  // Empty objects, on one line or several.
-  CHECK(set_choice("{}", "openai") == "{\"security\": {\"auth\": {\"selectedType\": \"openai\"}}}");
+        "{\"security\": {\"folderTrust\": {\"enabled\": true}, \"auth\": {\"selectedType\": \"openai\"}}}");
+  // Empty objects, on one line or several (an empty root is laid out as Qwen Code writes its file).
+  CHECK(set_choice("{}", "openai") ==
+        "{\n  \"security\": {\n    \"auth\": {\n      \"selectedType\": \"openai\"\n    }\n  }\n}");
   CHECK(set_choice("{\n}\n", "openai") ==
         "{\n  \"security\": {\n    \"auth\": {\n      \"selectedType\": \"openai\"\n    }\n  }\n}\n");
   CHECK(parsed(set_choice("{\"security\": {\"auth\": {}}}", "openai"))["security"]["auth"]["selectedType"] ==
