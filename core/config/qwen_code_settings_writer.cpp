@@ -21,6 +21,9 @@ constexpr size_t kMaxSettingsBytes = 1 << 20;
 
 constexpr size_t npos = std::string::npos;
 
+// A settings file is a few levels deep; a pointer of thousands of levels would build a value that deep.
+constexpr size_t kMaxPointerDepth = 64;
+
 // Where each value of a JSON-with-comments text is, so one value can be replaced or one member added or
 // removed without re-serialising (and so losing) the rest. Only run on text nlohmann has already accepted.
 struct Span {
@@ -344,7 +347,7 @@ class Editor {
 
   const std::string &t_;
   const std::vector<Span> &spans_;
-  const Layout &layout_;
+  const Layout layout_;  // a copy: it is made from a temporary
 };
 
 std::string quoted(const std::string &s) {
@@ -369,6 +372,10 @@ std::vector<std::string> pointer_tokens(const std::string &pointer) {
       tokens.back() += c;
     }
   }
+  if (tokens.size() > kMaxPointerDepth)
+    throw SettingsWriteError("the JSON pointer " + quoted(pointer.substr(0, 80)) + "... names more than " +
+                                 std::to_string(kMaxPointerDepth) + " levels",
+                             false);
   return tokens;
 }
 
@@ -450,6 +457,13 @@ std::string edit(const std::string &text, const std::string &pointer, const std:
     throw SettingsWriteError(name + ": cannot change " + pointer_prefix(tokens, tokens.size()) +
                                  " without changing other settings (duplicate keys?); not changing it",
                              false);
+  try {
+    (void)SpanScanner(result).scan();  // what is written can be edited again
+  } catch (const std::exception &) {
+    throw SettingsWriteError(name + ": setting " + pointer_prefix(tokens, tokens.size()) +
+                                 " would nest the file too deeply; not changing it",
+                             false);
+  }
   return result;
 }
 
