@@ -178,6 +178,9 @@ class CodingPlanPlugin : public qwen::sdk::AuthPlugin {
     if (saved) {
       s.base_url = saved->base_url;
       s.base_url_source = saved_key_path(home());
+    } else if (auto configured = host().config("base_url"); configured && !configured->empty()) {
+      s.base_url = without_trailing_slashes(*configured);
+      s.base_url_source = "base_url in [plugins.coding-plan]";
     } else if (auto url = owned_provider_base_url()) {
       s.base_url = *url;
       s.base_url_source = "modelProviders in settings.json";
@@ -196,34 +199,40 @@ class CodingPlanPlugin : public qwen::sdk::AuthPlugin {
     return j.at("baseUrl").get<std::string>();
   }
 
-  // --base-url, then [plugins.coding-plan] base_url, then the user's choice of region; China without a terminal.
+  // --base-url, else the region the user chooses; without a terminal, [plugins.coding-plan] base_url or China.
+  // A configured base_url (the user's own endpoint) is offered in the menu too, as its default.
   std::string choose_base_url() const {
-    std::optional<std::string> given = host().config("qwen.login.base_url");
-    std::string from = "--base-url";
-    if (!given || given->empty()) {
-      given = host().config("base_url");
-      from = "base_url in [plugins.coding-plan]";
-    }
-    if (given && !given->empty()) {
-      const std::string url = without_trailing_slashes(*given);
-      if (auto p = base_url_problem(url)) throw qwen::sdk::Error(QWEN_ERR_INVALID_ARGUMENT, *p + " (from " + from + ")");
-      return url;
-    }
+    if (auto given = host().config("qwen.login.base_url"); given && !given->empty())
+      return checked_base_url(*given, "--base-url");
+    std::optional<std::string> configured = host().config("base_url");
+    if (configured && !configured->empty())
+      configured = checked_base_url(*configured, "base_url in [plugins.coding-plan]");
+    else
+      configured.reset();
     std::string choices;
     for (const auto &r : regions()) choices += std::string(choices.empty() ? "" : "\n") + r.id + "\t" + r.label + "  " + r.base_url;
+    if (configured) choices += "\nconfigured\tYour endpoint (config.toml)  " + *configured;
     std::string answer;
     try {
-      answer = host().ask("Coding Plan region:", QWEN_UI_CHOOSE, choices, regions().front().id);
+      answer = host().ask("Coding Plan region:", QWEN_UI_CHOOSE, choices, configured ? "configured" : regions().front().id);
     } catch (const qwen::sdk::Error &e) {
       if (e.status() != QWEN_ERR_UNSUPPORTED) throw;
+      if (configured) return *configured;
       host().notice(std::string("No terminal to choose a region: using China (Beijing), ") + kChinaBaseUrl +
                     " (give --base-url " + kGlobalBaseUrl + " for Singapore).");
       return kChinaBaseUrl;
     }
-    if (answer.empty()) return kChinaBaseUrl;
+    if (answer.empty()) return configured ? *configured : kChinaBaseUrl;
+    if (configured && answer == "configured") return *configured;
     for (const auto &r : regions())
       if (answer == r.id) return r.base_url;
     throw qwen::sdk::Error(QWEN_ERR_INVALID_ARGUMENT, "unknown Coding Plan region '" + answer + "'");
+  }
+
+  static std::string checked_base_url(const std::string &given, const std::string &from) {
+    const std::string url = without_trailing_slashes(given);
+    if (auto p = base_url_problem(url)) throw qwen::sdk::Error(QWEN_ERR_INVALID_ARGUMENT, *p + " (from " + from + ")");
+    return url;
   }
 
   // --key / --with-key, else asked without echo (three tries at the sk-sp- shape).
