@@ -20,6 +20,7 @@
 #include "config/env_files.hpp"
 #include "config/paths.hpp"
 #include "config/qwen_code_settings.hpp"
+#include "config/qwen_code_settings_writer.hpp"
 #include "net/http_client.hpp"
 #include "plugin_host/plugin_id.hpp"
 #include "services/browser.hpp"
@@ -39,6 +40,25 @@ std::string getenv_or_empty(const char *name) {
   return v ? v : "";
 }
 
+// The first line of standard input (at most 64 KiB), without its line ending; nullopt when empty.
+std::optional<std::string> read_key_from_stdin() {
+  std::string line;
+  char c = 0;
+  while (line.size() < 65536 && ::read(STDIN_FILENO, &c, 1) == 1 && c != '\n') line += c;
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t')) line.pop_back();
+  size_t start = line.find_first_not_of(" \t");
+  if (start == std::string::npos) return std::nullopt;
+  return line.substr(start);
+}
+
+// A variable of settings.json's env block whose value is a credential, by its name (the block is where Qwen
+// Code keeps keys: BAILIAN_CODING_PLAN_API_KEY, OPENROUTER_API_KEY, QWEN_CUSTOM_API_KEY_...).
+bool looks_secret(const std::string &name) {
+  for (const char *word : {"KEY", "TOKEN", "SECRET", "PASSWORD", "PASSWD", "CREDENTIAL"})
+    if (name.find(word) != std::string::npos) return true;
+  return false;
+}
+
 qwen_status call_plugin(const std::string &what, qwen_error *err, const std::function<qwen_status()> &fn) {
   try {
     qwen_status s = fn();
@@ -51,10 +71,13 @@ qwen_status call_plugin(const std::string &what, qwen_error *err, const std::fun
 
 }  // namespace
 
-Application::Application(cli::Options options, config::Config config, config::EnvFileLoad env)
+Application::Application(cli::Options options, config::Config config, config::EnvFileLoad env,
+                         ProviderSettingsLoader load_provider_settings)
     : options_(std::move(options)),
       config_(std::move(config)),
       env_(std::move(env)),
+      load_provider_settings_(std::move(load_provider_settings)),
+      provider_settings_(load_provider_settings_ ? load_provider_settings_() : config::ProviderSettings{}),
       home_(config::qwen_home().string()),
       registry_(config::plugin_search_path()),
       plugins_(registry_, *this),
@@ -260,11 +283,13 @@ int Application::run_auth_command() {
     case cli::Command::AuthLogin:
       s = auth_login(*auth_, &err);
       if (s == QWEN_OK) {
-        // As Qwen Code's `qwen auth`, a sign-in is also the choice Qwen Code reads (settings.json only)
-        // when what it signed in with is kept for later runs.
+        // As Qwen Code's `qwen auth`, a sign-in is also the choice, when what it signed in with is kept for
+        // later runs: a method Qwen Code has in settings.json only; another one (coding-plan, which tells Qwen
+        // Code "openai" and its modelProviders entries) in config.toml, where it outranks that word for qwen.
         if (choice_outlives_session())
           for (const auto &w : remember_auth_choice(id, std::filesystem::path(home_) / "settings.json",
-                                                    config_.user_file, /*only_shared_file=*/true))
+                                                    config_.user_file,
+                                                    /*only_shared_file=*/config::is_shared_auth_method(id)))
             util::log_warning(w);
         done("login", std::string("Signed in with ") + name + ".");
       }
@@ -350,7 +375,62 @@ std::optional<std::string> Application::config_value(const std::string &plugin_i
   if (key == "qwen.cli.openai_base_url") return opt(options_.openai_base_url);
   if (key == "qwen.env_file") return env_.file ? opt(env_.file->string()) : std::nullopt;
   if (key == "qwen.env_file.keys") return util::join(env_.applied, ",");
+  if (key == "qwen.login.key") return opt(options_.login_key);
+  if (key == "qwen.login.base_url") return opt(options_.login_base_url);
+  return provider_setting(plugin_id, key);
+}
+
+std::optional<std::string> Application::provider_setting(const std::string &plugin_id, const std::string &key) const {
+  const auto &p = provider_settings_;
+  if (key == "qwen.settings.model") return p.model_name;
+  if (key == "qwen.settings.api_key") return p.auth_api_key;
+  if (key == "qwen.settings.base_url") return p.auth_base_url;
+  if (key == "qwen.settings.generation_config")
+    return p.generation_config.is_object() ? std::optional(p.generation_config.dump()) : std::nullopt;
+  if (key == "qwen.providers" || key == "qwen.provider" || key == "qwen.provider.source") {
+    const auto entries = config::provider_entries(p, plugin_id);
+    if (entries.empty()) return std::nullopt;
+    if (key == "qwen.providers") return entries.dump();
+    if (key == "qwen.provider.source") return p.providers_file.string();
+    // The model being used picks the entry: the session's (-m, /model, config.toml), else model.name.
+    const std::string model = session_model().empty() ? p.model_name.value_or("") : session_model();
+    auto entry = config::provider_entry(p, plugin_id, model);
+    return entry ? std::optional(entry->dump()) : std::nullopt;
+  }
   return std::nullopt;
+}
+
+std::optional<std::string> Application::settings_read(const std::string &pointer) {
+  const auto settings = config::read_qwen_code_settings(std::filesystem::path(home_) / "settings.json");
+  if (!settings.root.is_object()) return std::nullopt;
+  try {
+    const nlohmann::json::json_pointer ptr(pointer);
+    if (!settings.root.contains(ptr)) return std::nullopt;
+    return settings.root.at(ptr).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  } catch (const nlohmann::json::exception &) {
+    return std::nullopt;  // not a pointer, or one through a value that is not an object or array
+  }
+}
+
+qwen_status Application::settings_write(const std::string &plugin_id, const std::string &pointer,
+                                        const std::optional<std::string> &json, qwen_error *err) {
+  const auto file = std::filesystem::path(home_) / "settings.json";
+  std::optional<nlohmann::json> value;
+  if (json) {
+    value = nlohmann::json::parse(*json, nullptr, false);
+    if (value->is_discarded())
+      return services::fill_error(err, QWEN_ERR_INVALID_ARGUMENT, "settings_write: the value is not JSON");
+  }
+  try {
+    config::set_json_value(file, pointer, value);
+  } catch (const std::exception &e) {
+    return services::fill_error(err, QWEN_ERR_CONFIG, e.what());
+  }
+  util::log_debug("'" + plugin_id + "' " + (json ? "set " : "removed ") + pointer + " in " + file.string());
+  // What routes a chat may have changed (a new modelProviders entry): read it again; the env block is not
+  // applied again (the environment of a running process is not rewritten under its plugins).
+  if (load_provider_settings_) provider_settings_ = load_provider_settings_();
+  return QWEN_OK;
 }
 
 qwen_status Application::ui(const qwen_ui_request &request, char *answer, uint64_t capacity, qwen_error *err) {
@@ -604,6 +684,19 @@ int run_qwen(int argc, const char *const *argv) {
       return report_failure(opts.output_format, QWEN_ERR_CONFIG,
                             std::string(flag) + " '" + *id + "' is not " + plugin_host::kPluginIdRule,
                             opts.command == cli::Command::Chat ? FailureShape::Answer : FailureShape::EventsOnly);
+  if (opts.login_key_from_stdin) {
+    // gh's --with-token: the key never appears in argv (ps) or the shell's history.
+    auto key = read_key_from_stdin();
+    if (!key)
+      return report_failure(opts.output_format, QWEN_ERR_CONFIG,
+                            "--with-key: standard input held no key (give it as the first line)",
+                            FailureShape::EventsOnly);
+    parsed.options.login_key = std::move(*key);
+  } else if (opts.login_key) {
+    util::log_warning("a key given with --key is visible to other users of this machine (ps) and kept in the "
+                      "shell's history; --with-key reads it from standard input");
+  }
+  if (opts.login_key) util::register_secret(*opts.login_key);
   if (opts.command == cli::Command::Trust) {
     auto action = opts.trust_list ? trust::TrustAction::List
                                   : (opts.trust_revoke ? trust::TrustAction::Revoke : trust::TrustAction::Trust);
@@ -641,6 +734,24 @@ int run_qwen(int argc, const char *const *argv) {
   util::set_debug_logging(parsed.options.debug || util::is_truthy(getenv_or_empty("DEBUG")) ||
                           util::is_truthy(getenv_or_empty("DEBUG_MODE")));
   for (const auto &w : env.warnings) util::log_warning(w);
+  // Qwen Code's settings that route a chat; their env block fills what the environment and .env left unset.
+  const auto workspace_settings_path = config::workspace_settings_file(cwd, home, config::user_home());
+  auto load_provider_settings = [user_file = home / "settings.json", workspace_settings_path, &boundary] {
+    const auto user = config::read_qwen_code_settings(user_file);
+    std::optional<config::QwenCodeSettings> workspace;
+    if (workspace_settings_path)
+      workspace = config::read_qwen_code_settings(*workspace_settings_path, {/*follow_links=*/false});
+    return config::layer_provider_settings(
+        user, workspace ? &*workspace : nullptr, [&boundary](const std::string &key) { return boundary.settings_vetoed(key); },
+        [](const std::string &name) -> std::optional<std::string> {
+          const char *v = std::getenv(name.c_str());
+          return v ? std::optional<std::string>(v) : std::nullopt;
+        });
+  };
+  const auto provider_settings = load_provider_settings();
+  for (const auto &w : provider_settings.warnings) util::log_warning(w);
+  for (const auto &name : config::apply_settings_env(provider_settings, config::process_environment()))
+    if (looks_secret(name)) util::register_secret(getenv_or_empty(name.c_str()));
   for (const char *key : {"OPENAI_API_KEY"}) util::register_secret(getenv_or_empty(key));
   if (parsed.options.openai_api_key) util::register_secret(*parsed.options.openai_api_key);
   util::register_url_password(getenv_or_empty("OPENAI_BASE_URL"));
@@ -654,7 +765,7 @@ int run_qwen(int argc, const char *const *argv) {
   net::set_ca_bundle(config.network.ca_bundle);
   int code = QWEN_EXIT_ERROR;
   {
-    Application app(std::move(parsed.options), std::move(config), std::move(env));
+    Application app(std::move(parsed.options), std::move(config), std::move(env), load_provider_settings);
     code = app.run();
   }  // plugins are shut down here, before the status is decided
   // SIGTERM ends the run like Ctrl-C does (the operation stops, nothing half-written); then, as the Unix

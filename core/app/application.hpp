@@ -4,6 +4,7 @@
 // commands, the UI routing) until the front-end's loop ends.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -16,6 +17,7 @@
 #include "cli/options.hpp"
 #include "config/config.hpp"
 #include "config/env_files.hpp"
+#include "config/provider_settings.hpp"
 #include "plugin_host/plugin_registry.hpp"
 #include "services/host_backend.hpp"
 
@@ -23,7 +25,10 @@ namespace qwen::app {
 
 class Application : public services::HostBackend {
  public:
-  Application(cli::Options options, config::Config config, config::EnvFileLoad env);
+  // Reads Qwen Code's settings that route a chat (again after a plugin edits settings.json).
+  using ProviderSettingsLoader = std::function<config::ProviderSettings()>;
+  Application(cli::Options options, config::Config config, config::EnvFileLoad env,
+              ProviderSettingsLoader load_provider_settings = {});
   ~Application() override;
 
   int run();
@@ -34,6 +39,9 @@ class Application : public services::HostBackend {
   qwen_status ui(const qwen_ui_request &request, char *answer, uint64_t capacity, qwen_error *err) override;
   qwen_status chat_send(const std::string &text, const qwen_event_sink *sink, qwen_error *err) override;
   qwen_status command(const std::string &verb, const char *arg, const qwen_kv_sink *out, qwen_error *err) override;
+  std::optional<std::string> settings_read(const std::string &pointer) override;
+  qwen_status settings_write(const std::string &plugin_id, const std::string &pointer,
+                             const std::optional<std::string> &json, qwen_error *err) override;
 
  private:
   int list_plugins();
@@ -42,6 +50,9 @@ class Application : public services::HostBackend {
   // The session's model: the one chosen (-m, /model), else the selected method's; empty when neither says.
   std::string current_model();
   chat::ChatSession &session() { return conversations_.current(); }
+  std::string session_model() const { return conversations_.current().model(); }
+  // plugin.h 1.3's "qwen.settings.*" and "qwen.provider*" keys for `plugin_id`.
+  std::optional<std::string> provider_setting(const std::string &plugin_id, const std::string &key) const;
   // The installed auth plugin the environment configures with the highest priority (plugin.h).
   std::optional<std::string> method_configured_by_environment();
   // The installed auth plugins (opened), in id order.
@@ -70,6 +81,8 @@ class Application : public services::HostBackend {
   cli::Options options_;
   config::Config config_;
   config::EnvFileLoad env_;
+  ProviderSettingsLoader load_provider_settings_;
+  config::ProviderSettings provider_settings_;
   std::string home_;
   plugin_host::PluginRegistry registry_;
   PluginSet plugins_;

@@ -24,6 +24,23 @@ qwen_error empty_error() {
   return e;
 }
 
+// plugin.h 1.3: a JSON object whose members join the request body; a later member of a name wins; the
+// host's own members are not the plugin's to replace.
+void AuthSource::add_body_fields(const std::string &json, nlohmann::json &into) const {
+  const auto fields = nlohmann::json::parse(json, nullptr, false);
+  if (!fields.is_object()) {
+    util::log_debug("'" + id() + "' credentials: a \"body\" that is not a JSON object is ignored");
+    return;
+  }
+  for (const auto &[name, value] : fields.items()) {
+    if (name == "model" || name == "messages" || name == "stream" || name == "stream_options") {
+      util::log_debug("'" + id() + "' credentials: the body member \"" + name + "\" is the host's; ignored");
+      continue;
+    }
+    into[name] = value;
+  }
+}
+
 qwen_status AuthSource::credentials(uint32_t flags, chat::Credentials &out, std::string &error) {
   KeyValues kv;
   qwen_kv_sink sink = kv.sink();
@@ -51,6 +68,8 @@ qwen_status AuthSource::credentials(uint32_t flags, chat::Credentials &out, std:
       out.model = value;
     else if (key == "header")
       out.headers.push_back(value);
+    else if (key == "body")
+      add_body_fields(value, out.body_fields);
     else if (key == "expires_at" || key == "account")  // informational (plugin.h): for --debug only
       util::log_debug("'" + id() + "' credentials: " + key + " " + util::scrub(value));
   }

@@ -16,6 +16,8 @@ class AuthSource : public chat::CredentialSource {
   bool plugin_text_replaces_host_text() const override { return plugin_.entry().abi_minor >= 2; }
 
  private:
+  void add_body_fields(const std::string &json, nlohmann::json &into) const;
+
   const plugin_host::LoadedPlugin &plugin_;
 };
 

@@ -21,13 +21,18 @@ std::string user_agent() {
   return std::string("qwen-cpp/") + QWEN_VERSION + " (linux; x64)";
 }
 
-nlohmann::json request_body(const std::vector<ChatSession::Message> &history, const std::string &model) {
+nlohmann::json request_body(const std::vector<ChatSession::Message> &history, const std::string &model,
+                            const nlohmann::json &extra) {
   nlohmann::json messages = nlohmann::json::array();
   for (const auto &m : history) messages.push_back({{"role", m.role}, {"content", m.content}});
-  return {{"model", model},
-          {"messages", std::move(messages)},
-          {"stream", true},
-          {"stream_options", {{"include_usage", true}}}};
+  nlohmann::json body = {{"model", model},
+                         {"messages", std::move(messages)},
+                         {"stream", true},
+                         {"stream_options", {{"include_usage", true}}}};
+  // The sign-in method's fields go after ours and never replace them (auth_source.cpp keeps those out).
+  for (const auto &[key, value] : extra.items())
+    if (!body.contains(key)) body[key] = value;
+  return body;
 }
 
 std::string endpoint(const std::string &base_url) {
@@ -179,7 +184,7 @@ qwen_status ChatSession::send(const std::string &user_text, CredentialSource &au
     req.method = "POST";
     req.url = endpoint(creds.base_url);
     req.headers = request_headers(creds);
-    req.body = request_body(history_, model).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    req.body = request_body(history_, model, creds.body_fields).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     req.timeouts = {network_.connect_timeout_ms, network_.idle_timeout_ms,
                     total_ms > 0 ? std::max(total_ms - elapsed_ms(), 1L) : 0L};
 

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "chat/events.hpp"
 #include "config/config.hpp"
 
@@ -24,6 +26,8 @@ struct Credentials {
   std::string token;
   std::string model;
   std::vector<std::string> headers;  // "Name: value"
+  // Members added to the request body (plugin.h 1.3 "body": Coding Plan's enable_thinking, extra_body).
+  nlohmann::json body_fields = nlohmann::json::object();
 };
 
 // What the session needs from the selected auth method.

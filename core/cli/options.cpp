@@ -55,7 +55,8 @@ ParseResult parse_command_line(int argc, const char *const *argv) {
   app.add_flag("-d,--debug", o.debug, "Debug logging to stderr (secrets redacted)");
 
   auto *plugins = app.add_subcommand("plugins", "List the plugins found, and the files rejected with the reason");
-  auto *auth = app.add_subcommand("auth", "Sign in, sign out, or show the sign-in state");
+  auto *auth = app.add_subcommand(
+      "auth", "Sign in, sign out, or show the sign-in state; `qwen auth METHOD` signs in with that method");
   // Not require_subcommand(1): its message ("A subcommand is required") is also what `qwen auth bogus` got.
   // The word that is not a subcommand is caught by a hidden positional and named below instead.
   auth->require_subcommand(0, 1);
@@ -66,6 +67,14 @@ ParseResult parse_command_line(int argc, const char *const *argv) {
   auto *status = auth->add_subcommand("status", "Show the selected method, its account and expiry (never the token)");
   for (auto *sub : {login, logout, status})
     sub->add_option("--auth-type", o.auth_type, "The sign-in method (plugin id)");
+  // `qwen auth coding-plan -u URL -k KEY` as in Qwen Code 0.15; the word after `auth` names the method.
+  for (auto *sub : {auth, login}) {
+    sub->add_option("-u,--base-url", o.login_base_url, "Sign in against this base URL (a method that asks for one)");
+    auto *key = sub->add_option("-k,--key", o.login_key,
+                                "Sign in with this key (visible to other users' ps: prefer --with-key)");
+    sub->add_flag("--with-key", o.login_key_from_stdin, "Read the key for the sign-in from standard input")
+        ->excludes(key);
+  }
   auto *models = app.add_subcommand("models", "List the models of the selected sign-in method");
   models->add_option("--auth-type", o.auth_type, "The sign-in method (plugin id)");
   auto *trust = app.add_subcommand(
@@ -94,10 +103,22 @@ ParseResult parse_command_line(int argc, const char *const *argv) {
     result.exit_code = QWEN_EXIT_BAD_INPUT;
     return result;
   }
-  if (auth->parsed() && !login->parsed() && !logout->parsed() && !status->parsed()) {
+  // `qwen auth <method>`: Qwen Code's verbs (coding-plan, qwen-oauth; api-key is its name for openai), and
+  // any installed sign-in plugin's id, sign in with that method.
+  const bool method_word = !unknown_auth_word.empty() && !login->parsed() && !logout->parsed() && !status->parsed();
+  if (method_word) {
+    const std::string id = unknown_auth_word == "api-key" ? "openai" : unknown_auth_word;
+    if (o.auth_type && *o.auth_type != id) {
+      result.usage_error = "`qwen auth " + unknown_auth_word + "` and --auth-type " + *o.auth_type + " disagree";
+      result.usage_hint = "Run 'qwen auth --help' for the details.";
+      result.requested_format = o.output_format;
+      result.exit_code = QWEN_EXIT_BAD_INPUT;
+      return result;
+    }
+    o.auth_type = id;
+  } else if (auth->parsed() && !login->parsed() && !logout->parsed() && !status->parsed()) {
     std::string what = "`qwen auth` needs a subcommand";
-    if (!unknown_auth_word.empty()) what = "unknown subcommand '" + unknown_auth_word + "' for `qwen auth`";
-    result.usage_error = what + ": use login, logout or status";
+    result.usage_error = what + ": use login, logout, status, or a sign-in method (coding-plan, api-key, qwen-oauth, ...)";
     result.usage_hint = "Run 'qwen auth --help' for the details.";
     result.requested_format = o.output_format;
     result.exit_code = QWEN_EXIT_BAD_INPUT;
@@ -106,7 +127,7 @@ ParseResult parse_command_line(int argc, const char *const *argv) {
   if (acp) o.frontend = "acp";
   if (plugins->parsed()) o.command = Command::Plugins;
   if (models->parsed()) o.command = Command::Models;
-  if (login->parsed()) o.command = Command::AuthLogin;
+  if (login->parsed() || method_word) o.command = Command::AuthLogin;
   if (logout->parsed()) o.command = Command::AuthLogout;
   if (status->parsed()) o.command = Command::AuthStatus;
   if (trust->parsed()) o.command = Command::Trust;

@@ -19,6 +19,10 @@ struct Options {
   std::optional<std::string> openai_api_key;   // --openai-api-key
   std::optional<std::string> openai_base_url;  // --openai-base-url
   bool debug = false;
+  // qwen auth <method> [--base-url URL] [--key KEY | --with-key] (Qwen Code 0.15's `qwen auth` verbs)
+  std::optional<std::string> login_base_url;
+  std::optional<std::string> login_key;  // --key, or the first line of standard input with --with-key
+  bool login_key_from_stdin = false;
   // qwen trust [DIR] [--list | --revoke]
   std::optional<std::string> trust_dir;
   bool trust_list = false;

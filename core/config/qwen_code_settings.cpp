@@ -112,7 +112,7 @@ QwenCodeSettings read_qwen_code_settings(const std::filesystem::path &file, cons
     s.error = *syntax + "; its settings are ignored";
     return s;
   }
-  const nlohmann::json j = nlohmann::json::parse(t.text, nullptr, false, true);
+  nlohmann::json j = nlohmann::json::parse(t.text, nullptr, false, true);
   if (!j.is_object()) {
     s.error = file.string() + ": not a JSON object; its settings are ignored";
     return s;
@@ -135,6 +135,7 @@ QwenCodeSettings read_qwen_code_settings(const std::filesystem::path &file, cons
       if (item.is_string()) names.push_back(item.get<std::string>());
     s.excluded_env_vars = std::move(names);
   }
+  s.root = std::move(j);
   return s;
 }
 

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 namespace qwen::config {
 
 struct QwenCodeSettings {
@@ -20,6 +22,8 @@ struct QwenCodeSettings {
   bool selected_auth_not_text = false;                        // present but not a string
   std::optional<std::string> enforced_auth;                   // security.auth.enforcedType (an administrator's)
   std::optional<std::vector<std::string>> excluded_env_vars;  // nullopt: not set (the default applies)
+  // The whole file (an object) when it was read and parsed; null otherwise. For provider_settings.hpp.
+  nlohmann::json root;
   // Set when the file exists but cannot be used: "FILE:LINE:COLUMN: not valid JSON (...)", or why it
   // cannot be read. Its settings are then all absent, as if the file were not there.
   std::optional<std::string> error;

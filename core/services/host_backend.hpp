@@ -20,6 +20,11 @@ class HostBackend {
   virtual qwen_status ui(const qwen_ui_request &request, char *answer, uint64_t capacity, qwen_error *err) = 0;
   virtual qwen_status chat_send(const std::string &text, const qwen_event_sink *sink, qwen_error *err) = 0;
   virtual qwen_status command(const std::string &verb, const char *arg, const qwen_kv_sink *out, qwen_error *err) = 0;
+  // plugin.h 1.3: the value at an RFC 6901 pointer in the user's settings.json, as compact JSON.
+  virtual std::optional<std::string> settings_read(const std::string &pointer) = 0;
+  // Sets (json) or removes (nullopt) that value; on failure returns the status and fills `err`.
+  virtual qwen_status settings_write(const std::string &plugin_id, const std::string &pointer,
+                                     const std::optional<std::string> &json, qwen_error *err) = 0;
 };
 
 }  // namespace qwen::services

@@ -175,6 +175,31 @@ qwen_status host_command(const qwen_host *host, const char *verb, const char *ar
   });
 }
 
+int64_t host_settings_read(const qwen_host *host, const char *pointer, char *buffer, uint64_t capacity) noexcept {
+  try {
+    if (!pointer) return -1;
+    auto value = self(host).backend().settings_read(pointer);
+    if (!value) return -1;
+    if (buffer && capacity > 0) {
+      size_t n = std::min<uint64_t>(value->size(), capacity - 1);
+      std::memcpy(buffer, value->data(), n);
+      buffer[n] = '\0';
+    }
+    return static_cast<int64_t>(value->size());
+  } catch (...) {
+    return -1;
+  }
+}
+
+qwen_status host_settings_write(const qwen_host *host, const char *pointer, const char *json,
+                                qwen_error *err) noexcept {
+  return guarded(err, [&] {
+    if (!pointer) return fill_error(err, QWEN_ERR_INVALID_ARGUMENT, "no pointer");
+    return self(host).backend().settings_write(self(host).plugin_id(), pointer,
+                                               json ? std::optional<std::string>(json) : std::nullopt, err);
+  });
+}
+
 }  // namespace
 
 qwen_status fill_error(qwen_error *err, qwen_status status, const std::string &message) {
@@ -209,6 +234,8 @@ HostTable::HostTable(HostBackend &backend, std::string plugin_id, int32_t plugin
   table_.chat_send_text = host_chat_send_text;
   table_.quit_requested = host_quit_requested;
   table_.cancel_turn = host_cancel_turn;
+  table_.settings_read = host_settings_read;
+  table_.settings_write = host_settings_write;
 }
 
 }  // namespace qwen::services

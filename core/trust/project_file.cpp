@@ -36,6 +36,10 @@ ProjectFile project_config_file(const std::filesystem::path &file) {
   return make(file);
 }
 
+ProjectFile project_settings_file(const std::filesystem::path &file) {
+  return make(file);
+}
+
 std::optional<ProjectFile> project_env_file(const std::filesystem::path &file, const std::filesystem::path &user_home,
                                             const std::filesystem::path &qwen_home) {
   const auto dir = absolute_normal(file).parent_path();

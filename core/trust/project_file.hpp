@@ -23,6 +23,9 @@ struct ProjectFile {
 // `file` is a project's .qwen/config.toml.
 ProjectFile project_config_file(const std::filesystem::path &file);
 
+// `file` is a project's .qwen/settings.json (Qwen Code's workspace settings).
+ProjectFile project_settings_file(const std::filesystem::path &file);
+
 // `file` is the .env that was found; nullopt when it is one of the user's own.
 std::optional<ProjectFile> project_env_file(const std::filesystem::path &file, const std::filesystem::path &user_home,
                                             const std::filesystem::path &qwen_home);

@@ -7,6 +7,7 @@
 #include <qwen/sdk/safe_file.hpp>
 #include <qwen/sdk/terminal_text.hpp>
 
+#include <nlohmann/json.hpp>
 #include <toml++/toml.h>
 
 #include "config/dotenv.hpp"
@@ -99,6 +100,52 @@ void review_env(const ReviewInputs &in, const ProjectFile &file, std::vector<Sen
   }
 }
 
+// Qwen Code's workspace settings.json: what in it changes where credentials go (config/provider_settings.hpp
+// reads the same keys). A modelProviders entry with a baseUrl sends a key to that server; security.auth.baseUrl
+// and model.baseUrl do too; the env block is a .env by another name.
+void review_settings(const ReviewInputs &in, const ProjectFile &file, std::vector<SensitiveSetting> &out) {
+  auto text = read_small(file.path);
+  if (!text) return;
+  const auto j = nlohmann::json::parse(*text, nullptr, false, true);
+  if (!j.is_object()) return;
+  if (auto mp = j.find("modelProviders"); mp != j.end() && mp->is_object()) {
+    for (const auto &[type, entries] : mp->items()) {
+      if (!entries.is_array()) continue;
+      for (const auto &e : entries)
+        if (e.is_object() && e.contains("baseUrl")) {
+          const auto &url = e["baseUrl"];
+          out.push_back({file, "modelProviders", "modelProviders." + type + "[].baseUrl",
+                         url.is_string() ? url.get<std::string>() : url.dump(), Sensitivity::Trusted});
+          break;
+        }
+    }
+  }
+  for (const auto &[section, key] : {std::pair{"security", "auth"}, std::pair{"model", ""}}) {
+    auto s = j.find(section);
+    if (s == j.end() || !s->is_object()) continue;
+    const nlohmann::json *holder = &*s;
+    std::string prefix = section;
+    if (*key) {
+      auto sub = s->find(key);
+      if (sub == s->end() || !sub->is_object()) continue;
+      holder = &*sub;
+      prefix += std::string(".") + key;
+    }
+    if (auto url = holder->find("baseUrl"); url != holder->end() && !url->is_null())
+      out.push_back({file, prefix + ".baseUrl", prefix + ".baseUrl", url->is_string() ? url->get<std::string>() : url->dump(),
+                     Sensitivity::Trusted});
+  }
+  if (auto env = j.find("env"); env != j.end() && env->is_object()) {
+    for (const auto &[name, value] : env->items()) {
+      Sensitivity level = classify_env_var(name);
+      if (level == Sensitivity::Free) continue;
+      if (in.getenv && in.getenv(name)) continue;  // the user's own environment wins
+      out.push_back({file, "env." + name, "env." + name, value.is_string() ? value.get<std::string>() : value.dump(),
+                     level});
+    }
+  }
+}
+
 // Values come from a stranger's file: shown on one line, with secrets redacted and control characters made
 // visible (a newline in a value must not fake a line of the question).
 std::string shown(const std::string &value) {
@@ -121,6 +168,14 @@ std::vector<SensitiveSetting> find_sensitive_settings(const ReviewInputs &in) {
   std::vector<SensitiveSetting> out;
   if (in.files.config) review_config(*in.files.config, out);
   if (in.files.env) review_env(in, *in.files.env, out);
+  if (in.files.settings) review_settings(in, *in.files.settings, out);
+  return out;
+}
+
+std::vector<ProjectFile> ProjectFiles::present() const {
+  std::vector<ProjectFile> out;
+  for (const auto *f : {&config, &env, &settings})
+    if (*f) out.push_back(**f);
   return out;
 }
 
@@ -128,7 +183,10 @@ TrustDecision decide(const std::vector<SensitiveSetting> &settings, const Projec
                      const Asker &ask, const std::function<void(const std::string &)> &warn) {
   TrustDecision d;
   auto drop = [&d](const SensitiveSetting &s) {
-    (s.file.relative == ".qwen/config.toml" ? d.drop_config_keys : d.drop_env_vars).insert(s.key);
+    (s.file.relative == ".qwen/config.toml"     ? d.drop_config_keys
+     : s.file.relative == ".qwen/settings.json" ? d.drop_settings_keys
+                                                : d.drop_env_vars)
+        .insert(s.key);
   };
   // Per file, in order: what is never allowed, and what waits for trust.
   std::vector<std::string> order;
@@ -160,11 +218,8 @@ TrustDecision decide(const std::vector<SensitiveSetting> &settings, const Projec
     question = "This project's files change where your credentials are sent:\n" + question + "Trust " +
                root.string() + " (recorded in " + store.file().string() + "; a changed file asks again)? [y/N] ";
     if (ask(question)) {
-      std::vector<ProjectFile> to_trust;
-      if (files.config) to_trust.push_back(*files.config);
-      if (files.env) to_trust.push_back(*files.env);
       try {
-        store.trust(to_trust);
+        store.trust(files.present());
         trusted = true;
       } catch (const std::exception &e) {
         warn(std::string("cannot record the trust: ") + e.what() + "; it serves this run only.");

@@ -27,6 +27,8 @@ struct SensitiveSetting {
 struct ProjectFiles {
   std::optional<ProjectFile> config;  // the project's .qwen/config.toml
   std::optional<ProjectFile> env;     // the project's .env (not the user's own)
+  std::optional<ProjectFile> settings;  // the project's .qwen/settings.json (Qwen Code's workspace file)
+  std::vector<ProjectFile> present() const;
 };
 
 struct ReviewInputs {
@@ -43,6 +45,8 @@ std::vector<SensitiveSetting> find_sensitive_settings(const ReviewInputs &in);
 struct TrustDecision {
   std::set<std::string> drop_config_keys;  // dotted keys to remove from the project config
   std::set<std::string> drop_env_vars;     // variables not to take from the project .env
+  // keys of the project's settings.json not to use: "modelProviders", "env.<NAME>", "security.auth.baseUrl"
+  std::set<std::string> drop_settings_keys;
 };
 
 // Asks one yes/no question on the terminal; empty when there is nobody to ask.

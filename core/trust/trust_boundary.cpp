@@ -7,6 +7,7 @@
 
 #include "config/config.hpp"
 #include "config/env_files.hpp"
+#include "config/qwen_code_settings.hpp"
 #include "util/log.hpp"
 #include "util/strings.hpp"
 
@@ -40,6 +41,16 @@ bool same_file(const std::filesystem::path &a, const std::filesystem::path &b) {
   return a == b || std::filesystem::equivalent(a, b, ec);
 }
 
+// Qwen Code's workspace settings file for `dir`, when there is one and it is not the user's own.
+std::optional<ProjectFile> existing_settings_file(const std::filesystem::path &dir, const std::filesystem::path &user_home,
+                                                  const std::filesystem::path &qwen_home) {
+  auto file = config::workspace_settings_file(dir, qwen_home, user_home);
+  std::error_code ec;
+  if (!file || std::filesystem::symlink_status(*file, ec).type() == std::filesystem::file_type::not_found)
+    return std::nullopt;
+  return project_settings_file(*file);
+}
+
 }  // namespace
 
 std::filesystem::path trust_store_path(const std::filesystem::path &qwen_home) {
@@ -51,6 +62,7 @@ ProjectFiles project_files_for(const std::filesystem::path &dir, const std::file
   ProjectFiles files;
   if (auto config = config::find_project_config(dir, qwen_home)) files.config = project_config_file(*config);
   if (auto env = config::find_env_file(dir, user_home)) files.env = project_env_file(*env, user_home, qwen_home);
+  files.settings = existing_settings_file(dir, user_home, qwen_home);
   return files;
 }
 
@@ -58,7 +70,8 @@ TrustBoundary::TrustBoundary(const BoundaryInputs &in) {
   if (in.project_config) files_.config = project_config_file(*in.project_config);
   if (auto env = config::find_env_file(in.cwd, in.user_home))
     files_.env = project_env_file(*env, in.user_home, in.qwen_home);
-  if (!files_.config && !files_.env) return;
+  files_.settings = existing_settings_file(in.cwd, in.user_home, in.qwen_home);
+  if (files_.present().empty()) return;
 
   ReviewInputs review;
   review.files = files_;
@@ -77,6 +90,10 @@ TrustBoundary::TrustBoundary(const BoundaryInputs &in) {
 
 void TrustBoundary::vet_project_config(toml::table &project) const {
   for (const auto &key : decision_.drop_config_keys) remove_dotted(project, key);
+}
+
+bool TrustBoundary::settings_vetoed(const std::string &key) const {
+  return decision_.drop_settings_keys.count(key) > 0;
 }
 
 bool TrustBoundary::env_vetoed(const std::filesystem::path &file, const std::string &key) const {

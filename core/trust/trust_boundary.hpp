@@ -32,6 +32,8 @@ class TrustBoundary {
   void vet_project_config(toml::table &project) const;
   // For config::load_env_file: true when `key` of `file` is held back.
   bool env_vetoed(const std::filesystem::path &file, const std::string &key) const;
+  // For config::layer_provider_settings: true when `key` of the workspace settings.json is held back.
+  bool settings_vetoed(const std::string &key) const;
 
  private:
   ProjectFiles files_;

@@ -54,7 +54,7 @@ int run_trust_command(TrustAction action, const std::optional<std::string> &dir,
     if (action == TrustAction::Revoke) {
       std::set<std::filesystem::path> roots = {where};
       if (files.config) roots.insert(files.config->root);
-      if (files.env) roots.insert(files.env->root);
+      for (const auto &f : files.present()) roots.insert(f.root);
       bool any = false;
       for (const auto &root : roots)
         if (store.revoke(root)) {
@@ -64,11 +64,10 @@ int run_trust_command(TrustAction action, const std::optional<std::string> &dir,
       if (!any) std::printf("%s was not trusted; nothing to revoke.\n", where.c_str());
       return QWEN_EXIT_OK;
     }
-    std::vector<ProjectFile> to_trust;
-    if (files.config) to_trust.push_back(*files.config);
-    if (files.env) to_trust.push_back(*files.env);
+    const std::vector<ProjectFile> to_trust = files.present();
     if (to_trust.empty()) {
-      std::printf("No project files apply in %s (.qwen/config.toml, .qwen/.env or .env); nothing to trust.\n",
+      std::printf("No project files apply in %s (.qwen/config.toml, .qwen/settings.json, .qwen/.env or .env); "
+                  "nothing to trust.\n",
                   where.c_str());
       return QWEN_EXIT_OK;
     }

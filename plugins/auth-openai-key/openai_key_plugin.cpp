@@ -11,10 +11,12 @@
 #include <cstdlib>
 #include <fstream>
 #include <map>
+#include <set>
 #include <sstream>
 
 #include "env_file_update.hpp"
 #include "openai_settings.hpp"
+#include "request_extras.hpp"
 
 namespace openai_key {
 
@@ -47,6 +49,21 @@ class OpenAiKeyPlugin : public qwen::sdk::AuthPlugin {
     out.put("base_url", s.base_url.value);
     out.put("token", s.api_key.value);
     out.put("model", s.model.value);
+    const RequestExtras extras = extras_for(s);
+    for (const auto &h : extras.headers) out.put("header", h);
+    if (!extras.body.empty()) out.put("body", extras.body.dump());
+  }
+
+  // The models settings.json's modelProviders.openai offers (Qwen Code's /model list); without any, the host
+  // asks the server (QWEN_AUTH_METHOD_MODELS_FROM_API).
+  void list_models(const qwen::sdk::KvOut &out) override {
+    const auto entries = nlohmann::json::parse(host().config_or("qwen.providers", "[]"), nullptr, false);
+    if (!entries.is_array() || entries.empty()) throw qwen::sdk::Error(QWEN_ERR_UNSUPPORTED, "no model list");
+    for (const auto &e : entries) {
+      const auto name = e.value("name", std::string());
+      const auto base = e.value("baseUrl", std::string());
+      out.put(e.value("id", std::string()), name.empty() ? base : base.empty() ? name : name + " (" + base + ")");
+    }
   }
 
   // Asks for what is missing: the key (hidden), then the base URL and model with their current values offered;
@@ -113,10 +130,15 @@ class OpenAiKeyPlugin : public qwen::sdk::AuthPlugin {
         out.put("session_only", "typed in this session and not kept");
         break;
       }
-    out.put("api_key",
-            s.api_key.value.empty() ? "(none)" : qwen::sdk::redact(s.api_key.value) + " from " + s.api_key.source);
+    const bool own_variable = s.key_variable != "OPENAI_API_KEY" && s.api_key.source == "environment";
+    out.put("api_key", s.api_key.value.empty()
+                           ? "(none)"
+                           : qwen::sdk::redact(s.api_key.value) + " from " +
+                                 (own_variable ? s.key_variable + " (the provider entry's envKey)" : s.api_key.source));
     out.put("base_url", s.base_url.value + " from " + s.base_url.source);
     out.put("model", s.model.value + " from " + s.model.source);
+    if (auto file = host().config("qwen.provider.source"); file && provider())
+      out.put("provider", "modelProviders.openai entry '" + s.model.value + "' in " + *file);
   }
 
  private:
@@ -137,6 +159,8 @@ class OpenAiKeyPlugin : public qwen::sdk::AuthPlugin {
       return v ? std::optional<std::string>(v) : std::nullopt;
     };
     in.config = [&h](const std::string &name) { return h.config(name); };
+    in.settings = [&h](const std::string &name) { return h.config("qwen.settings." + name); };
+    in.provider = provider();
     in.env_file = h.config_or("qwen.env_file", "");
     in.env_file_keys = h.config_or("qwen.env_file.keys", "");
     OpenAiSettings s = resolve_settings(in);
@@ -144,6 +168,26 @@ class OpenAiKeyPlugin : public qwen::sdk::AuthPlugin {
     if (s.model.source == "flag") s.model.source = h.config_or("qwen.model.source", "flag");
     host().register_secret(s.api_key.value);
     return s;
+  }
+
+  // The modelProviders.openai entry of settings.json serving the model (plugin.h 1.3), if any.
+  std::optional<nlohmann::json> provider() const {
+    auto text = host().config("qwen.provider");
+    if (!text) return std::nullopt;
+    auto entry = nlohmann::json::parse(*text, nullptr, false);
+    return entry.is_object() ? std::optional(std::move(entry)) : std::nullopt;
+  }
+
+  RequestExtras extras_for(const OpenAiSettings &s) const {
+    std::optional<nlohmann::json> generation;
+    if (auto text = host().config("qwen.settings.generation_config")) {
+      auto g = nlohmann::json::parse(*text, nullptr, false);
+      if (!g.is_discarded()) generation = std::move(g);
+    }
+    RequestExtras extras = request_extras(provider(), generation, s.base_url.value, host().version());
+    for (const auto &why : extras.ignored)
+      if (warned_.insert(why).second) host().warning("settings.json: " + why + "; left out of the request");
+    return extras;
   }
 
   // "from ..." in words: where a setting was found.
@@ -216,6 +260,7 @@ class OpenAiKeyPlugin : public qwen::sdk::AuthPlugin {
   }
 
   std::map<std::string, std::string> entered_;
+  mutable std::set<std::string> warned_;  // a settings.json problem is told once per run, not per turn
 };
 
 }  // namespace openai_key

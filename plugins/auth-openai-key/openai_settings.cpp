@@ -15,14 +15,37 @@ bool listed(const std::string &csv, const std::string &key) {
   return false;
 }
 
-Sourced pick(const SettingInputs &in, const std::string &name, const std::string &env_var, const char *fallback) {
-  auto non_empty = [](const std::optional<std::string> &v) { return v && !v->empty(); };
-  if (auto v = in.flag ? in.flag(name) : std::nullopt; non_empty(v)) return {*v, "flag"};
-  if (auto v = in.entered ? in.entered(name) : std::nullopt; non_empty(v)) return {*v, kEnteredSource};
+bool non_empty(const std::optional<std::string> &v) { return v && !v->empty(); }
+
+std::optional<std::string> call(const Lookup &f, const std::string &key) { return f ? f(key) : std::nullopt; }
+
+// A text member of the provider entry, or nullopt.
+std::optional<std::string> entry_text(const SettingInputs &in, const char *member) {
+  if (!in.provider || !in.provider->is_object()) return std::nullopt;
+  auto it = in.provider->find(member);
+  if (it == in.provider->end() || !it->is_string() || it->get<std::string>().empty()) return std::nullopt;
+  return it->get<std::string>();
+}
+
+Sourced from_env(const SettingInputs &in, const std::string &var) {
+  auto v = call(in.env, var);
+  if (!non_empty(v)) return {};
+  return {*v, !in.env_file.empty() && listed(in.env_file_keys, var) ? in.env_file : "environment"};
+}
+
+// qwen's own order (the header's first list) for one setting, then settings.json, then the fallback.
+Sourced pick(const SettingInputs &in, const std::string &name, const std::string &env_var, const char *fallback,
+             bool settings_before_env = false) {
+  if (auto v = call(in.flag, name); non_empty(v)) return {*v, "flag"};
+  if (auto v = call(in.entered, name); non_empty(v)) return {*v, kEnteredSource};
+  // model.name beats OPENAI_MODEL (observed in Qwen Code 0.15.10 and 0.24.4, against its own docs).
+  if (settings_before_env)
+    if (auto v = call(in.settings, name); non_empty(v)) return {*v, "settings.json"};
   // An empty environment variable counts as unset (the seed's rule), but still blocks the .env file.
-  if (auto v = in.env ? in.env(env_var) : std::nullopt; non_empty(v))
-    return {*v, !in.env_file.empty() && listed(in.env_file_keys, env_var) ? in.env_file : "environment"};
-  if (auto v = in.config ? in.config(name) : std::nullopt; non_empty(v)) return {*v, "config.toml"};
+  if (Sourced e = from_env(in, env_var); !e.value.empty()) return e;
+  if (auto v = call(in.config, name); non_empty(v)) return {*v, "config.toml"};
+  if (!settings_before_env)
+    if (auto v = call(in.settings, name); non_empty(v)) return {*v, "settings.json"};
   if (fallback) return {fallback, "default"};
   return {"", ""};
 }
@@ -31,9 +54,16 @@ Sourced pick(const SettingInputs &in, const std::string &name, const std::string
 
 OpenAiSettings resolve_settings(const SettingInputs &in) {
   OpenAiSettings s;
-  s.api_key = pick(in, "api_key", "OPENAI_API_KEY", nullptr);
-  s.base_url = pick(in, "base_url", "OPENAI_BASE_URL", kDefaultBaseUrl);
-  s.model = pick(in, "model", "OPENAI_MODEL", kDefaultModel);
+  if (auto env_key = entry_text(in, "envKey")) {
+    s.key_variable = *env_key;
+    if (Sourced e = from_env(in, *env_key); !e.value.empty()) s.api_key = e;
+  }
+  if (s.api_key.value.empty()) s.api_key = pick(in, "api_key", "OPENAI_API_KEY", nullptr);
+  if (auto base = entry_text(in, "baseUrl"))
+    s.base_url = {*base, "provider"};
+  else
+    s.base_url = pick(in, "base_url", "OPENAI_BASE_URL", kDefaultBaseUrl);
+  s.model = pick(in, "model", "OPENAI_MODEL", kDefaultModel, /*settings_before_env=*/true);
   while (s.base_url.value.size() > 1 && s.base_url.value.back() == '/') s.base_url.value.pop_back();
   return s;
 }
@@ -47,10 +77,15 @@ std::string missing_settings_message(const OpenAiSettings &s) {
   if (qwen::sdk::is_insecure_remote_url(url))
     return "refusing to send the API key in clear over plain http to " + qwen::sdk::url_host(url) +
            "; use an https:// base URL, or set allow_insecure_http = true in [plugins.openai]";
-  if (s.api_key.value.empty() && !qwen::sdk::is_loopback_url(url))
+  if (s.api_key.value.empty() && !qwen::sdk::is_loopback_url(url)) {
+    if (s.key_variable != "OPENAI_API_KEY")  // Qwen Code's words when a provider entry names its variable
+      return "Missing API key for OpenAI-compatible auth. Set the '" + s.key_variable +
+             "' environment variable (settings.json's modelProviders entry for " + s.model.value +
+             " reads it; OPENAI_API_KEY is used when it is unset).";
     return "No API key for the OpenAI-compatible method. Set OPENAI_API_KEY (and optionally OPENAI_BASE_URL and "
            "OPENAI_MODEL) in the environment or in a .qwen/.env file (in the project or in ~/.qwen/), or pass "
            "--openai-api-key. To use Qwen OAuth instead, run `qwen auth login --auth-type qwen-oauth` in a terminal.";
+  }
   return {};
 }
 

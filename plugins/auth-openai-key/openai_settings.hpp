@@ -1,13 +1,23 @@
 // openai_settings.hpp — which API key, base URL and model the OpenAI-compatible
-// method uses, and where each came from, highest first:
+// method uses, and where each came from, highest first. qwen's own order:
 //   flags (--openai-api-key, --openai-base-url, -m) > what the user typed in
 //   this session (/auth) > the environment (which includes what the host's
-//   .env loader put there) > the plugin's [plugins.openai] table > defaults.
+//   .env loader put there, and then settings.json's env block) > the plugin's
+//   [plugins.openai] table > defaults.
+// Qwen Code's settings.json joins it as Qwen Code resolves it (spec
+// qwen-code-after-oauth.md §4.2, 0.24.4 where versions differ):
+//   key:   the provider entry's envKey variable > the above > security.auth.apiKey
+//          (an entry whose envKey is unset falls back to OPENAI_API_KEY);
+//   base:  the provider entry's baseUrl > the above > security.auth.baseUrl
+//          (an entry with no baseUrl falls through, as in 0.24.4);
+//   model: the flag and the session > model.name > OPENAI_MODEL > the rest.
 #pragma once
 
 #include <functional>
 #include <optional>
 #include <string>
+
+#include <nlohmann/json.hpp>
 
 namespace openai_key {
 
@@ -17,23 +27,29 @@ inline constexpr const char *kEnteredSource = "entered";  // Sourced::source of 
 
 struct Sourced {
   std::string value;
-  std::string source;  // "flag", "environment", "/path/.env", "config.toml", "entered", "default", or "" if unset
+  // "flag", "environment", "/path/.env", "config.toml", "entered", "default", "settings.json", "provider", or ""
+  std::string source;
 };
 
 struct OpenAiSettings {
   Sourced api_key;
   Sourced base_url;
   Sourced model;
+  std::string key_variable = "OPENAI_API_KEY";  // the variable the key is read from (a provider's envKey)
 };
+
+using Lookup = std::function<std::optional<std::string>(const std::string &)>;
 
 // Where the inputs come from; each returns nullopt when unset.
 struct SettingInputs {
-  std::function<std::optional<std::string>(const std::string &)> flag;     // "api_key", "base_url", "model"
-  std::function<std::optional<std::string>(const std::string &)> entered;  // typed in this session
-  std::function<std::optional<std::string>(const std::string &)> env;      // OPENAI_API_KEY, ...
-  std::function<std::optional<std::string>(const std::string &)> config;   // "api_key", "base_url", "model"
-  std::string env_file;                                                    // the .env file the host loaded, or empty
-  std::string env_file_keys;                                               // comma-separated keys it set
+  Lookup flag;      // "api_key", "base_url", "model"
+  Lookup entered;   // typed in this session
+  Lookup env;       // OPENAI_API_KEY, ...
+  Lookup config;    // "api_key", "base_url", "model"
+  Lookup settings;  // Qwen Code's settings.json: "model" (model.name), "api_key", "base_url" (security.auth.*)
+  std::optional<nlohmann::json> provider;  // the modelProviders.openai entry serving the model (plugin.h 1.3)
+  std::string env_file;                    // the .env file the host loaded, or empty
+  std::string env_file_keys;               // comma-separated keys it set
 };
 
 OpenAiSettings resolve_settings(const SettingInputs &in);

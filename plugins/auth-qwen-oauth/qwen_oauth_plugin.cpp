@@ -4,6 +4,7 @@
 // local count of the free quota. The protocol is the real client's (the
 // project's auth spec, section 1.1); each piece is in a file beside this one.
 #include <qwen/plugin.hpp>
+#include <qwen/sdk/dashscope.hpp>
 #include <qwen/sdk/device_flow.hpp>
 #include <qwen/sdk/url.hpp>
 
@@ -12,7 +13,6 @@
 #include <cstdlib>
 
 #include "credential_store.hpp"
-#include "dashscope_headers.hpp"
 #include "endpoints.hpp"
 #include "human_time.hpp"
 #include "oauth_client.hpp"
@@ -74,7 +74,7 @@ class QwenOAuthPlugin : public qwen::sdk::AuthPlugin {
     out.put("base_url", base);
     out.put("token", c.access_token);
     out.put("model", model());
-    for (const auto &h : dashscope_headers(host_version(), current_platform())) out.put("header", h);
+    for (const auto &h : qwen::sdk::dashscope_headers(host().version(), "qwen-oauth")) out.put("header", h);
     out.put("expires_at", std::to_string(c.expiry_date_ms / 1000));
   }
 
@@ -196,18 +196,13 @@ class QwenOAuthPlugin : public qwen::sdk::AuthPlugin {
   }
 
   // The same User-Agent as the API requests, on the OAuth requests too.
-  std::string user_agent() const { return qwen_code_user_agent(host_version(), current_platform()); }
+  std::string user_agent() const { return qwen::sdk::qwen_code_user_agent(host().version()); }
 
   bool allow_insecure_http() const { return host().config_or("allow_insecure_http", "false") == "true"; }
 
   std::string model() const { return host().config_or("model", "coder-model"); }
 
   bool told_free_tier_ended_ = false;  // once per process, at the first use of a qwen.ai login
-
-  std::string host_version() const {
-    const qwen_host *raw = host().raw();
-    return raw && raw->host_version ? raw->host_version : "";
-  }
 
   CredentialStore make_store(const OAuthServer &server) const {
     StoreOptions o;

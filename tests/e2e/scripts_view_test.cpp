@@ -185,16 +185,21 @@ TEST_CASE("scripts: auth logout of Qwen OAuth says one thing: signed out, or the
   }
 }
 
-TEST_CASE("scripts: qwen auth with an unknown subcommand names it and the ones there are", "[cli]") {
+TEST_CASE("scripts: qwen auth with an unknown word names it and what there is", "[cli]") {
   TempDir home;
+  // `qwen auth METHOD` signs in with that method (Qwen Code's verbs): an unknown one is no installed method.
   auto r = run_qwen(home, {"auth", "bogus"});
   INFO(r.err);
   CHECK(r.exit_code == 3);
-  CHECK(r.err.find("unknown subcommand 'bogus' for `qwen auth`: use login, logout or status") != std::string::npos);
+  CHECK(r.err.find("no sign-in method plugin 'bogus'") != std::string::npos);
   CHECK(r.err.find("A subcommand is required") == std::string::npos);
   auto none = run_qwen(home, {"auth"});
   CHECK(none.exit_code == 3);
-  CHECK(none.err.find("`qwen auth` needs a subcommand: use login, logout or status") != std::string::npos);
+  CHECK(none.err.find("`qwen auth` needs a subcommand: use login, logout, status, or a sign-in method") !=
+        std::string::npos);
+  auto disagree = run_qwen(home, {"auth", "qwen-oauth", "--auth-type", "openai"});
+  CHECK(disagree.exit_code == 3);
+  CHECK(disagree.err.find("`qwen auth qwen-oauth` and --auth-type openai disagree") != std::string::npos);
   auto flag = run_qwen(home, {"auth", "--bogus"});
   CHECK(flag.exit_code == 3);
   CHECK(flag.err.find("--bogus") != std::string::npos);

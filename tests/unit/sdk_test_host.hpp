@@ -25,6 +25,11 @@ class SdkTestHost : public services::HostBackend {
   qwen_status command(const std::string &, const char *, const qwen_kv_sink *, qwen_error *) override {
     return QWEN_ERR_UNSUPPORTED;
   }
+  std::optional<std::string> settings_read(const std::string &) override { return std::nullopt; }
+  qwen_status settings_write(const std::string &, const std::string &, const std::optional<std::string> &,
+                             qwen_error *) override {
+    return QWEN_ERR_UNSUPPORTED;
+  }
 
  private:
   std::string home_;

@@ -116,3 +116,47 @@ TEST_CASE("the base URL's scheme is read as parsed: upper case is still plain ht
   CHECK(bad.find("must start with https://") != std::string::npos);
   CHECK(bad.find("hunter2") == std::string::npos);
 }
+
+TEST_CASE("settings.json: model.name beats OPENAI_MODEL but not -m, security.auth.* come after everything") {
+  SettingInputs in = inputs({}, {}, {{"OPENAI_MODEL", "m-env"}, {"OPENAI_API_KEY", "k-env"}}, {});
+  in.settings = from({{"model", "m-settings"}, {"api_key", "k-settings"}, {"base_url", "https://settings.example/v1"}});
+  auto s = resolve_settings(in);
+  CHECK(s.model.value == "m-settings");
+  CHECK(s.model.source == "settings.json");
+  CHECK(s.api_key.value == "k-env");  // OPENAI_API_KEY beats security.auth.apiKey (observed)
+  CHECK(s.base_url.value == "https://settings.example/v1");
+  in.flag = from({{"model", "m-flag"}});
+  CHECK(resolve_settings(in).model.value == "m-flag");
+  in.env = from({});
+  s = resolve_settings(in);
+  CHECK(s.api_key.value == "k-settings");
+  CHECK(s.api_key.source == "settings.json");
+}
+
+TEST_CASE("a provider entry: its envKey first, falling back to OPENAI_API_KEY, and its baseUrl beats the flag") {
+  SettingInputs in = inputs({{"base_url", "https://flag.example/v1"}}, {},
+                            {{"OPENAI_API_KEY", "k-openai"}, {"OPENAI_BASE_URL", "https://env.example/v1"}}, {});
+  in.provider = nlohmann::json{{"id", "m"}, {"envKey", "PLAN_KEY"}, {"baseUrl", "https://plan.example/v1/"}};
+  auto s = resolve_settings(in);
+  CHECK(s.api_key.value == "k-openai");  // PLAN_KEY unset
+  CHECK(s.key_variable == "PLAN_KEY");
+  CHECK(s.base_url.value == "https://plan.example/v1");
+  CHECK(s.base_url.source == "provider");
+  in.env = from({{"OPENAI_API_KEY", "k-openai"}, {"PLAN_KEY", "k-plan"}});
+  CHECK(resolve_settings(in).api_key.value == "k-plan");
+  // No baseUrl in the entry: it falls through to the flag (0.24.4's behaviour).
+  in.provider = nlohmann::json{{"id", "m"}};
+  CHECK(resolve_settings(in).base_url.value == "https://flag.example/v1");
+  // Hostile entry: wrong types are passed over.
+  in.provider = nlohmann::json{{"id", "m"}, {"envKey", 5}, {"baseUrl", nlohmann::json::array()}};
+  s = resolve_settings(in);
+  CHECK(s.key_variable == "OPENAI_API_KEY");
+  CHECK(s.base_url.value == "https://flag.example/v1");
+}
+
+TEST_CASE("a provider entry's envKey that nothing sets is named in Qwen Code's words") {
+  SettingInputs in = inputs({}, {}, {}, {});
+  in.provider = nlohmann::json{{"id", "m"}, {"envKey", "BAILIAN_CODING_PLAN_API_KEY"}, {"baseUrl", "https://x.example/v1"}};
+  auto message = missing_settings_message(resolve_settings(in));
+  CHECK(message.find("Set the 'BAILIAN_CODING_PLAN_API_KEY' environment variable") != std::string::npos);
+}

@@ -4,7 +4,7 @@
 #include <qwen/plugin.hpp>
 #include <qwen/sdk/url.hpp>
 
-#include "dashscope_headers.hpp"
+#include <qwen/sdk/dashscope.hpp>
 #include "endpoints.hpp"
 
 using namespace qwen_oauth;
@@ -52,13 +52,29 @@ TEST_CASE("a bad OAuth base URL is a configuration error that names its source",
 }
 
 TEST_CASE("the DashScope headers are Qwen Code's", "[endpoints]") {
-  auto h = dashscope_headers("0.1.0", Platform{"linux", "x64"});
+  auto h = qwen::sdk::dashscope_headers("0.1.0", "qwen-oauth", qwen::sdk::NodePlatform{"linux", "x64"});
   REQUIRE(h.size() == 4);
   CHECK(h[0] == "User-Agent: QwenCode/0.1.0 (linux; x64)");
   CHECK(h[1] == "X-DashScope-CacheControl: enable");
   CHECK(h[2] == "X-DashScope-UserAgent: QwenCode/0.1.0 (linux; x64)");
   CHECK(h[3] == "X-DashScope-AuthType: qwen-oauth");
-  CHECK(current_platform().platform == "linux");
+  CHECK(qwen::sdk::dashscope_headers("1", "openai").back() == "X-DashScope-AuthType: openai");
+  CHECK(qwen::sdk::current_node_platform().platform == "linux");
+}
+
+TEST_CASE("a DashScope host is told by the parsed host name", "[endpoints]") {
+  for (const char *url : {"https://dashscope.aliyuncs.com/compatible-mode/v1", "https://coding.dashscope.aliyuncs.com/v1",
+                          "https://coding-intl.dashscope.aliyuncs.com/v1", "https://DashScope-Intl.aliyuncs.com/x",
+                          "https://cn-hongkong.dashscope.aliyuncs.com/compatible-mode/v1"}) {
+    CAPTURE(url);
+    CHECK(qwen::sdk::is_dashscope_url(url));
+  }
+  for (const char *url : {"https://dashscope.aliyuncs.com.evil.example/v1", "https://xdashscope.aliyuncs.com/v1",
+                          "https://dashscope.aliyuncs.com@evil.example/v1", "https://api.openai.com/v1",
+                          "https://evil.example/dashscope.aliyuncs.com", "not a url"}) {
+    CAPTURE(url);
+    CHECK_FALSE(qwen::sdk::is_dashscope_url(url));
+  }
 }
 
 TEST_CASE("the OAuth base URL's scheme is read as parsed: upper case is still plain http", "[endpoints][origin]") {

@@ -41,7 +41,7 @@ extern "C" {
 #endif
 
 #define QWEN_PLUGIN_ABI_MAJOR 1
-#define QWEN_PLUGIN_ABI_MINOR 2
+#define QWEN_PLUGIN_ABI_MINOR 3
 
 /* The one symbol a plugin exports (a function, not data: dlsym on functions
  * is what every platform promises). */
@@ -350,6 +350,35 @@ struct qwen_host {
    * the thread that reads its input while the main thread streams a turn);
    * auth plugins get no effect. No ownership involved. */
   void (*cancel_turn)(const qwen_host *host);
+
+  /* ---- 1.3. Check QWEN_HAS_FIELD(host, qwen_host, member) (or
+   * host->abi_minor >= 3) first. Qwen Code's user settings file
+   * (<qwen home>/settings.json, JSON with comments) is shared with Qwen Code:
+   * a method that signs in the way Qwen Code does (a modelProviders entry,
+   * security.auth.selectedType) keeps Qwen Code's view of the choice there. */
+
+  /* The JSON text (compact, comments dropped, "$VAR" not expanded) of the
+   * value at `pointer` (RFC 6901: "/modelProviders/openai", "" for the whole
+   * file) in the user's settings.json. Writes at most `capacity` bytes
+   * including the NUL into `buffer` and returns the full length (call again
+   * with a larger buffer when it is >= capacity), or -1 when the file or the
+   * value is absent, or the file cannot be read as JSON with comments (the
+   * host has told the user). Who calls: an auth plugin, on the main thread
+   * (inside login(), logout() or status()). No ownership crosses. */
+  int64_t (*settings_read)(const qwen_host *host, const char *pointer, char *buffer, uint64_t capacity);
+
+  /* Set the value at `pointer` in the user's settings.json to `json` (a
+   * complete JSON text; NULL removes the member). Missing objects on the way
+   * are added; a missing file is created (mode 0600). The file is edited as
+   * text: every other member, comment, order and indentation is kept, the
+   * result is checked to parse to exactly the old settings with that one
+   * change, and it replaces the old file atomically with the old file's mode,
+   * never through a symbolic link. QWEN_ERR_CONFIG with the reason (a file
+   * that is not JSON, a value in the way such as a string where an object
+   * must be, a link) leaves the file as it was. Who calls: an auth plugin, on
+   * the main thread, inside login() or logout(). `pointer` and `json` are
+   * borrowed for the call. */
+  qwen_status (*settings_write)(const qwen_host *host, const char *pointer, const char *json, qwen_error *err);
 };
 
 /* Session commands added in 1.2 (qwen_host.command; a 1.1 host answers
@@ -381,6 +410,37 @@ struct qwen_host {
  *   "session.close" arg=id -> forget a conversation (not the current one)
  * And "auth.list" values gain a fourth tab-separated field, the method's
  * one-line description (front-ends that split on tabs keep working). */
+
+/* Host settings added in 1.3 (config_get):
+ *   "qwen.login.key"      the key given to `qwen auth <id>` with --key/-k,
+ *                         or read from standard input with --with-key (a
+ *                         login() takes it instead of asking)
+ *   "qwen.login.base_url" --base-url/-u of `qwen auth <id>`
+ *   "qwen.settings.model" model.name in Qwen Code's settings.json (the
+ *                         workspace file's when the project is trusted)
+ *   "qwen.settings.api_key", "qwen.settings.base_url"
+ *                         security.auth.apiKey / baseUrl there
+ *   "qwen.settings.generation_config"
+ *                         model.generationConfig there, as JSON
+ *   "qwen.provider"       the modelProviders["<this plugin's id>"] entry
+ *                         (JSON object) serving the current model: the one
+ *                         whose "id" is qwen.model (else model.name), and
+ *                         whose "baseUrl" is model.baseUrl when that is set;
+ *                         the first such entry wins. Absent when none.
+ *   "qwen.providers"      every modelProviders["<id>"] entry, a JSON array
+ *   "qwen.provider.source" the settings file the entries come from
+ * String values in these come with "$VAR" and "${VAR}" replaced from the
+ * environment, as Qwen Code does (an unset variable is left as written).
+ * A workspace file's modelProviders, env, security.auth and
+ * model.generationConfig are used only in a directory the user trusts.
+ *
+ * Credentials fields added in 1.3 (qwen_credentials_sink):
+ *   "body"  a JSON object whose members the host adds to the chat request
+ *           body ({"enable_thinking":true}); may repeat, a later member of
+ *           the same name wins. The host's own members (model, messages,
+ *           stream, stream_options) cannot be replaced: such a member is
+ *           ignored (said with --debug), as is a value that is not a JSON
+ *           object. A 1.2 host ignores the field. */
 
 /* --------------------------------------------------------------- kinds --- */
 

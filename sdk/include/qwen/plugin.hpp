@@ -148,6 +148,31 @@ class Host {
   }
 
   std::string home_dir() const { return host_->home_dir(host_); }
+  // The host's version ("0.1.0"), or empty.
+  std::string version() const { return host_ && host_->host_version ? host_->host_version : ""; }
+
+  // ABI 1.3: Qwen Code's user settings.json (plugin.h settings_read/settings_write). `has_settings()` is
+  // false on an older host: settings_read() then answers nullopt and settings_write() throws
+  // Error(QWEN_ERR_UNSUPPORTED).
+  bool has_settings() const { return QWEN_HAS_FIELD(host_, qwen_host, settings_write); }
+  std::optional<std::string> settings_read(const std::string &pointer) const {
+    if (!has_settings()) return std::nullopt;
+    char small[512];
+    int64_t n = host_->settings_read(host_, pointer.c_str(), small, sizeof small);
+    if (n < 0) return std::nullopt;
+    if (static_cast<uint64_t>(n) < sizeof small) return std::string(small, static_cast<size_t>(n));
+    std::string big(static_cast<size_t>(n) + 1, '\0');
+    n = host_->settings_read(host_, pointer.c_str(), big.data(), big.size());
+    if (n < 0 || static_cast<uint64_t>(n) >= big.size()) return std::nullopt;  // changed between the two reads
+    big.resize(static_cast<size_t>(n));
+    return big;
+  }
+  // `json` nullopt removes the member.
+  void settings_write(const std::string &pointer, const std::optional<std::string> &json) const {
+    if (!has_settings()) throw Error(QWEN_ERR_UNSUPPORTED, "this qwen is too old to edit settings.json (ABI 1.3)");
+    qwen_error err = make_error();
+    check(host_->settings_write(host_, pointer.c_str(), json ? json->c_str() : nullptr, &err), err);
+  }
 
   // Streams the body to on_body (return false to abort); returns status and headers.
   HttpResponse http(const HttpRequest &req, const std::function<bool(const char *, size_t)> &on_body) const {
