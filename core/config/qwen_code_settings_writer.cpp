@@ -77,10 +77,15 @@ class SpanScanner {
   std::string string() {
     const size_t begin = p_;
     if (at(p_) != '"') fail();
+    bool escaped = false;
     for (++p_; p_ < t_.size() && t_[p_] != '"'; ++p_)
-      if (t_[p_] == '\\') ++p_;
+      if (t_[p_] == '\\') {
+        escaped = true;
+        ++p_;
+      }
     if (at(p_) != '"') fail();
     ++p_;
+    if (!escaped) return t_.substr(begin + 1, p_ - begin - 2);  // the text parsed: valid UTF-8, nothing to decode
     return json::parse(t_.begin() + static_cast<std::ptrdiff_t>(begin), t_.begin() + static_cast<std::ptrdiff_t>(p_))
         .get<std::string>();
   }
@@ -169,9 +174,13 @@ std::string indent_of_line(const std::string &t, size_t pos) {
   return t.substr(start, end - start);
 }
 
+// Whether `pos` is the first thing on its line but blanks. Looks back only over blanks: called for every
+// object of a 1 MiB file written on one line, it must not read the line each time.
 bool only_blanks_before(const std::string &t, size_t pos) {
-  for (size_t i = line_start(t, pos); i < pos; ++i)
-    if (t[i] != ' ' && t[i] != '\t') return false;
+  for (size_t i = pos; i > 0; --i) {
+    if (t[i - 1] == '\n') return true;
+    if (t[i - 1] != ' ' && t[i - 1] != '\t') return false;
+  }
   return true;
 }
 
@@ -392,8 +401,12 @@ std::string pointer_prefix(const std::vector<std::string> &tokens, size_t count)
 std::string edit(const std::string &text, const std::string &pointer, const std::optional<json> &value,
                  const std::string &name) {
   const std::vector<std::string> tokens = pointer_tokens(pointer);
-  if (auto syntax = settings_syntax_error(name, text)) throw SettingsWriteError(*syntax, true);
-  const json original = json::parse(text, nullptr, false, true);
+  json original;
+  try {
+    original = json::parse(text, nullptr, true, true);
+  } catch (const json::parse_error &) {
+    throw SettingsWriteError(settings_syntax_error(name, text).value_or(name + ": not valid JSON"), true);
+  }
   if (!original.is_object()) throw SettingsWriteError(name + ": not a JSON object; not changing it", false);
 
   std::vector<Span> spans;
