@@ -572,3 +572,69 @@ TEST_CASE("qwen-code providers: enforcedType other than the Coding Plan user's o
   CHECK(ok.out == kAnswer);
   CHECK(h.chats().size() == 1);
 }
+
+TEST_CASE("qwen-code providers: an entry without baseUrl falls through to OPENAI_BASE_URL (0.24.4's rule, not "
+          "0.15.10's api.openai.com)",
+          "[qwen-code][providers][precedence]") {
+  QwenCodeHome h({"--api-key", "sk-no-base-url-08"});
+  h.settings("{\"security\": {\"auth\": {\"selectedType\": \"openai\"}}, \"model\": {\"name\": \"nb\"},\n"
+             " \"env\": {\"NB_KEY\": \"sk-no-base-url-08\"},\n"
+             " \"modelProviders\": {\"openai\": [{\"id\": \"nb\", \"envKey\": \"NB_KEY\"}]}}\n");
+  const std::map<std::string, std::string> env = {{"OPENAI_BASE_URL", h.provider.base_url()}};
+  // First without any network, so a qwen that chose api.openai.com here could not reach it.
+  auto status = h.run({"auth", "status"}, env, /*no_network=*/true);
+  INFO("status: " << status.out << status.err);
+  REQUIRE(status.out.find("base_url: " + h.provider.base_url()) != std::string::npos);
+  auto r = h.run({"-p", "hi"}, env);
+  INFO("stderr: " << r.err);
+  CHECK(r.out == kAnswer);
+  REQUIRE(h.chats().size() == 1);
+  CHECK(header(h.chats()[0], "authorization") == "Bearer sk-no-base-url-08");
+  CHECK(body_of(h.chats()[0]).value("model", "") == "nb");
+}
+
+TEST_CASE("qwen-code providers: entries with one id at two base URLs: the first, or the one model.baseUrl names",
+          "[qwen-code][providers]") {
+  QwenCodeHome first({"--api-key", "sk-dup-09"});
+  QwenCodeHome second_provider({"--api-key", "sk-dup-09"});
+  auto settings = [&](const std::string &model_base_url) {
+    json s = {{"security", {{"auth", {{"selectedType", "openai"}}}}},
+              {"env", {{"DUP_KEY", "sk-dup-09"}}},
+              {"model", {{"name", "dup"}}},
+              {"modelProviders",
+               {{"openai", json::array({{{"id", "dup"}, {"baseUrl", first.provider.base_url()}, {"envKey", "DUP_KEY"}},
+                                        {{"id", "dup"},
+                                         {"baseUrl", second_provider.provider.base_url()},
+                                         {"envKey", "DUP_KEY"}}})}}}};
+    if (!model_base_url.empty()) s["model"]["baseUrl"] = model_base_url;
+    return s.dump(2);
+  };
+  first.settings(settings(""));
+  CHECK(first.run().out == kAnswer);
+  CHECK(first.chats().size() == 1);
+  CHECK(second_provider.chats().empty());
+  first.settings(settings(second_provider.provider.base_url()));
+  auto r = first.run();
+  INFO("stderr: " << r.err);
+  CHECK(r.out == kAnswer);
+  CHECK(first.chats().size() == 1);
+  CHECK(second_provider.chats().size() == 1);
+}
+
+TEST_CASE("qwen-code providers: OPENAI_API_KEY beats security.auth.apiKey, which is still read",
+          "[qwen-code][providers][precedence]") {
+  QwenCodeHome h;
+  h.settings(json{{"security", {{"auth", {{"selectedType", "openai"}, {"apiKey", "sk-settings-apikey-10"},
+                                          {"baseUrl", h.provider.base_url()}}}}}}
+                 .dump(2));
+  auto from_env = h.run({"-p", "hi"}, {{"OPENAI_API_KEY", kUserKey}});
+  INFO("stderr: " << from_env.err);
+  CHECK(from_env.out == kAnswer);
+  auto from_settings = h.run();
+  INFO("stderr: " << from_settings.err);
+  CHECK(from_settings.out == kAnswer);
+  REQUIRE(h.chats().size() == 2);
+  CHECK(header(h.chats()[0], "authorization") == std::string("Bearer ") + kUserKey);
+  CHECK(header(h.chats()[1], "authorization") == "Bearer sk-settings-apikey-10");
+  CHECK(from_settings.err.find("sk-settings-apikey-10") == std::string::npos);
+}
