@@ -394,8 +394,8 @@ TEST_CASE("file safety: a FIFO as ~/.qwen/.env does not hang saving a typed-in k
   fs::create_directories(env_file.parent_path());
   REQUIRE(::mkfifo(env_file.c_str(), 0600) == 0);
   TerminalSession t(qwen_terminal(home, {}, {{"QWEN_OAUTH_BASE_URL", p.root_url()}}));
-  REQUIRE(t.wait_for("Choose 1-2"));
-  t.type_line("2");
+  REQUIRE(t.wait_for("Choose 1-3"));
+  t.type_line("3");
   REQUIRE(t.wait_for("API key (input hidden):"));
   t.type_line(kKey);
   REQUIRE(t.wait_for("Base URL: [https://"));

@@ -79,7 +79,9 @@ TEST_CASE("tty: /auth to Coding Plan offers the regions, hides the key, refuses 
 
   // Again, with the right key: kept, Qwen Code's settings told (the key itself not, when the user says no).
   t.type_line("/auth coding-plan");
-  REQUIRE(t.wait_for("Choose 1-3 (Enter for the default):", 15s, 2));
+  // The sign-in menu and the first region menu asked the same question before: this is the third.
+  REQUIRE(t.wait_for("Coding Plan region:", 15s, 2));
+  REQUIRE(t.wait_for("Choose 1-3 (Enter for the default):", 15s, 3));
   t.press("Enter");
   REQUIRE(t.wait_for("Coding Plan API key (sk-sp-..., input hidden):", 15s, 2));
   t.type_line(kKey);

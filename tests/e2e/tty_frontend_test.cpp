@@ -27,7 +27,7 @@ TEST_CASE("tty: questions stream answers, slash commands reach the session, /qui
   CHECK(r.out.find("Model: qwen3-coder-plus") != std::string::npos);
   CHECK(r.out.find("Model set to other-model for this session.") != std::string::npos);
   CHECK(r.out.find("  1. Qwen OAuth  (recommended)\n") != std::string::npos);
-  CHECK(r.out.find("  2. OpenAI-compatible API key  (current)  [default]\n") != std::string::npos);
+  CHECK(r.out.find("  3. OpenAI-compatible API key  (current)  [default]\n") != std::string::npos);
   CHECK(r.out.find("Signed in with OpenAI-compatible API key; model other-model.") != std::string::npos);
   CHECK(r.out.find("You said: second question") != std::string::npos);
   CHECK(r.out.find("  turns      2\n") != std::string::npos);

@@ -65,11 +65,11 @@ TEST_CASE(
     REQUIRE(t.wait_for("You said: first question"));
 
     t.type_line("/auth");
-    REQUIRE(t.wait_for("Choose 1-2"));
+    REQUIRE(t.wait_for("Choose 1-3"));
     std::string menu = t.screen();
     INFO(menu);
     CHECK(menu.find("1. Qwen OAuth  (recommended)") != std::string::npos);
-    CHECK(menu.find("2. OpenAI-compatible API key  (current)  [default]") != std::string::npos);
+    CHECK(menu.find("3. OpenAI-compatible API key  (current)  [default]") != std::string::npos);
     t.type_line("1");
 
     REQUIRE(t.wait_for("Signed in with Qwen OAuth; model coder-model.", 20s));
@@ -134,12 +134,12 @@ TEST_CASE("tty: the first run without credentials offers the sign-in, Qwen OAuth
   TempDir home;
   TerminalSession t(qwen_terminal(home, {}, oauth_env(p, home)));
   REQUIRE(t.wait_for("How do you want to sign in?"));
-  REQUIRE(t.wait_for("Choose 1-2 (Enter for the default):"));
+  REQUIRE(t.wait_for("Choose 1-3 (Enter for the default):"));
   std::string screen = t.screen();
   INFO(screen);
   CHECK(screen.find("You are not signed in yet") != std::string::npos);
   CHECK(screen.find("1. Qwen OAuth  (recommended) (current)  [default]") != std::string::npos);
-  CHECK(screen.find("2. OpenAI-compatible API key") != std::string::npos);
+  CHECK(screen.find("3. OpenAI-compatible API key") != std::string::npos);
   CHECK_FALSE(t.exit_status().has_value());  // waiting for the user, not failed
   t.press("Enter");
   REQUIRE(t.wait_for("Signed in with Qwen OAuth; model coder-model.", 20s));
@@ -157,8 +157,8 @@ TEST_CASE("tty: choosing the API key method asks for the key with hidden input, 
   TempDir home;
   // Nothing configured: the default base URL is a remote one, which needs a key (a loopback server would not).
   TerminalSession t(qwen_terminal(home, {}, {{"QWEN_OAUTH_BASE_URL", p.root_url()}}));
-  REQUIRE(t.wait_for("Choose 1-2"));
-  t.type_line("2");
+  REQUIRE(t.wait_for("Choose 1-3"));
+  t.type_line("3");
   REQUIRE(t.wait_for("API key (input hidden"));
   t.type_line(kKey);
   REQUIRE(t.wait_for("Base URL: [https://"));
@@ -189,8 +189,8 @@ TEST_CASE("tty: typed-in key settings are kept in ~/.qwen/.env when the user say
   const std::string mine = "# mine\nOTHER_TOOL_TOKEN=keep-me\nOPENAI_MODEL=old-model\n";
   home.write(".qwen/.env", mine);
   TerminalSession t(qwen_terminal(home, {}, {{"QWEN_OAUTH_BASE_URL", p.root_url()}}));
-  REQUIRE(t.wait_for("Choose 1-2"));
-  t.type_line("2");
+  REQUIRE(t.wait_for("Choose 1-3"));
+  t.type_line("3");
   REQUIRE(t.wait_for("API key (input hidden):"));
   t.type_line(kKey);
   REQUIRE(t.wait_for("Base URL: [https://"));
@@ -253,11 +253,11 @@ TEST_CASE("tty: Qwen Code's choice in settings.json is honoured when qwen has no
   // No key and the default (remote) base URL: the selected method cannot be used yet.
   TerminalSession t(qwen_terminal(home, {}, {{"QWEN_OAUTH_BASE_URL", p.root_url()}}));
   // openai is selected (from settings.json) but has no key: the sign-in choice shows it as current.
-  REQUIRE(t.wait_for("Choose 1-2"));
+  REQUIRE(t.wait_for("Choose 1-3"));
   std::string screen = t.screen();
   INFO(screen);
   CHECK(screen.find("OpenAI-compatible API key: No API key") != std::string::npos);
-  CHECK(screen.find("2. OpenAI-compatible API key  (current)") != std::string::npos);
+  CHECK(screen.find("3. OpenAI-compatible API key  (current)") != std::string::npos);
   t.press("C-c");
   REQUIRE(t.wait_for("You can sign in later with /auth."));
   t.press("C-d");
