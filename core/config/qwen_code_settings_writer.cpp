@@ -404,7 +404,7 @@ std::string edit(const std::string &text, const std::string &pointer, const std:
   json original;
   try {
     original = json::parse(text, nullptr, true, true);
-  } catch (const json::parse_error &) {
+  } catch (const json::exception &) {  // a parse error, or a number too large for a double (out_of_range)
     throw SettingsWriteError(settings_syntax_error(name, text).value_or(name + ": not valid JSON"), true);
   }
   if (!original.is_object()) throw SettingsWriteError(name + ": not a JSON object; not changing it", false);

@@ -256,6 +256,10 @@ TEST_CASE("settings editor: values in the way, arrays, bad pointers and broken t
   auto [syntax, is_syntax] = error_of([] { set("{\n  \"env\": {,\n}", "/env/K", 1); });
   CHECK(is_syntax);
   CHECK(syntax.find("settings.json:2:11:") == 0);
+  // A number no double holds: invalid for the reader, so a syntax error here too (the fuzzer found it).
+  auto [huge_number, huge_is_syntax] = error_of([] { set("{\"a\": 9e999}", "/b", 1); });
+  CHECK(huge_is_syntax);
+  CHECK(huge_number.find("settings.json") == 0);
   // Removing the later of two duplicate keys would bring back the earlier one: refused.
   CHECK(error_of([] { del("{\"a\": 1, \"a\": 2}", "/a"); }).first.find("duplicate keys") != std::string::npos);
   CHECK(json::parse(set("{\"a\": {\"x\": 1}, \"a\": {\"y\": 2}}", "/a/z", 3), nullptr, true, true) ==
