@@ -5,6 +5,8 @@
 // kept: a wrong key is refused at sign-in, not at the first question.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
 #include <filesystem>
 
 #include <nlohmann/json.hpp>
@@ -109,4 +111,39 @@ TEST_CASE("tty: /auth to Coding Plan offers the regions, hides the key, refuses 
   CHECK(settings.find(kKey) == std::string::npos);  // the user said no
   CHECK(settings.find("[ModelStudio Coding Plan] qwen3.5-plus") != std::string::npos);
   CHECK(read_file(home.path() / ".qwen" / "tty_history").find(kKey) == std::string::npos);
+}
+
+TEST_CASE("tty: qwen auth coding-plan in a terminal gives Qwen Code the key only on yes, and then makes "
+          "settings.json private",
+          "[tty][terminal][auth][coding-plan]") {
+  FakeProvider p({"--api-key", kKey});
+  TempDir home;
+  home.write(".qwen/config.toml", "[plugins.coding-plan]\nbase_url = \"" + p.base_url() + "\"\n");
+  const auto settings = home.write(".qwen/settings.json", "{\n  \"ui\": {\"theme\": \"dark\"} // mine\n}\n");
+  REQUIRE(::chmod(settings.c_str(), 0644) == 0);
+  TerminalSession t(qwen_terminal(home, {"auth", "coding-plan"}));
+  REQUIRE(t.wait_for("Coding Plan region:"));
+  REQUIRE(t.wait_for("Choose 1-3 (Enter for the default):"));
+  t.press("Enter");
+  REQUIRE(t.wait_for("Coding Plan API key (sk-sp-..., input hidden):"));
+  t.type_line(kKey);
+  REQUIRE(t.wait_for("Let Qwen Code use this key too? It is written in plain text into settings.json's env block"));
+  REQUIRE(t.wait_for("[y/N]"));
+  t.type_line("y");
+  REQUIRE(t.wait_for("was readable by other users (mode 0644); it now holds a key, so it is 0600."));
+  REQUIRE(t.wait_for_exit());
+  CHECK(t.exit_status() == 0);
+  INFO(t.transcript());
+  CHECK(t.transcript().find(kKey) == std::string::npos);
+
+  struct stat st {};
+  REQUIRE(::stat(settings.c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  const std::string text = read_file(settings);
+  CHECK(text.find("// mine") != std::string::npos);
+  auto s = nlohmann::json::parse(text, nullptr, false, /*ignore_comments=*/true);
+  REQUIRE(s.is_object());
+  CHECK(s["env"]["BAILIAN_CODING_PLAN_API_KEY"] == kKey);
+  CHECK(s["security"]["auth"]["selectedType"] == "openai");
+  CHECK(s["modelProviders"]["openai"].size() == 10);
 }
