@@ -13,6 +13,7 @@
 
 #include "chat/answer_scrubber.hpp"
 #include "app/auth_method_info.hpp"
+#include "app/auth_report.hpp"
 #include "app/failure_report.hpp"
 #include "app/model_list.hpp"
 #include "config/config_lint.hpp"
@@ -308,20 +309,69 @@ int Application::run_auth_command() {
         done("logout", std::string("Signed out of ") + name + ".");
       break;
     }
-    default: {
-      KeyValues kv;
-      qwen_kv_sink sink = kv.sink();
-      s = auth_status(*auth_, &sink, &err);
-      // A value may come from a server (an account name): on a terminal its control characters are shown.
-      const bool terminal = isatty(STDOUT_FILENO) == 1;
-      for (const auto &[k, v] : kv.pairs)
-        std::cout << k << ": " << (terminal ? qwen::sdk::terminal_safe(util::scrub(v)) : util::scrub(v)) << "\n";
-      break;
-    }
+    case cli::Command::AuthToken:
+      return print_token();
+    default:
+      return print_status();
   }
   std::cout.flush();
   if (s != QWEN_OK) return report_failure(options_.output_format, s, err.message, FailureShape::EventsOnly);
   return QWEN_EXIT_OK;
+}
+
+MethodStatus Application::method_status(const plugin_host::LoadedPlugin &plugin) {
+  MethodStatus m;
+  m.id = plugin.id();
+  m.name = method_display_name(plugin);
+  m.selected = auth_ && auth_->id() == m.id;
+  KeyValues kv;
+  qwen_kv_sink sink = kv.sink();
+  qwen_error err = empty_error();
+  if (plugin.auth()->status)
+    call_plugin("status of '" + m.id + "'", &err, [&] { return plugin.auth()->status(&sink, &err); });
+  for (const auto &[k, v] : kv.pairs)
+    if (k != "method" && k != "name") m.pairs.emplace_back(k, util::scrub(v));
+  // The plugin's own word when it gives one; else whether it hands out credentials now (a method that
+  // refreshes may use the network for that: plugin.h asks for "signed_in" so that it need not).
+  bool credentials_ok = false;
+  if (std::none_of(m.pairs.begin(), m.pairs.end(), [](const auto &p) { return p.first == "signed_in"; })) {
+    chat::Credentials creds;
+    std::string error;
+    credentials_ok = AuthSource(plugin).credentials(0, creds, error) == QWEN_OK;
+  }
+  m.usable = usable_from(m.pairs, credentials_ok);
+  return m;
+}
+
+int Application::print_status() {
+  std::vector<MethodStatus> methods;
+  if (options_.status_all) {
+    for (const auto *m : installed_auth_methods()) methods.push_back(method_status(*m));
+  } else {
+    methods.push_back(method_status(*auth_));
+  }
+  const bool selected_usable = std::any_of(methods.begin(), methods.end(), [](const auto &m) { return m.selected && m.usable; });
+  if (options_.status_json || options_.output_format != "text")
+    std::cout << status_json(methods).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
+  else
+    std::cout << status_text(methods, isatty(STDOUT_FILENO) == 1);
+  std::cout.flush();
+  // gh's convention: a script asks `qwen auth status` whether it can go on (README "usable").
+  return selected_usable ? QWEN_EXIT_OK : QWEN_EXIT_AUTH_REQUIRED;
+}
+
+int Application::print_token() {
+  chat::Credentials creds;
+  std::string error;
+  qwen_status s = AuthSource(*auth_).credentials(0, creds, error);
+  if (s != QWEN_OK) return report_failure(options_.output_format, s, error, FailureShape::EventsOnly);
+  if (creds.token.empty())
+    return report_failure(options_.output_format, QWEN_ERR_AUTH_REQUIRED,
+                          "'" + auth_->id() + "' uses no token for " + creds.base_url, FailureShape::EventsOnly);
+  // The one place qwen prints a secret (README "Secrets"): the token alone, to standard output, for a pipe.
+  std::fwrite(creds.token.data(), 1, creds.token.size(), stdout);
+  std::fputc('\n', stdout);
+  return std::fflush(stdout) == 0 ? QWEN_EXIT_OK : QWEN_EXIT_ERROR;
 }
 
 int Application::list_plugins() {

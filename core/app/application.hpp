@@ -10,6 +10,7 @@
 #include <string>
 
 #include "app/auth_choice.hpp"
+#include "app/auth_report.hpp"
 #include "app/auth_source.hpp"
 #include "app/conversations.hpp"
 #include "app/plugin_set.hpp"
@@ -47,6 +48,9 @@ class Application : public services::HostBackend {
   int list_plugins();
   int run_auth_command();
   int run_models_command();
+  int print_status();
+  int print_token();
+  MethodStatus method_status(const plugin_host::LoadedPlugin &plugin);
   // The session's model: the one chosen (-m, /model), else the selected method's; empty when neither says.
   std::string current_model();
   chat::ChatSession &session() { return conversations_.current(); }

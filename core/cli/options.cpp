@@ -65,7 +65,11 @@ ParseResult parse_command_line(int argc, const char *const *argv) {
   auto *login = auth->add_subcommand("login", "Sign in with the selected method (device login for qwen-oauth)");
   auto *logout = auth->add_subcommand("logout", "Forget the cached credentials of the selected method");
   auto *status = auth->add_subcommand("status", "Show the selected method, its account and expiry (never the token)");
-  for (auto *sub : {login, logout, status})
+  auto *token = auth->add_subcommand(
+      "token", "Print the selected method's access token or key, and nothing else (for curl -H \"Authorization: Bearer ...\")");
+  status->add_flag("--all", o.status_all, "Every installed sign-in method, the selected one marked");
+  status->add_flag("--json", o.status_json, "One JSON object (never a secret)");
+  for (auto *sub : {login, logout, status, token})
     sub->add_option("--auth-type", o.auth_type, "The sign-in method (plugin id)");
   // `qwen auth coding-plan -u URL -k KEY` as in Qwen Code 0.15; the word after `auth` names the method.
   for (auto *sub : {auth, login}) {
@@ -83,7 +87,7 @@ ParseResult parse_command_line(int argc, const char *const *argv) {
   auto *trust_list = trust->add_flag("--list", o.trust_list, "List the trusted directories and whether files changed");
   trust->add_flag("--revoke", o.trust_revoke, "Stop trusting the directory")->excludes(trust_list);
   // The main options (--debug above all) work after a subcommand too: `qwen auth login --debug`.
-  for (auto *sub : {plugins, auth, login, logout, status, models, trust}) sub->fallthrough();
+  for (auto *sub : {plugins, auth, login, logout, status, token, models, trust}) sub->fallthrough();
 
   try {
     app.parse(argc, argv);
@@ -105,7 +109,8 @@ ParseResult parse_command_line(int argc, const char *const *argv) {
   }
   // `qwen auth <method>`: Qwen Code's verbs (coding-plan, qwen-oauth; api-key is its name for openai), and
   // any installed sign-in plugin's id, sign in with that method.
-  const bool method_word = !unknown_auth_word.empty() && !login->parsed() && !logout->parsed() && !status->parsed();
+  const bool method_word = !unknown_auth_word.empty() && !login->parsed() && !logout->parsed() && !status->parsed() &&
+                           !token->parsed();
   if (method_word) {
     const std::string id = unknown_auth_word == "api-key" ? "openai" : unknown_auth_word;
     if (o.auth_type && *o.auth_type != id) {
@@ -116,9 +121,9 @@ ParseResult parse_command_line(int argc, const char *const *argv) {
       return result;
     }
     o.auth_type = id;
-  } else if (auth->parsed() && !login->parsed() && !logout->parsed() && !status->parsed()) {
+  } else if (auth->parsed() && !login->parsed() && !logout->parsed() && !status->parsed() && !token->parsed()) {
     std::string what = "`qwen auth` needs a subcommand";
-    result.usage_error = what + ": use login, logout, status, or a sign-in method (coding-plan, api-key, qwen-oauth, ...)";
+    result.usage_error = what + ": use login, logout, status, token, or a sign-in method (coding-plan, api-key, qwen-oauth, ...)";
     result.usage_hint = "Run 'qwen auth --help' for the details.";
     result.requested_format = o.output_format;
     result.exit_code = QWEN_EXIT_BAD_INPUT;
@@ -130,6 +135,7 @@ ParseResult parse_command_line(int argc, const char *const *argv) {
   if (login->parsed() || method_word) o.command = Command::AuthLogin;
   if (logout->parsed()) o.command = Command::AuthLogout;
   if (status->parsed()) o.command = Command::AuthStatus;
+  if (token->parsed()) o.command = Command::AuthToken;
   if (trust->parsed()) o.command = Command::Trust;
   return result;
 }

@@ -7,7 +7,7 @@
 
 namespace qwen::cli {
 
-enum class Command { Chat, Plugins, AuthLogin, AuthLogout, AuthStatus, Models, Trust };
+enum class Command { Chat, Plugins, AuthLogin, AuthLogout, AuthStatus, AuthToken, Models, Trust };
 
 struct Options {
   Command command = Command::Chat;
@@ -23,6 +23,8 @@ struct Options {
   std::optional<std::string> login_base_url;
   std::optional<std::string> login_key;  // --key, or the first line of standard input with --with-key
   bool login_key_from_stdin = false;
+  bool status_all = false;   // qwen auth status --all
+  bool status_json = false;  // qwen auth status --json (also --output-format json)
   // qwen trust [DIR] [--list | --revoke]
   std::optional<std::string> trust_dir;
   bool trust_list = false;

@@ -124,6 +124,7 @@ class OpenAiKeyPlugin : public qwen::sdk::AuthPlugin {
     OpenAiSettings s = settings();
     std::string problem = problem_with(s);
     out.put("state", problem.empty() ? "ready" : "not usable: " + problem);
+    out.put("signed_in", problem.empty() ? "yes" : "no");
     // plugin.h: what was typed and not kept ends with this process, so the host does not remember the choice.
     for (const Sourced *v : {&s.api_key, &s.base_url, &s.model})
       if (v->source == kEnteredSource && problem.empty()) {

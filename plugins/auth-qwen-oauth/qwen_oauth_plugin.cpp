@@ -142,6 +142,10 @@ class QwenOAuthPlugin : public qwen::sdk::AuthPlugin {
     else
       out.put("state", c->refresh_token.empty() ? "signed in, token expired, no refresh token (run `qwen auth login`)"
                                                 : "signed in, token expired (it is refreshed on next use)");
+    // plugin.h 1.3: a login a question would use, without a request now (a stale token with a refresh token
+    // counts: it is refreshed on use; the server may still refuse it then).
+    const bool usable = problem.empty() && c && (c->fresh_at(now_s * 1000) || !c->refresh_token.empty());
+    out.put("signed_in", usable ? "yes" : "no");
     out.put("credentials_file", store.file());
     if (c) {
       out.put("expires", describe_expiry(c->expiry_date_ms / 1000, now_s));

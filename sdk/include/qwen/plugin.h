@@ -434,6 +434,12 @@ struct qwen_host {
  * A workspace file's modelProviders, env, security.auth and
  * model.generationConfig are used only in a directory the user trusts.
  *
+ * Status keys added in 1.3 (status()):
+ *   "signed_in" "yes" when a question would find credentials (without a
+ *               request now: a cached token with a refresh token counts),
+ *               else "no". `qwen auth status` exits 0 or 4 on it; without
+ *               it the host calls get_credentials(0) to decide.
+ *
  * Credentials fields added in 1.3 (qwen_credentials_sink):
  *   "body"  a JSON object whose members the host adds to the chat request
  *           body ({"enable_thinking":true}); may repeat, a later member of

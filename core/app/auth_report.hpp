@@ -1,0 +1,33 @@
+// auth_report.hpp — what `qwen auth status` says, for a person or a script
+// (gh's conventions): the selected method's pairs, or every method's with
+// --all, as text or as one JSON object, and whether sign-in is still needed.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace qwen::app {
+
+struct MethodStatus {
+  std::string id;
+  std::string name;
+  bool selected = false;
+  bool usable = false;  // credentials a question would use are there (README "usable")
+  std::vector<std::pair<std::string, std::string>> pairs;  // the plugin's, already scrubbed of secrets
+};
+
+// "usable" from the plugin's own pair (plugin.h 1.3 status key "signed_in": "yes" or "no"), else from
+// whether get_credentials answered (`credentials_ok`).
+bool usable_from(const std::vector<std::pair<std::string, std::string>> &pairs, bool credentials_ok);
+
+// Text: "method: ID", "name: NAME", "signed_in: yes|no", then the pairs; methods separated by a blank line,
+// the selected one marked. `terminal`: control characters in values made visible.
+std::string status_text(const std::vector<MethodStatus> &methods, bool terminal);
+
+// {"selected": ID, "signed_in": bool, "methods": [{"method", "name", "selected", "signed_in", "details": {...}}]}
+nlohmann::ordered_json status_json(const std::vector<MethodStatus> &methods);
+
+}  // namespace qwen::app
