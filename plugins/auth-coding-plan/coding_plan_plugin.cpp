@@ -129,10 +129,12 @@ class CodingPlanPlugin : public qwen::sdk::AuthPlugin {
     const Signin s = current();
     if (s.key.empty()) {
       out.put("state", "not signed in: run `qwen auth coding-plan`" + (s.problem.empty() ? "" : " (" + s.problem + ")"));
+      out.put("signed_in", "no");
       return;
     }
     auto problem = base_url_problem(s.base_url);
     out.put("state", problem ? "not usable: " + *problem : "ready");
+    out.put("signed_in", problem ? "no" : "yes");
     out.put("base_url", s.base_url + " (" + region_words(s.base_url) + ", from " + s.base_url_source + ")");
     out.put("api_key", qwen::sdk::redact(s.key) + " from " + s.key_source);
     auto host_model = host().config("qwen.model");
