@@ -638,3 +638,27 @@ TEST_CASE("qwen-code providers: OPENAI_API_KEY beats security.auth.apiKey, which
   CHECK(header(h.chats()[1], "authorization") == "Bearer sk-settings-apikey-10");
   CHECK(from_settings.err.find("sk-settings-apikey-10") == std::string::npos);
 }
+
+TEST_CASE("qwen-code providers: customHeaders cannot add a header by a line break, and bad names are not sent",
+          "[qwen-code][providers][hostile]") {
+  QwenCodeHome h({"--api-key", "sk-gencfg-fixturekey0004"});
+  auto s = parsed(replace_all(fixture("generation-config.hand.json"), "https://gencfg.provider.example", h.origin()));
+  s["modelProviders"]["openai"][0]["generationConfig"]["customHeaders"] = {
+      {"X-Split", "a\r\nX-Injected: yes"},
+      {"X-Nul", std::string("a\0b", 3)},
+      {"Bad Name", "v"},
+      {"X-Injected2: yes\r\nX-Name", "v"},
+      {"X-Number", 7},
+      {"X-Good", "kept"}};
+  h.settings(s.dump(2));
+  auto r = h.run();
+  INFO("stderr: " << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(r.out == kAnswer);
+  REQUIRE(h.chats().size() == 1);
+  const auto req = h.chats()[0];  // a copy: chats() returns a new vector
+  CHECK(header(req, "x-good") == "kept");
+  for (const char *name : {"x-injected", "x-injected2", "x-split", "x-nul", "bad name", "x-number"})
+    CHECK(header(req, name) == "(absent)");
+  CHECK(header(req, "authorization") == "Bearer sk-gencfg-fixturekey0004");
+}
