@@ -106,7 +106,7 @@ TEST_CASE("qwen-code settings: a sign-in with qwen auth login is the choice Qwen
   REQUIRE(login.exit_code == 0);
   CHECK(selected_type_seen_by_qwen_code(home) == "qwen-oauth");
   CHECK(read_file(home.path() / ".qwen/settings.json") ==
-        "{\"security\": {\"auth\": {\"selectedType\": \"qwen-oauth\"}}, \"ui\": {\"theme\": \"dark\"}}\n");
+        "{\"ui\": {\"theme\": \"dark\"}, \"security\": {\"auth\": {\"selectedType\": \"qwen-oauth\"}}}\n");
   CHECK_FALSE(std::filesystem::exists(home.path() / ".qwen/config.toml"));
 
   // Without a settings.json nothing is created (a qwen-only user's files stay as they were).
