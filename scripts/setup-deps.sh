@@ -11,6 +11,7 @@ packages=(
   tmux util-linux openssl curl
   libbenchmark-dev python3 libsimdjson-dev
   clang libclang-rt-14-dev
+  libsecret-1-dev gnome-keyring libsecret-tools dbus
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -21,6 +21,7 @@
 #include "config/provider_settings.hpp"
 #include "plugin_host/plugin_registry.hpp"
 #include "services/host_backend.hpp"
+#include "services/secret_store.hpp"
 
 namespace qwen::app {
 
@@ -43,6 +44,13 @@ class Application : public services::HostBackend {
   std::optional<std::string> settings_read(const std::string &pointer) override;
   qwen_status settings_write(const std::string &plugin_id, const std::string &pointer,
                              const std::optional<std::string> &json, qwen_error *err) override;
+  // plugin.h 1.4, made on first use (most runs never touch a secret); config_ checked the word.
+  services::SecretStore *secret_store() override {
+    if (!secrets_)
+      secrets_ = std::make_unique<services::SecretStore>(
+          home_, services::parse_secret_store_choice(config_.secrets_store).value_or(services::SecretStoreChoice::Auto));
+    return secrets_.get();
+  }
 
  private:
   int list_plugins();
@@ -88,6 +96,7 @@ class Application : public services::HostBackend {
   ProviderSettingsLoader load_provider_settings_;
   config::ProviderSettings provider_settings_;
   std::string home_;
+  std::unique_ptr<services::SecretStore> secrets_;  // before the plugins: it outlives them
   plugin_host::PluginRegistry registry_;
   PluginSet plugins_;
   plugin_host::LoadedPlugin *frontend_ = nullptr;

@@ -116,6 +116,19 @@ NetworkSettings read_network(const toml::table &root) {
   return n;
 }
 
+// [secrets] store: one of the three words, else a ConfigError naming the line.
+std::string read_secrets_store(const toml::table &root, std::string fallback) {
+  const toml::node *secrets = root.get("secrets");
+  if (!secrets) return fallback;
+  if (!secrets->is_table()) throw ConfigError(where(*secrets) + ": `secrets` must be a table ([secrets])");
+  const toml::node *store = secrets->as_table()->get("store");
+  if (!store) return fallback;
+  const auto *text = store->as_string();
+  if (!text || (text->get() != "auto" && text->get() != "keyring" && text->get() != "file"))
+    throw ConfigError(where(*store) + ": `secrets.store` must be \"auto\", \"keyring\" or \"file\"");
+  return text->get();
+}
+
 std::vector<std::string> read_excluded(const toml::table &root, std::vector<std::string> fallback) {
   const toml::node *node = root.get("excluded_env_vars");
   if (!node) return fallback;
@@ -207,6 +220,7 @@ Config load_config(const std::filesystem::path &user_file, const std::optional<s
     check_plugin_id(t, "default_auth");
     read_network(t);
     config.excluded_env_vars = read_excluded(t, config.excluded_env_vars);
+    read_secrets_store(t, config.secrets_store);
     if (const toml::node *plugins = t.get("plugins"); plugins && !plugins->is_table())
       throw ConfigError(where(*plugins) + ": `plugins` must be a table of [plugins.<id>] tables");
     merge_into(config.merged, t);
@@ -217,6 +231,7 @@ Config load_config(const std::filesystem::path &user_file, const std::optional<s
   config.default_auth = get_string(config.merged, "default_auth");
   config.model = get_string(config.merged, "model");
   config.network = read_network(config.merged);
+  config.secrets_store = read_secrets_store(config.merged, config.secrets_store);
   return config;
 }
 

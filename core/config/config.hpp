@@ -14,6 +14,9 @@
 //   (each number is checked when read: out of range -> ConfigError naming file:line; see NetworkSettings)
 //   ca_bundle = "/path/ca.pem"   # trusted CAs (when CURL_CA_BUNDLE and SSL_CERT_FILE are unset)
 //   [plugins.<id>]               # handed to that plugin
+//   [secrets]
+//   store = "auto"               # or "keyring", or "file": where plugins' keys go (services/secret_store.hpp);
+//                                # the user's file only (a project's is held back by trust/)
 #pragma once
 
 #include <filesystem>
@@ -56,6 +59,7 @@ struct Config {
   std::optional<std::string> model;
   std::vector<std::string> excluded_env_vars{"DEBUG", "DEBUG_MODE"};
   NetworkSettings network;
+  std::string secrets_store = "auto";        // [secrets] store: "auto", "keyring" or "file"
   toml::table merged;                        // user file, then project file on top
   std::vector<std::filesystem::path> files;  // the files that were read, in order
   std::filesystem::path user_file;           // where /auth writes the choice

@@ -11,6 +11,8 @@
 
 namespace qwen::services {
 
+class SecretStore;
+
 class HostBackend {
  public:
   virtual ~HostBackend() = default;
@@ -25,6 +27,9 @@ class HostBackend {
   // Sets (json) or removes (nullopt) that value; on failure returns the status and fills `err`.
   virtual qwen_status settings_write(const std::string &plugin_id, const std::string &pointer,
                                      const std::optional<std::string> &json, qwen_error *err) = 0;
+  // plugin.h 1.4: the one secret store every plugin shares (services/secret_store.hpp); nullptr when this
+  // host keeps none (secret_put then answers QWEN_ERR_UNSUPPORTED).
+  virtual SecretStore *secret_store() { return nullptr; }
 };
 
 }  // namespace qwen::services

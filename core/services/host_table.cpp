@@ -2,9 +2,12 @@
 
 #include <cstring>
 
+#include <qwen/plugin.hpp>
+
 #include "net/http_client.hpp"
 #include "services/browser.hpp"
 #include "services/cancellation.hpp"
+#include "services/secret_store.hpp"
 #include "util/log.hpp"
 #include "util/redactor.hpp"
 
@@ -200,6 +203,70 @@ qwen_status host_settings_write(const qwen_host *host, const char *pointer, cons
   });
 }
 
+// plugin.h 1.4: the secret store, for auth plugins only (a front-end has no keys of its own to keep).
+SecretStore *secret_store_for(const qwen_host *host) {
+  if (self(host).plugin_kind() != QWEN_PLUGIN_KIND_AUTH) return nullptr;
+  return self(host).backend().secret_store();
+}
+
+SecretKey secret_key(const qwen_host *host, const char *account, const char *name) {
+  return SecretKey{self(host).plugin_id(), account ? account : "", name ? name : ""};
+}
+
+qwen_status host_secret_put(const qwen_host *host, const char *account, const char *name, const char *secret,
+                            qwen_error *err) noexcept {
+  return guarded(err, [&] {
+    SecretStore *store = secret_store_for(host);
+    if (!store) return fill_error(err, QWEN_ERR_UNSUPPORTED, "the secret store is for auth plugins");
+    if (!name || !secret) return fill_error(err, QWEN_ERR_INVALID_ARGUMENT, "secret_put needs a name and a secret");
+    try {
+      store->put(secret_key(host, account, name), secret);
+    } catch (const sdk::Error &e) {
+      return fill_error(err, e.status(), e.what());
+    }
+    return QWEN_OK;
+  });
+}
+
+int64_t host_secret_get(const qwen_host *host, const char *account, const char *name, char *buffer,
+                        uint64_t capacity) noexcept {
+  try {
+    SecretStore *store = secret_store_for(host);
+    if (!store || !name) return -1;
+    std::optional<std::string> value;
+    try {
+      value = store->get(secret_key(host, account, name));
+    } catch (const sdk::Error &e) {
+      util::log(util::LogLevel::Error, e.what());  // plugin.h: -1, and the host has told the user
+      return -1;
+    }
+    if (!value) return -1;
+    if (buffer && capacity > 0) {
+      size_t n = std::min<uint64_t>(value->size(), capacity - 1);
+      std::memcpy(buffer, value->data(), n);
+      buffer[n] = '\0';
+    }
+    return static_cast<int64_t>(value->size());
+  } catch (...) {
+    return -1;
+  }
+}
+
+qwen_status host_secret_delete(const qwen_host *host, const char *account, const char *name,
+                               qwen_error *err) noexcept {
+  return guarded(err, [&] {
+    SecretStore *store = secret_store_for(host);
+    if (!store) return fill_error(err, QWEN_ERR_UNSUPPORTED, "the secret store is for auth plugins");
+    if (!name) return fill_error(err, QWEN_ERR_INVALID_ARGUMENT, "secret_delete needs a name");
+    try {
+      store->remove(secret_key(host, account, name));
+    } catch (const sdk::Error &e) {
+      return fill_error(err, e.status(), e.what());
+    }
+    return QWEN_OK;
+  });
+}
+
 }  // namespace
 
 qwen_status fill_error(qwen_error *err, qwen_status status, const std::string &message) {
@@ -236,6 +303,9 @@ HostTable::HostTable(HostBackend &backend, std::string plugin_id, int32_t plugin
   table_.cancel_turn = host_cancel_turn;
   table_.settings_read = host_settings_read;
   table_.settings_write = host_settings_write;
+  table_.secret_put = host_secret_put;
+  table_.secret_get = host_secret_get;
+  table_.secret_delete = host_secret_delete;
 }
 
 }  // namespace qwen::services

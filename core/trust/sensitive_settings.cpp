@@ -58,6 +58,8 @@ Sensitivity classify_env_var(const std::string &name) {
 Sensitivity classify_config_key(const std::vector<std::string> &path) {
   if (path.empty()) return Sensitivity::Free;
   const std::string &key = path.back();
+  // Where the user's keys are kept: a project must not move them into a file (or demand a keyring).
+  if (path.front() == "secrets") return Sensitivity::Never;
   // A key that names a program to run (a future key_command, a helper): code, never from a project.
   if (key == "command" || ends_with(key, "_command") || key == "helper" || ends_with(key, "_helper"))
     return Sensitivity::Never;

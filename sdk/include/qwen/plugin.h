@@ -41,7 +41,7 @@ extern "C" {
 #endif
 
 #define QWEN_PLUGIN_ABI_MAJOR 1
-#define QWEN_PLUGIN_ABI_MINOR 3
+#define QWEN_PLUGIN_ABI_MINOR 4
 
 /* The one symbol a plugin exports (a function, not data: dlsym on functions
  * is what every platform promises). */
@@ -379,6 +379,38 @@ struct qwen_host {
    * the main thread, inside login() or logout(). `pointer` and `json` are
    * borrowed for the call. */
   qwen_status (*settings_write)(const qwen_host *host, const char *pointer, const char *json, qwen_error *err);
+
+  /* ---- 1.4. Check QWEN_HAS_FIELD(host, qwen_host, member) (or
+   * host->abi_minor >= 4) first. The secret store: one place for every
+   * plugin's keys and tokens, kept by (the calling plugin's id, `account`,
+   * `name`); a plugin reaches only its own. The host keeps them in the
+   * desktop's keyring (the freedesktop Secret Service through libsecret:
+   * GNOME Keyring, KWallet, KeePassXC) when a session bus and a keyring
+   * answer, else in <qwen home>/secrets.json (0600, written atomically),
+   * and says once that the file is plain text; `[secrets] store` in
+   * config.toml ("auto", "keyring", "file") decides. `account` is "" for
+   * the default account; `name` is the plugin's ("api_key"). Who calls: an
+   * auth plugin, on the main thread. Strings are borrowed for the call;
+   * the host registers every secret it stores or returns (register_secret). */
+
+  /* Keep `secret` (NUL-terminated, non-empty) under (account, name),
+   * replacing one there. QWEN_ERR_AUTH_REQUIRED when `store = "keyring"`
+   * is demanded and no keyring answers (nothing is written anywhere);
+   * QWEN_ERR_CONFIG when the store cannot be written; the message says
+   * why. */
+  qwen_status (*secret_put)(const qwen_host *host, const char *account, const char *name, const char *secret,
+                            qwen_error *err);
+
+  /* The secret under (account, name): writes at most `capacity` bytes
+   * including the NUL into `buffer` and returns its full length, or -1 when
+   * there is none (or the store cannot be read: the host has told the
+   * user). */
+  int64_t (*secret_get)(const qwen_host *host, const char *account, const char *name, char *buffer,
+                        uint64_t capacity);
+
+  /* Forget the secret under (account, name) in whichever store holds it;
+   * QWEN_OK also when there was none. */
+  qwen_status (*secret_delete)(const qwen_host *host, const char *account, const char *name, qwen_error *err);
 };
 
 /* Session commands added in 1.2 (qwen_host.command; a 1.1 host answers

@@ -174,6 +174,33 @@ class Host {
     check(host_->settings_write(host_, pointer.c_str(), json ? json->c_str() : nullptr, &err), err);
   }
 
+  // ABI 1.4: the host's secret store (plugin.h secret_put/secret_get/secret_delete), keyed by this plugin's
+  // id, `account` ("" = the default) and `name`. `has_secrets()` is false on an older host: secret_get()
+  // then answers nullopt and secret_put()/secret_delete() throw Error(QWEN_ERR_UNSUPPORTED).
+  bool has_secrets() const { return QWEN_HAS_FIELD(host_, qwen_host, secret_delete); }
+  void secret_put(const std::string &account, const std::string &name, const std::string &secret) const {
+    if (!has_secrets()) throw Error(QWEN_ERR_UNSUPPORTED, "this qwen is too old to keep secrets (ABI 1.4)");
+    qwen_error err = make_error();
+    check(host_->secret_put(host_, account.c_str(), name.c_str(), secret.c_str(), &err), err);
+  }
+  std::optional<std::string> secret_get(const std::string &account, const std::string &name) const {
+    if (!has_secrets()) return std::nullopt;
+    char small[512];
+    int64_t n = host_->secret_get(host_, account.c_str(), name.c_str(), small, sizeof small);
+    if (n < 0) return std::nullopt;
+    if (static_cast<uint64_t>(n) < sizeof small) return std::string(small, static_cast<size_t>(n));
+    std::string big(static_cast<size_t>(n) + 1, '\0');
+    n = host_->secret_get(host_, account.c_str(), name.c_str(), big.data(), big.size());
+    if (n < 0 || static_cast<uint64_t>(n) >= big.size()) return std::nullopt;  // changed between the two reads
+    big.resize(static_cast<size_t>(n));
+    return big;
+  }
+  void secret_delete(const std::string &account, const std::string &name) const {
+    if (!has_secrets()) throw Error(QWEN_ERR_UNSUPPORTED, "this qwen is too old to keep secrets (ABI 1.4)");
+    qwen_error err = make_error();
+    check(host_->secret_delete(host_, account.c_str(), name.c_str(), &err), err);
+  }
+
   // Streams the body to on_body (return false to abort); returns status and headers.
   HttpResponse http(const HttpRequest &req, const std::function<bool(const char *, size_t)> &on_body) const {
     struct Ctx {
