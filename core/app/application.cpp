@@ -451,12 +451,16 @@ std::optional<std::string> Application::provider_setting(const std::string &plug
 }
 
 std::optional<std::string> Application::settings_read(const std::string &pointer) {
-  const auto settings = config::read_qwen_code_settings(std::filesystem::path(home_) / "settings.json");
-  if (!settings.root.is_object()) return std::nullopt;
+  // Read as written, member order kept: what a plugin reads back and rewrites (another tool's entries in
+  // modelProviders) keeps its order.
+  const auto text = config::read_settings_text(std::filesystem::path(home_) / "settings.json", /*follow_links=*/true);
+  if (text.missing || text.error) return std::nullopt;
+  const auto root = nlohmann::ordered_json::parse(text.text, nullptr, false, true);
+  if (!root.is_object()) return std::nullopt;
   try {
-    const nlohmann::json::json_pointer ptr(pointer);
-    if (!settings.root.contains(ptr)) return std::nullopt;
-    return settings.root.at(ptr).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    const nlohmann::ordered_json::json_pointer ptr(pointer);
+    if (!root.contains(ptr)) return std::nullopt;
+    return root.at(ptr).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   } catch (const nlohmann::json::exception &) {
     return std::nullopt;  // not a pointer, or one through a value that is not an object or array
   }
@@ -465,9 +469,9 @@ std::optional<std::string> Application::settings_read(const std::string &pointer
 qwen_status Application::settings_write(const std::string &plugin_id, const std::string &pointer,
                                         const std::optional<std::string> &json, qwen_error *err) {
   const auto file = std::filesystem::path(home_) / "settings.json";
-  std::optional<nlohmann::json> value;
+  std::optional<nlohmann::ordered_json> value;  // the plugin's member order is written as it gave it
   if (json) {
-    value = nlohmann::json::parse(*json, nullptr, false);
+    value = nlohmann::ordered_json::parse(*json, nullptr, false);
     if (value->is_discarded())
       return services::fill_error(err, QWEN_ERR_INVALID_ARGUMENT, "settings_write: the value is not JSON");
   }

@@ -15,6 +15,7 @@ namespace qwen::config {
 namespace {
 
 using nlohmann::json;
+using ordered = nlohmann::ordered_json;  // values as the caller ordered their members
 
 // What the reader accepts (qwen_code_settings.cpp): a larger result would make the file unreadable to qwen.
 constexpr size_t kMaxSettingsBytes = 1 << 20;
@@ -249,16 +250,16 @@ Layout layout_of(const std::string &t, const std::vector<Span> &spans) {
   return l;
 }
 
-std::string dump(const json &j, int width = -1, char fill = ' ') {
-  return j.dump(width, fill, /*ensure_ascii=*/false, json::error_handler_t::strict);
+std::string dump(const ordered &j, int width = -1, char fill = ' ') {
+  return j.dump(width, fill, /*ensure_ascii=*/false, ordered::error_handler_t::strict);
 }
 
 // `value` on one line, with JSON.stringify's separators spaced: {"a": 1, "b": [2, 3]}.
-std::string one_line(const json &value) {
+std::string one_line(const ordered &value) {
   if (value.is_object() && !value.empty()) {
     std::string out = "{";
     for (auto it = value.begin(); it != value.end(); ++it)
-      out += (it == value.begin() ? "" : ", ") + dump(json(it.key())) + ": " + one_line(it.value());
+      out += (it == value.begin() ? "" : ", ") + dump(ordered(it.key())) + ": " + one_line(it.value());
     return out + "}";
   }
   if (value.is_array() && !value.empty()) {
@@ -270,7 +271,7 @@ std::string one_line(const json &value) {
 }
 
 // `value` pretty-printed with the file's step, its lines after the first indented by `indent`.
-std::string pretty(const json &value, const std::string &indent, const Layout &l) {
+std::string pretty(const ordered &value, const std::string &indent, const Layout &l) {
   const std::string flat = dump(value, l.width, l.fill);
   std::string out;
   for (char c : flat) {
@@ -287,7 +288,7 @@ class Editor {
   Editor(const std::string &text, const std::vector<Span> &spans, const Layout &layout)
       : t_(text), spans_(spans), layout_(layout) {}
 
-  std::string replace(const Span::Member &m, const json &value) const {
+  std::string replace(const Span::Member &m, const ordered &value) const {
     const Span &v = spans_[m.value];
     const std::string text =
         only_blanks_before(t_, m.key_begin) ? pretty(value, indent_of_line(t_, m.key_begin), layout_) : one_line(value);
@@ -295,8 +296,8 @@ class Editor {
   }
 
   // Adds `"key": value` after the last member of `object`.
-  std::string insert(const Span &object, bool is_root, const std::string &key, const json &value) const {
-    const std::string name = dump(json(key)) + ": ";
+  std::string insert(const Span &object, bool is_root, const std::string &key, const ordered &value) const {
+    const std::string name = dump(ordered(key)) + ": ";
     std::string out = t_;
     if (!object.members.empty()) {
       const Span::Member &last = object.members.back();
@@ -398,7 +399,7 @@ std::string pointer_prefix(const std::vector<std::string> &tokens, size_t count)
   return out;
 }
 
-std::string edit(const std::string &text, const std::string &pointer, const std::optional<json> &value,
+std::string edit(const std::string &text, const std::string &pointer, const std::optional<ordered> &value,
                  const std::string &name) {
   const std::vector<std::string> tokens = pointer_tokens(pointer);
   json original;
@@ -451,13 +452,14 @@ std::string edit(const std::string &text, const std::string &pointer, const std:
     parent->erase(tokens.back());
     result = editor.remove(*object, static_cast<size_t>(found - object->members.data()));
   } else {
-    if (found && (*parent)[tokens.back()] == *value) return text;  // already so, as written
-    (*parent)[tokens.back()] = *value;
+    const json plain(*value);  // compared as settings: member order does not matter
+    if (found && (*parent)[tokens.back()] == plain) return text;  // already so, as written
+    (*parent)[tokens.back()] = plain;
     if (found) {
       result = editor.replace(*found, *value);
     } else {
-      json nested = *value;  // the missing objects on the way, around the value
-      for (size_t i = tokens.size() - 1; i > depth; --i) nested = json{{tokens[i], std::move(nested)}};
+      ordered nested = *value;  // the missing objects on the way, around the value
+      for (size_t i = tokens.size() - 1; i > depth; --i) nested = ordered{{tokens[i], std::move(nested)}};
       result = editor.insert(*object, object == &spans[0], tokens[depth], nested);
     }
   }
@@ -510,7 +512,7 @@ void edit_file(const std::filesystem::path &file, const std::string &what, bool 
 
 }  // namespace
 
-std::string with_json_value(const std::string &text, const std::string &pointer, const std::optional<json> &value,
+std::string with_json_value(const std::string &text, const std::string &pointer, const std::optional<ordered> &value,
                             const std::filesystem::path &file) {
   try {
     return edit(text, pointer, value, file.string());
@@ -520,7 +522,7 @@ std::string with_json_value(const std::string &text, const std::string &pointer,
   }
 }
 
-void set_json_value(const std::filesystem::path &file, const std::string &pointer, const std::optional<json> &value) {
+void set_json_value(const std::filesystem::path &file, const std::string &pointer, const std::optional<ordered> &value) {
   edit_file(file, quoted(pointer), /*create=*/true,
             [&](const std::string &text) { return with_json_value(text, pointer, value, file); });
 }

@@ -43,7 +43,7 @@ class SettingsWriteError : public std::runtime_error {
 //    object written on one line. A new member goes after the last one of its object.
 // Throws SettingsWriteError when the edit cannot be made without changing anything else.
 std::string with_json_value(const std::string &settings_text, const std::string &pointer,
-                            const std::optional<nlohmann::json> &value,
+                            const std::optional<nlohmann::ordered_json> &value,
                             const std::filesystem::path &file_for_messages);
 
 // Edits the file `file` the same way. It is read as the reader does (no link, a regular file, at most
@@ -51,7 +51,7 @@ std::string with_json_value(const std::string &settings_text, const std::string 
 // own mode and owner. A missing file is created with mode 0600 (its folder 0700), unless there was
 // nothing to remove. Throws SettingsWriteError (the file is then unchanged).
 void set_json_value(const std::filesystem::path &file, const std::string &pointer,
-                    const std::optional<nlohmann::json> &value);
+                    const std::optional<nlohmann::ordered_json> &value);
 
 // The text of `settings_text` with security.auth.selectedType set to `value` (or, in a v1 file that has
 // selectedAuthType and no `security`, that key). Pure; throws SettingsWriteError when the edit cannot be

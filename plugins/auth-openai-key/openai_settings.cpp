@@ -77,8 +77,10 @@ std::string missing_settings_message(const OpenAiSettings &s) {
   if (qwen::sdk::is_insecure_remote_url(url))
     return "refusing to send the API key in clear over plain http to " + qwen::sdk::url_host(url) +
            "; use an https:// base URL, or set allow_insecure_http = true in [plugins.openai]";
-  if (s.api_key.value.empty() && !qwen::sdk::is_loopback_url(url)) {
-    if (s.key_variable != "OPENAI_API_KEY")  // Qwen Code's words when a provider entry names its variable
+  // A keyless server on this machine is fine, unless a provider entry says it takes a key (its envKey).
+  const bool entry_wants_key = s.key_variable != "OPENAI_API_KEY";
+  if (s.api_key.value.empty() && (entry_wants_key || !qwen::sdk::is_loopback_url(url))) {
+    if (entry_wants_key)  // Qwen Code's words when a provider entry names its variable
       return "Missing API key for OpenAI-compatible auth. Set the '" + s.key_variable +
              "' environment variable (settings.json's modelProviders entry for " + s.model.value +
              " reads it; OPENAI_API_KEY is used when it is unset).";

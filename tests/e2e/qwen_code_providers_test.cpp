@@ -656,7 +656,7 @@ TEST_CASE("qwen-code providers: customHeaders cannot add a header by a line brea
   CHECK(r.exit_code == 0);
   CHECK(r.out == kAnswer);
   REQUIRE(h.chats().size() == 1);
-  const auto req = h.chats()[0];  // a copy: chats() returns a new vector
+  const json req = h.chats()[0];  // a copy: chats() returns a new vector
   CHECK(header(req, "x-good") == "kept");
   for (const char *name : {"x-injected", "x-injected2", "x-split", "x-nul", "bad name", "x-number"})
     CHECK(header(req, name) == "(absent)");

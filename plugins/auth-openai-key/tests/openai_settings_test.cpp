@@ -160,3 +160,11 @@ TEST_CASE("a provider entry's envKey that nothing sets is named in Qwen Code's w
   auto message = missing_settings_message(resolve_settings(in));
   CHECK(message.find("Set the 'BAILIAN_CODING_PLAN_API_KEY' environment variable") != std::string::npos);
 }
+
+TEST_CASE("a provider entry that names an envKey needs a key even on this machine") {
+  SettingInputs in = inputs({}, {}, {}, {});
+  in.provider = nlohmann::json{{"id", "m"}, {"envKey", "LOCAL_KEY"}, {"baseUrl", "http://127.0.0.1:8080/v1"}};
+  CHECK(missing_settings_message(resolve_settings(in)).find("'LOCAL_KEY'") != std::string::npos);
+  in.provider = nlohmann::json{{"id", "m"}, {"baseUrl", "http://127.0.0.1:8080/v1"}};
+  CHECK(missing_settings_message(resolve_settings(in)).empty());
+}
