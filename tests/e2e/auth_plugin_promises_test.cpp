@@ -108,7 +108,8 @@ TEST_CASE("status: the host names the method once, the plugin's repeats are drop
   INFO(r.out << r.err);
   CHECK(r.exit_code == 0);
   CHECK(lines_of(r.out) ==
-        std::vector<std::string>{"method: envkey", "name: Env key fixture", "account: fixture-user", "state: configured"});
+        std::vector<std::string>{"method: envkey", "name: Env key fixture", "signed_in: yes", "account: fixture-user",
+                                 "state: configured"});
 }
 
 TEST_CASE("`qwen plugins` shows an auth method's one-line description", "[promises][plugins]") {
