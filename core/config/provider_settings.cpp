@@ -5,17 +5,6 @@
 namespace qwen::config {
 namespace {
 
-const nlohmann::json *at(const nlohmann::json &j, std::initializer_list<const char *> path) {
-  const nlohmann::json *node = &j;
-  for (const char *part : path) {
-    if (!node->is_object()) return nullptr;
-    auto it = node->find(part);
-    if (it == node->end()) return nullptr;
-    node = &*it;
-  }
-  return node;
-}
-
 bool is_name_char(char c, bool first) {
   return c == '_' || std::isalpha(static_cast<unsigned char>(c)) || (!first && std::isdigit(static_cast<unsigned char>(c)));
 }
@@ -62,7 +51,7 @@ void layer(ProviderSettings &out, const QwenCodeSettings &file, const std::funct
   const std::string name = file.file.string();
   auto allowed = [&](const std::string &key) { return !vetoed || !vetoed(key); };
   auto text = [&](std::initializer_list<const char *> path, const std::string &key, std::optional<std::string> &into) {
-    const nlohmann::json *v = at(file.root, path);
+    const nlohmann::json *v = at_path(file.root, path);
     if (!v || v->is_null() || !allowed(key)) return;
     if (v->is_string())
       into = v->get<std::string>();
@@ -73,13 +62,13 @@ void layer(ProviderSettings &out, const QwenCodeSettings &file, const std::funct
   text({"model", "baseUrl"}, "model.baseUrl", out.model_base_url);
   text({"security", "auth", "apiKey"}, "security.auth.apiKey", out.auth_api_key);
   text({"security", "auth", "baseUrl"}, "security.auth.baseUrl", out.auth_base_url);
-  if (const auto *g = at(file.root, {"model", "generationConfig"}); g && !g->is_null() && allowed("model.generationConfig")) {
+  if (const auto *g = at_path(file.root, {"model", "generationConfig"}); g && !g->is_null() && allowed("model.generationConfig")) {
     if (g->is_object())
       out.generation_config = *g;
     else
       out.warnings.push_back(name + ": model.generationConfig is not an object; it is ignored");
   }
-  if (const auto *mp = at(file.root, {"modelProviders"}); mp && !mp->is_null() && allowed("modelProviders")) {
+  if (const auto *mp = at_path(file.root, {"modelProviders"}); mp && !mp->is_null() && allowed("modelProviders")) {
     if (mp->is_object()) {
       out.model_providers = *mp;  // replaced whole, as Qwen Code merges this key across files
       out.providers_file = file.file;
@@ -90,7 +79,7 @@ void layer(ProviderSettings &out, const QwenCodeSettings &file, const std::funct
       out.warnings.push_back(name + ": modelProviders is not an object; it is ignored");
     }
   }
-  if (const auto *env = at(file.root, {"env"}); env && !env->is_null()) {
+  if (const auto *env = at_path(file.root, {"env"}); env && !env->is_null()) {
     if (!env->is_object()) {
       out.warnings.push_back(name + ": env is not an object; it is ignored");
       return;

@@ -39,6 +39,8 @@ std::string parser_words(const std::string &what) {
   return s;
 }
 
+}  // namespace
+
 const nlohmann::json *at_path(const nlohmann::json &j, std::initializer_list<const char *> path) {
   const nlohmann::json *node = &j;
   for (const char *part : path) {
@@ -49,8 +51,6 @@ const nlohmann::json *at_path(const nlohmann::json &j, std::initializer_list<con
   }
   return node;
 }
-
-}  // namespace
 
 bool is_shared_auth_method(const std::string &id) {
   return id == "qwen-oauth" || id == "openai";

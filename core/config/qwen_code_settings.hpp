@@ -59,6 +59,9 @@ SettingsText read_settings_text(const std::filesystem::path &file, bool follow_l
 // comments. The parser's excerpt of the text is left out: the file holds API keys in its `env` block.
 std::optional<std::string> settings_syntax_error(const std::filesystem::path &file, const std::string &text);
 
+// The member at `path` under `j` (each step an object's member), or nullptr.
+const nlohmann::json *at_path(const nlohmann::json &j, std::initializer_list<const char *> path);
+
 // The sign-in methods qwen and Qwen Code both have, under the same names in both files.
 bool is_shared_auth_method(const std::string &id);
 
