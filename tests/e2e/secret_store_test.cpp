@@ -137,7 +137,8 @@ TEST_CASE("secret store: with no session bus the key goes to secrets.json, 0600,
 
   const auto logout = run_qwen(home, {"auth", "logout", "--auth-type", "secretkeeper"}, keeper_env(provider));
   INFO(logout.out << logout.err);
-  if (logout.exit_code == 0) CHECK(files_holding(home.path(), kFileKey).empty());
+  CHECK(logout.exit_code == 0);
+  CHECK(files_holding(home.path(), kFileKey).empty());  // secret_delete removed it
 }
 
 TEST_CASE("secret store: store = keyring in config.toml with no session bus refuses, exit 4, nothing written",

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <qwen/plugin.hpp>
 
+#include "services/host_table.hpp"
 #include "services/secret_store.hpp"
 #include "support/temp_dir.hpp"
 #include "util/redactor.hpp"
@@ -58,6 +59,31 @@ void with_bus(const char *value, F &&f) {
 }
 
 const SecretKey kKey{"openai", "", "api_key"};
+
+// A host backend that keeps secrets in a file store, behind the real C host table (plugin.h 1.4).
+class StoreHost : public HostBackend {
+ public:
+  explicit StoreHost(std::string home) : home_(home), store_(std::move(home), SecretStoreChoice::File) {}
+  std::optional<std::string> config_value(const std::string &, const std::string &) override { return std::nullopt; }
+  const std::string &home_dir() const override { return home_; }
+  qwen_status ui(const qwen_ui_request &, char *, uint64_t, qwen_error *) override { return QWEN_ERR_UNSUPPORTED; }
+  qwen_status chat_send(const std::string &, const qwen_event_sink *, qwen_error *) override {
+    return QWEN_ERR_UNSUPPORTED;
+  }
+  qwen_status command(const std::string &, const char *, const qwen_kv_sink *, qwen_error *) override {
+    return QWEN_ERR_UNSUPPORTED;
+  }
+  std::optional<std::string> settings_read(const std::string &) override { return std::nullopt; }
+  qwen_status settings_write(const std::string &, const std::string &, const std::optional<std::string> &,
+                             qwen_error *) override {
+    return QWEN_ERR_UNSUPPORTED;
+  }
+  SecretStore *secret_store() override { return &store_; }
+
+ private:
+  std::string home_;
+  SecretStore store_;
+};
 
 }  // namespace
 
@@ -209,4 +235,31 @@ TEST_CASE("secret store: a session bus that never answers does not hang qwen", "
     CHECK_FALSE(why.empty());
   });
   ::close(fd);
+}
+
+TEST_CASE("secret store through the C host table: auth plugins only, each its own", "[secrets]") {
+  TempDir home;
+  StoreHost backend(home.path().string());
+  HostTable alpha(backend, "alpha", QWEN_PLUGIN_KIND_AUTH), beta(backend, "beta", QWEN_PLUGIN_KIND_AUTH);
+  HostTable front(backend, "pipe", QWEN_PLUGIN_KIND_FRONTEND);
+  const qwen::sdk::Host a(alpha.get()), b(beta.get()), f(front.get());
+  REQUIRE(a.has_secrets());
+  a.secret_put("", "api_key", "sk-alpha-through-abi");
+  CHECK(a.secret_get("", "api_key") == std::optional<std::string>("sk-alpha-through-abi"));
+  CHECK(b.secret_get("", "api_key") == std::nullopt);  // another plugin cannot reach it
+  CHECK(f.secret_get("", "api_key") == std::nullopt);
+  CHECK(status_of([&] { f.secret_put("", "api_key", "sk-front"); }) == QWEN_ERR_UNSUPPORTED);
+  CHECK(status_of([&] { f.secret_delete("", "api_key"); }) == QWEN_ERR_UNSUPPORTED);
+  CHECK(status_of([&] { a.secret_put("", "api_key", ""); }) == QWEN_ERR_INVALID_ARGUMENT);
+  // A long secret comes back whole through the two-call buffer protocol.
+  const std::string long_secret(5000, 'L');
+  b.secret_put("work", "token", long_secret);
+  CHECK(b.secret_get("work", "token") == std::optional<std::string>(long_secret));
+  // A small buffer gets a NUL-terminated prefix and the full length.
+  char small[4];
+  CHECK(alpha.get()->secret_get(alpha.get(), "", "api_key", small, sizeof small) == 20);
+  CHECK(std::string(small) == "sk-");
+  a.secret_delete("", "api_key");
+  CHECK(a.secret_get("", "api_key") == std::nullopt);
+  a.secret_delete("", "api_key");  // none: still fine
 }
