@@ -34,6 +34,7 @@ struct Model {
   bool thinking;            // generationConfig.extra_body.enable_thinking
   bool image_and_video;     // generationConfig.modalities {image, video}
   const char *qwen_code_description;  // the "description" Qwen Code writes into the entry, or nullptr
+  bool reasoning_toggle;    // 0.24.4's capabilities.reasoning {thinking, toggleOnly, disableField}
 };
 
 // The ten models, in Qwen Code's order.

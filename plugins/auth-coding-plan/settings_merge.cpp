@@ -33,6 +33,8 @@ Json plan_entries(const std::string &base_url) {
     e["id"] = m.id;
     e["name"] = name_prefix(base_url) + m.id;
     if (m.qwen_code_description) e["description"] = m.qwen_code_description;
+    if (m.reasoning_toggle)
+      e["capabilities"] = Json{{"reasoning", {{"thinking", true}, {"toggleOnly", true}, {"disableField", "enable_thinking"}}}};
     e["baseUrl"] = base_url;
     e["envKey"] = kEnvKey;
     e["generationConfig"] = generation_config(m);

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <fstream>
 
 #include <nlohmann/json.hpp>
 
@@ -309,4 +310,34 @@ TEST_CASE("coding-plan: logout removes coding_plan.json, names a key still in th
   CHECK(said.find("settings.json is left as it was") != std::string::npos);
   CHECK(said.find("sk-sp-e2e-env-key-still-here-31") == std::string::npos);
   CHECK(read_file(settings_file(home)) == settings_after_sign_in);
+}
+
+TEST_CASE("coding-plan: the entries written are the ones Qwen Code 0.24.4 itself writes, member for member",
+          "[coding-plan][qwen-code]") {
+  // tests/fixtures/qwen-code/coding-plan-*.0.24.4.json: what real Qwen Code 0.24.4 wrote (its README says how).
+  for (const auto &[file, url] :
+       {std::pair{"coding-plan-china.0.24.4.json", "https://coding.dashscope.aliyuncs.com/v1"},
+        std::pair{"coding-plan-singapore.0.24.4.json", "https://coding-intl.dashscope.aliyuncs.com/v1"}}) {
+    CAPTURE(file);
+    std::ifstream in(std::filesystem::path(QWEN_TEST_SOURCE_DIR) / "tests/fixtures/qwen-code" / file);
+    const auto theirs = nlohmann::ordered_json::parse(in, nullptr, true, true);
+    // Signing in against a loopback server writes that URL; the region URL is what Qwen Code wrote. So the
+    // entries are compared with the URL put back: everything else, and the order of members, must match.
+    FakeProvider p({"--api-key", kKey});
+    TempDir home;
+    auto r = sign_in(home, p.base_url(), kKey);
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    std::ifstream written(settings_file(home));
+    auto ours = nlohmann::ordered_json::parse(written, nullptr, true, true)["modelProviders"]["openai"];
+    for (auto &e : ours) e["baseUrl"] = url;
+    auto expected = theirs["modelProviders"]["openai"];
+    REQUIRE(ours.size() == expected.size());
+    for (size_t i = 0; i < ours.size(); ++i) {
+      CAPTURE(i);
+      // Names: the China prefix for any URL but Singapore's (ours was written for the loopback URL).
+      if (std::string(url).find("intl") != std::string::npos) ours[i]["name"] = expected[i]["name"];
+      CHECK(ours[i].dump() == expected[i].dump());
+    }
+  }
 }

@@ -22,9 +22,11 @@ Json parse(const std::string &s) { return Json::parse(s); }
 TEST_CASE("coding-plan merge: the entries are exactly what Qwen Code 0.24.4 writes", "[coding-plan]") {
   Json list = parse(plan_entries_json(kChina));
   REQUIRE(list.size() == 10);
-  // The study's example entry, byte for byte (key order included).
+  // What 0.24.4 wrote (tests/fixtures/qwen-code), byte for byte (key order included).
   CHECK(list[0].dump() ==
-        R"({"id":"qwen3.5-plus","name":"[ModelStudio Coding Plan] qwen3.5-plus","baseUrl":"https://coding.dashscope.aliyuncs.com/v1",)"
+        R"({"id":"qwen3.5-plus","name":"[ModelStudio Coding Plan] qwen3.5-plus",)"
+        R"("capabilities":{"reasoning":{"thinking":true,"toggleOnly":true,"disableField":"enable_thinking"}},)"
+        R"("baseUrl":"https://coding.dashscope.aliyuncs.com/v1",)"
         R"("envKey":"BAILIAN_CODING_PLAN_API_KEY","generationConfig":{"extra_body":{"enable_thinking":true},)"
         R"("contextWindowSize":1000000,"modalities":{"image":true,"video":true}}})");
   CHECK(list[1]["description"] == "Currently available to Pro subscribers only.");
@@ -37,6 +39,8 @@ TEST_CASE("coding-plan merge: the entries are exactly what Qwen Code 0.24.4 writ
         R"("envKey":"BAILIAN_CODING_PLAN_API_KEY","generationConfig":{"contextWindowSize":1000000}})");
   CHECK_FALSE(list[7]["generationConfig"].contains("extra_body"));
   CHECK(list[4]["generationConfig"]["modalities"] == Json{{"image", true}, {"video", true}});
+  CHECK_FALSE(list[2]["generationConfig"].contains("modalities"));  // qwen3.7-plus: no images in 0.24.4
+  CHECK_FALSE(list[3].contains("capabilities"));
 
   Json intl = parse(plan_entries_json(kIntl));
   CHECK(intl[9]["name"] == "[ModelStudio Coding Plan for Global/Intl] glm-4.7");
@@ -48,6 +52,9 @@ TEST_CASE("coding-plan merge: the version is the SHA-256 of the entries, per reg
   CHECK(v.size() == 64);
   CHECK(v.find_first_not_of("0123456789abcdef") == std::string::npos);
   CHECK(v == model_list_version(kChina));
+  // The version real Qwen Code 0.24.4 stored for the China list (tests/fixtures/qwen-code): Qwen Code sees
+  // no model-list update waiting after a qwen sign-in.
+  CHECK(v == "526212538b2f2fc57ddcd2d8ec0da76e263abca83b9dacfd8aa0cf97db61cc6c");
   CHECK(v != model_list_version(kIntl));
   // sha256 of "[]" is not it: the entries are hashed, not an empty list.
   CHECK(v != "4f53cda18c2baa0c0354bb5f9a3ecbe5ed12ab4d8e11ba873c2f11161202b945");
