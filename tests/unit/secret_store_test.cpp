@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 #include <qwen/plugin.hpp>
 
+#include "config/config.hpp"
 #include "services/host_table.hpp"
 #include "services/secret_store.hpp"
 #include "support/temp_dir.hpp"
@@ -262,4 +263,18 @@ TEST_CASE("secret store through the C host table: auth plugins only, each its ow
   a.secret_delete("", "api_key");
   CHECK(a.secret_get("", "api_key") == std::nullopt);
   a.secret_delete("", "api_key");  // none: still fine
+}
+
+TEST_CASE("secret store config: [secrets] store takes auto, keyring or file, else names the line", "[secrets]") {
+  TempDir home;
+  CHECK(qwen::config::load_config(home.path() / "none.toml", std::nullopt).secrets_store == "auto");
+  for (const std::string word : {"auto", "keyring", "file"}) {
+    const auto file = home.write("config.toml", "[secrets]\nstore = \"" + word + "\"\n");
+    CHECK(qwen::config::load_config(file, std::nullopt).secrets_store == word);
+    CHECK(parse_secret_store_choice(word).has_value());
+  }
+  for (const std::string bad : {"[secrets]\nstore = \"vault\"\n", "[secrets]\nstore = 1\n", "secrets = \"file\"\n"}) {
+    const auto file = home.write("config.toml", bad);
+    CHECK_THROWS_WITH(qwen::config::load_config(file, std::nullopt), Catch::Contains("config.toml:"));
+  }
 }
