@@ -90,6 +90,10 @@ TEST_CASE("a method without a login: `qwen auth login` says what to set and exit
   r = run_qwen(home, {"auth", "login", "--auth-type", "fixture"}, fixture_env());
   CHECK(r.exit_code == QWEN_EXIT_AUTH_REQUIRED);
   CHECK(r.err.find("[plugins.fixture]") != std::string::npos);
+  // `qwen auth ID` (Qwen Code's verb form) is the same sign-in for a third party's method.
+  auto verb = run_qwen(home, {"auth", "envkey"}, fixture_env());
+  CHECK(verb.exit_code == QWEN_EXIT_AUTH_REQUIRED);
+  CHECK(verb.err.find("set FIXTURE_TOKEN, FIXTURE_BASE_URL") != std::string::npos);
 }
 
 TEST_CASE("a method without a logout is not said to be signed out", "[promises][logout]") {
