@@ -53,8 +53,9 @@ void layer(ProviderSettings &out, const QwenCodeSettings &file, const std::funct
   auto text = [&](std::initializer_list<const char *> path, const std::string &key, std::optional<std::string> &into) {
     const nlohmann::json *v = at_path(file.root, path);
     if (!v || v->is_null() || !allowed(key)) return;
-    if (v->is_string())
-      into = v->get<std::string>();
+    if (v->is_string()) {
+      if (!v->get<std::string>().empty()) into = v->get<std::string>();  // 0.24.4 writes "baseUrl": "" for none
+    }
     else
       out.warnings.push_back(name + ": " + key + " is not a string; it is ignored");
   };

@@ -92,6 +92,11 @@ TEST_CASE("provider settings: the entry for a model is the first with its id, mo
   CHECK_FALSE(provider_entry(p, "openai", "absent"));
   CHECK_FALSE(provider_entry(p, "anthropic", "m"));
   CHECK_FALSE(provider_entry(p, "openai", ""));
+  // 0.24.4 writes "model": {"baseUrl": ""} when nothing picks among entries: empty is unset.
+  auto empty_base = settings("/u/settings.json", json::parse(R"({"model": {"name": "", "baseUrl": ""}})"));
+  auto q = layer_provider_settings(empty_base, nullptr, {}, env_of({}));
+  CHECK_FALSE(q.model_base_url);
+  CHECK_FALSE(q.model_name);
   p.model_base_url = "https://two.example/v1";
   CHECK((*provider_entry(p, "openai", "m"))["baseUrl"] == "https://two.example/v1");
   p.model_base_url = "https://none.example/v1";
