@@ -14,6 +14,17 @@
 namespace qwen::services {
 namespace {
 
+// plugin.h's convention for a text answer: at most `capacity` bytes with the NUL into `buffer`, and the
+// full length returned (the caller asks again with a larger buffer when it did not fit).
+int64_t copy_out(const std::string &value, char *buffer, uint64_t capacity) {
+  if (buffer && capacity > 0) {
+    size_t n = std::min<uint64_t>(value.size(), capacity - 1);
+    std::memcpy(buffer, value.data(), n);
+    buffer[n] = '\0';
+  }
+  return static_cast<int64_t>(value.size());
+}
+
 const HostTable &self(const qwen_host *host) {
   return *static_cast<const HostTable *>(host->host_ctx);
 }
@@ -53,12 +64,7 @@ int64_t host_config_get(const qwen_host *host, const char *key, char *buffer, ui
     if (!key) return -1;
     auto value = self(host).backend().config_value(self(host).plugin_id(), key);
     if (!value) return -1;
-    if (buffer && capacity > 0) {
-      size_t n = std::min<uint64_t>(value->size(), capacity - 1);
-      std::memcpy(buffer, value->data(), n);
-      buffer[n] = '\0';
-    }
-    return static_cast<int64_t>(value->size());
+    return copy_out(*value, buffer, capacity);
   } catch (...) {
     return -1;
   }
@@ -183,12 +189,7 @@ int64_t host_settings_read(const qwen_host *host, const char *pointer, char *buf
     if (!pointer) return -1;
     auto value = self(host).backend().settings_read(pointer);
     if (!value) return -1;
-    if (buffer && capacity > 0) {
-      size_t n = std::min<uint64_t>(value->size(), capacity - 1);
-      std::memcpy(buffer, value->data(), n);
-      buffer[n] = '\0';
-    }
-    return static_cast<int64_t>(value->size());
+    return copy_out(*value, buffer, capacity);
   } catch (...) {
     return -1;
   }
@@ -241,12 +242,7 @@ int64_t host_secret_get(const qwen_host *host, const char *account, const char *
       return -1;
     }
     if (!value) return -1;
-    if (buffer && capacity > 0) {
-      size_t n = std::min<uint64_t>(value->size(), capacity - 1);
-      std::memcpy(buffer, value->data(), n);
-      buffer[n] = '\0';
-    }
-    return static_cast<int64_t>(value->size());
+    return copy_out(*value, buffer, capacity);
   } catch (...) {
     return -1;
   }
