@@ -18,6 +18,7 @@
 #include "config/config.hpp"
 #include "services/host_table.hpp"
 #include "services/secret_store.hpp"
+#include "sdk_test_host.hpp"
 #include "support/temp_dir.hpp"
 #include "util/redactor.hpp"
 
@@ -61,28 +62,14 @@ void with_bus(const char *value, F &&f) {
 
 const SecretKey kKey{"openai", "", "api_key"};
 
-// A host backend that keeps secrets in a file store, behind the real C host table (plugin.h 1.4).
-class StoreHost : public HostBackend {
+// The unit tests' host backend (sdk_test_host.hpp) with a file secret store, behind the real C host table
+// (plugin.h 1.4).
+class StoreHost : public qwen::test::SdkTestHost {
  public:
-  explicit StoreHost(std::string home) : home_(home), store_(std::move(home), SecretStoreChoice::File) {}
-  std::optional<std::string> config_value(const std::string &, const std::string &) override { return std::nullopt; }
-  const std::string &home_dir() const override { return home_; }
-  qwen_status ui(const qwen_ui_request &, char *, uint64_t, qwen_error *) override { return QWEN_ERR_UNSUPPORTED; }
-  qwen_status chat_send(const std::string &, const qwen_event_sink *, qwen_error *) override {
-    return QWEN_ERR_UNSUPPORTED;
-  }
-  qwen_status command(const std::string &, const char *, const qwen_kv_sink *, qwen_error *) override {
-    return QWEN_ERR_UNSUPPORTED;
-  }
-  std::optional<std::string> settings_read(const std::string &) override { return std::nullopt; }
-  qwen_status settings_write(const std::string &, const std::string &, const std::optional<std::string> &,
-                             qwen_error *) override {
-    return QWEN_ERR_UNSUPPORTED;
-  }
+  explicit StoreHost(std::string home) : SdkTestHost(home), store_(std::move(home), SecretStoreChoice::File) {}
   SecretStore *secret_store() override { return &store_; }
 
  private:
-  std::string home_;
   SecretStore store_;
 };
 
