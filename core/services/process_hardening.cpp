@@ -8,8 +8,8 @@
 namespace qwen::services {
 namespace {
 
-// Options whose value is a secret.
-constexpr const char *kSecretOptions[] = {"--openai-api-key"};
+// Options whose value is a secret (`qwen auth METHOD -k KEY` too; --with-key keeps it off the line).
+constexpr const char *kSecretOptions[] = {"--openai-api-key", "--key", "-k"};
 
 void blank(char *text) {
   // The length stays (ps shows blanks where the key was, as with curl): the kernel keeps the argument
@@ -34,6 +34,8 @@ void blank_secret_arguments(int argc, char **argv) {
         blank(argv[++i]);
       } else if (std::strncmp(argv[i], option, n) == 0 && argv[i][n] == '=') {
         blank(argv[i] + n + 1);
+      } else if (n == 2 && std::strncmp(argv[i], option, n) == 0 && argv[i][n] != '\0') {
+        blank(argv[i] + n);  // a short option's value joined to it: -kKEY
       }
     }
   }
