@@ -21,6 +21,7 @@ run_suite build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 if [ "${QWEN_SKIP_SANITIZE:-0}" != "1" ]; then
   echo "== build and test with AddressSanitizer + UndefinedBehaviorSanitizer"
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+    LSAN_OPTIONS=suppressions="$PWD/scripts/lsan.supp" \
     run_suite build-asan -DCMAKE_BUILD_TYPE=Debug -DQWEN_SANITIZE=ON
 fi
 if [ "${QWEN_SKIP_FUZZ:-0}" != "1" ]; then
