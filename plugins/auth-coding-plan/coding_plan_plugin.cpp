@@ -94,7 +94,7 @@ class CodingPlanPlugin : public qwen::sdk::AuthPlugin {
     out.put("base_url", s.base_url);
     out.put("token", s.key);
     out.put("model", model);
-    for (const auto &h : qwen::sdk::dashscope_headers(host_version(), "openai")) out.put("header", h);
+    for (const auto &h : qwen::sdk::dashscope_headers(host().version(), "openai")) out.put("header", h);
     if (auto body = body_for_model(model)) out.put("body", *body);
   }
 
@@ -157,10 +157,6 @@ class CodingPlanPlugin : public qwen::sdk::AuthPlugin {
   };
 
   std::string home() const { return host().home_dir(); }
-  std::string host_version() const {
-    const char *v = host().raw()->host_version;
-    return v ? v : "";
-  }
 
   Signin current() const {
     Signin s;
