@@ -79,14 +79,20 @@ bool has_duplicate_keys(const std::string &text) {
   return duplicate;
 }
 
+// qwen_code_settings_writer.cpp's kMaxPointerDepth.
+constexpr size_t kWriterMaxPointerDepth = 64;
+
 // The member names of `pointer` as nlohmann's json_pointer reads RFC 6901, or nullopt when it is not a
-// pointer to a member.
+// pointer to a member the writer takes.
+
 std::optional<std::vector<std::string>> tokens_of(const std::string &pointer) {
   if (pointer.empty()) return std::nullopt;
   try {
     json::json_pointer p(pointer);
     std::vector<std::string> tokens;
     for (; !p.empty(); p.pop_back()) tokens.insert(tokens.begin(), p.back());
+    // The writer refuses a pointer deeper than this as a bad pointer, before it reads the text.
+    if (tokens.size() > kWriterMaxPointerDepth) return std::nullopt;
     return tokens;
   } catch (const json::exception &) {
     return std::nullopt;
