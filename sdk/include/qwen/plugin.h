@@ -41,7 +41,7 @@ extern "C" {
 #endif
 
 #define QWEN_PLUGIN_ABI_MAJOR 1
-#define QWEN_PLUGIN_ABI_MINOR 4
+#define QWEN_PLUGIN_ABI_MINOR 5
 
 /* The one symbol a plugin exports (a function, not data: dlsym on functions
  * is what every platform promises). */
@@ -480,6 +480,37 @@ struct qwen_host {
  *           ignored (said with --debug), as is a value that is not a JSON
  *           object. A 1.2 host ignores the field. */
 
+/* Accounts, added in 1.5. A method may keep several logins: the default
+ * account and named ones, named by the user (`qwen auth login --account
+ * work`; a name is 1 to 64 of A-Z a-z 0-9 . _ - and starts with a letter or
+ * digit; "default" names the default account). Only a method whose
+ * method_flags has QWEN_AUTH_METHOD_ACCOUNTS gets a named account.
+ *
+ * Host setting (config_get):
+ *   "qwen.account"  the account the host acts for in this call: "" for the
+ *                   default account, else its name. Who reads: an auth
+ *                   plugin, on the main thread, in every get_credentials(),
+ *                   status(), login() and logout() (and list_models()): it
+ *                   changes between calls (the user switches accounts in a
+ *                   session; `qwen auth list` asks status() of each one), so
+ *                   it is never cached at create(). The plugin keeps each
+ *                   account's secrets apart (secret_put's `account`) and keeps
+ *                   the default account where a 1.4 plugin kept its one login.
+ *
+ * Session commands (qwen_host.command). Who calls: a front-end, on the main
+ * thread; a 1.4 host answers QWEN_ERR_UNSUPPORTED.
+ *   "auth.accounts" arg=id? -> put(account, "active?\tsigned in?") per
+ *                             account of the selected (or given) method that
+ *                             has a login, "default" first, each "yes"/"no";
+ *                             the active one is listed also without a login
+ *   "auth.account"  arg=name -> make that account of the selected method the
+ *                             active one ("default" for the default account),
+ *                             keep the conversation, remember the choice in
+ *                             config.toml; QWEN_ERR_INVALID_ARGUMENT for a
+ *                             malformed name, QWEN_ERR_UNSUPPORTED for a
+ *                             method without QWEN_AUTH_METHOD_ACCOUNTS. A
+ *                             login() afterwards signs that account in. */
+
 /* --------------------------------------------------------------- kinds --- */
 
 #define QWEN_PLUGIN_KIND_AUTH 1
@@ -595,6 +626,11 @@ typedef struct qwen_auth_interface {
 #define QWEN_AUTH_METHOD_LOGIN_BROWSER 1u   /* login() needs a person at a browser (device flow, OAuth) */
 #define QWEN_AUTH_METHOD_LOGIN_ASKS 2u      /* login() asks for typed input (a key) through host->ui */
 #define QWEN_AUTH_METHOD_MODELS_FROM_API 4u /* the provider answers GET <base_url>/models (OpenAI's shape) */
+/* 1.5: the plugin keeps one login per account (it reads "qwen.account" in
+ * every call and keeps each account's secrets apart). Without it the host
+ * refuses --account for the method: a 1.4 plugin would overwrite its one
+ * login. */
+#define QWEN_AUTH_METHOD_ACCOUNTS 8u
 
 typedef struct qwen_frontend_interface {
   uint32_t struct_size;

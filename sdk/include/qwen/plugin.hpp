@@ -149,6 +149,9 @@ class Host {
 
   std::string home_dir() const { return host_->home_dir(host_); }
   // The host's version ("0.1.0"), or empty.
+  // ABI 1.5: the account the host acts for in this call ("" = the default account; plugin.h "Accounts").
+  // Read it in every call that touches credentials: it changes when the user switches accounts.
+  std::string account() const { return config("qwen.account").value_or(""); }
   std::string version() const { return host_ && host_->host_version ? host_->host_version : ""; }
 
   // ABI 1.3: Qwen Code's user settings.json (plugin.h settings_read/settings_write). `has_settings()` is
