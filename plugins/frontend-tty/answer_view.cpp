@@ -9,7 +9,18 @@
 
 namespace tty_frontend {
 
+AnswerView::AnswerView() {
+  if (terminal_can_redraw())
+    markdown_ = std::make_unique<MarkdownStream>(terminal_wants_colour(),
+                                                 [] { return ScreenSize{terminal_columns(), terminal_rows()}; });
+}
+
 void AnswerView::line_break() {
+  spinner_.stop();
+  if (markdown_) {
+    write_out(markdown_->finish());  // what it wrote ends with a line end
+    at_line_start_ = true;
+  }
   if (!at_line_start_) write_out("\n");
   at_line_start_ = true;
 }
@@ -18,13 +29,17 @@ bool AnswerView::on_event(const qwen_event &event) {
   switch (event.type) {
     case QWEN_EVENT_TURN_START:
       started_ = true;
+      if (!wrote_text_) spinner_.start();
       break;
     case QWEN_EVENT_DELTA:
       if (!qwen::sdk::event_text(event).empty()) {
         std::string_view piece = qwen::sdk::event_text(event);  // all of it, a NUL byte included
+        spinner_.stop();
         wrote_text_ = true;
+        text_.append(piece);
         at_line_start_ = piece.back() == '\n';
-        if (!write_out(shown(piece))) return false;  // nobody can read the answer any more: stop the request
+        // false: nobody can read the answer any more, stop the request
+        if (!write_out(markdown_ ? markdown_->feed(piece) : shown(piece))) return false;
       }
       break;
     case QWEN_EVENT_RETRY: {
@@ -33,8 +48,13 @@ bool AnswerView::on_event(const qwen_event &event) {
         auto j = nlohmann::json::parse(event.json, nullptr, false);
         if (j.is_object()) wait_ms = j.value("wait_ms", 0L);
       }
+      const std::string reason = event.text ? event.text : "the request failed";
+      if (spinner_.running()) {  // before the first token: the spinner's line says it
+        spinner_.say(retry_words(reason, wait_ms));
+        break;
+      }
       line_break();
-      write_out("(" + shown(event.text ? event.text : "the request failed") + "; " + qwen::sdk::retrying_in(wait_ms) + ")\n");
+      write_out("(" + shown(reason) + "; " + qwen::sdk::retrying_in(wait_ms) + ")\n");
       break;
     }
     default:

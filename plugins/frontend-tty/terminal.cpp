@@ -26,6 +26,12 @@ int terminal_columns() {
   return 80;
 }
 
+int terminal_rows() {
+  winsize ws{};
+  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0) return ws.ws_row;
+  return 24;
+}
+
 std::string adopt_terminal_locale() {
   const char *name = std::setlocale(LC_CTYPE, "");
   const std::string chosen = name ? name : "C";

@@ -18,6 +18,8 @@ bool interactive_terminal();
 bool stdout_is_terminal();
 // Columns of the terminal on standard output (80 when unknown).
 int terminal_columns();
+// Rows of the terminal on standard output (24 when unknown).
+int terminal_rows();
 
 // Sets LC_CTYPE from the environment, so that libedit decodes the keys by the user's character set; the
 // plain "C"/"POSIX" locale (LC_ALL=C, or no locale at all) becomes C.UTF-8. In the C locale every byte above

@@ -22,6 +22,7 @@
 
 #include "answer_keys.hpp"
 #include "answer_view.hpp"
+#include "clipboard_osc52.hpp"
 #include "history_file.hpp"
 #include "line_editor.hpp"
 #include "session_client.hpp"
@@ -58,6 +59,7 @@ class TtyFrontend : public qwen::sdk::FrontendPlugin {
   }
 
   std::string ui(const qwen_ui_request &r) override {
+    if (view_) view_->pause_spinner();  // a question in the middle of a turn takes the spinner's line
     if (ui_) return ui_->handle(r);
     // Asked outside run() (nothing does that today): a one-off editor without history.
     LineEditor editor("", {});
@@ -138,6 +140,11 @@ class TtyFrontend : public qwen::sdk::FrontendPlugin {
       empty_interrupts = 0;
       if (r.text.find_first_not_of(" \t\n") == std::string::npos) continue;
       if (auto command = parse_slash_command(r.text)) {
+        if (command->name == "copy") {  // needs the last answer, which the front-end keeps
+          const CopyOutcome copy = copy_command(last_answer_, command->arg, stdout_is_terminal());
+          write_out(copy.sequence + copy.message);
+          continue;
+        }
         if (commands.run(*command) == CommandOutcome::Quit) return QWEN_EXIT_OK;
         continue;
       }
@@ -148,12 +155,18 @@ class TtyFrontend : public qwen::sdk::FrontendPlugin {
   // An exit status when the session must end after this turn.
   std::optional<int> send(LineEditor &editor, const std::string &text) {
     AnswerView view;
+    view_ = &view;
+    struct Forget {
+      AnswerView *&p;
+      ~Forget() { p = nullptr; }
+    } forget{view_};
     std::string error;
     qwen_status s;
     AnswerKeys keys;
     s = host().chat_send(
         text, [&view](const qwen_event &e) { return view.on_event(e); }, &error);
     keys.stop();
+    if (!view.text().empty()) last_answer_ = view.text();
     editor.push_typeahead(keys.typeahead());
     if (ui_) ui_->end_progress();
     if (s == QWEN_ERR_CANCELLED && editor.on_terminal()) {
@@ -179,6 +192,8 @@ class TtyFrontend : public qwen::sdk::FrontendPlugin {
 
   SessionClient session_;
   UiRequests *ui_ = nullptr;
+  AnswerView *view_ = nullptr;  // the turn being shown, if any
+  std::string last_answer_;      // its raw text, for /copy
   std::chrono::steady_clock::time_point last_cancel_{};
 };
 
