@@ -83,7 +83,8 @@ Application::Application(cli::Options options, config::Config config, config::En
       registry_(config::plugin_search_path()),
       plugins_(registry_, *this),
       conversations_({config_.network, services::cancel_requested, services::interruptible_sleep, options_.model,
-                      config_.model}) {
+                      config_.model}),
+      accounts_(std::filesystem::path(home_) / "accounts.json") {
   interactive_ = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
 }
 
@@ -168,6 +169,7 @@ int Application::run() {
   if (!load_frontend(error)) return report_failure(options_.output_format, QWEN_ERR_CONFIG, error, shape);
   qwen_error err = empty_error();
   const std::string auth_id = choose_auth();
+  if (options_.command == cli::Command::AuthSwitch) return switch_login();
   if (auth_choice().enforcement_error)
     return report_failure(options_.output_format, QWEN_ERR_AUTH_REQUIRED, *auth_choice().enforcement_error, shape);
   qwen_status s = select_auth(auth_id, &err);
@@ -186,6 +188,7 @@ int Application::run() {
   } else if (s != QWEN_OK) {
     return report_failure(options_.output_format, s, err.message, shape);
   }
+  if (options_.command == cli::Command::AuthList) return list_logins();
   if (options_.command == cli::Command::Models) return run_models_command();
   if (options_.command != cli::Command::Chat) return run_auth_command();
   int32_t code = QWEN_EXIT_ERROR;
@@ -234,6 +237,9 @@ qwen_status Application::select_auth(const std::string &id, qwen_error *err) {
     qwen_status s = call_plugin("'" + id + "' availability check", err, [&] { return plugin->auth()->available(err); });
     if (s != QWEN_OK) return s;
   }
+  std::string account;
+  if (qwen_status s = resolve_account(*plugin, account, err); s != QWEN_OK) return s;
+  account_ = account;
   auth_ = plugin;
   auth_source_ = std::make_unique<AuthSource>(*plugin);
   return QWEN_OK;
@@ -252,7 +258,9 @@ qwen_status Application::auth_login(plugin_host::LoadedPlugin &plugin, qwen_erro
             (url.empty() ? "" : " (get one at " + url + ")"));
   }
   services::clear_cancel();
-  return call_plugin("sign-in with '" + plugin.id() + "'", err, [&] { return plugin.auth()->login(err); });
+  qwen_status s = call_plugin("sign-in with '" + plugin.id() + "'", err, [&] { return plugin.auth()->login(err); });
+  if (s == QWEN_OK) record_login(plugin);
+  return s;
 }
 
 qwen_status Application::auth_status(plugin_host::LoadedPlugin &plugin, const qwen_kv_sink *out, qwen_error *err) {
@@ -272,6 +280,8 @@ int Application::run_auth_command() {
   qwen_error err = empty_error();
   const std::string id = auth_->id();  // id() returns a copy: keep it alive while `name` is used
   const char *name = auth_->auth()->display_name ? auth_->auth()->display_name : id.c_str();
+  // A named login is said by name: which of several logins was signed in or out.
+  auto login_words = [&] { return account_.empty() ? std::string() : " (login " + account_ + ")"; };
   qwen_status s = QWEN_OK;
   // With stream-json, stdout stays one JSON object per line (the pipe front-end prints the sign-in steps so).
   auto done = [&](const char *action, const std::string &text) {
@@ -284,6 +294,7 @@ int Application::run_auth_command() {
     case cli::Command::AuthLogin:
       s = auth_login(*auth_, &err);
       if (s == QWEN_OK) {
+        if (options_.account) remember_account(account_);  // as a sign-in remembers the method
         // As Qwen Code's `qwen auth`, a sign-in is also the choice, when what it signed in with is kept for
         // later runs: a method Qwen Code has in settings.json only; another one (coding-plan, which tells Qwen
         // Code "openai" and its modelProviders entries) in config.toml, where it outranks that word for qwen.
@@ -292,7 +303,7 @@ int Application::run_auth_command() {
                                                     config_.user_file,
                                                     /*only_shared_file=*/config::is_shared_auth_method(id)))
             util::log_warning(w);
-        done("login", std::string("Signed in with ") + name + ".");
+        done("login", std::string("Signed in with ") + name + login_words() + ".");
       }
       break;
     case cli::Command::AuthLogout: {
@@ -306,7 +317,7 @@ int Application::run_auth_command() {
       if (s == QWEN_OK && forgot_nothing)
         done("logout", std::string(name) + " keeps no login to forget: nothing was removed.");
       else if (s == QWEN_OK && (plugin_notices_ == notices_before || options_.output_format == "stream-json"))
-        done("logout", std::string("Signed out of ") + name + ".");
+        done("logout", std::string("Signed out of ") + name + login_words() + ".");
       break;
     }
     case cli::Command::AuthToken:
@@ -346,9 +357,13 @@ MethodStatus Application::method_status(const plugin_host::LoadedPlugin &plugin)
 int Application::print_status() {
   std::vector<MethodStatus> methods;
   if (options_.status_all) {
-    for (const auto *m : installed_auth_methods()) methods.push_back(method_status(*m));
+    for (const auto *m : installed_auth_methods())
+      for (auto &login : logins_of(*m)) methods.push_back(std::move(login));
   } else {
-    methods.push_back(method_status(*auth_));
+    MethodStatus m = method_status(*auth_);
+    m.account = account_;
+    m.account_aware = keeps_accounts(*auth_);
+    methods.push_back(std::move(m));
   }
   const bool selected_usable = std::any_of(methods.begin(), methods.end(), [](const auto &m) { return m.selected && m.usable; });
   if (options_.status_json || options_.output_format != "text")
@@ -377,12 +392,19 @@ int Application::print_token() {
 int Application::list_plugins() {
   auto scan = registry_.scan();
   std::vector<std::unique_ptr<services::HostTable>> hosts;
-  std::printf("%-16s %-9s %-10s %-5s %s\n", "ID", "KIND", "VERSION", "ABI", "FILE");
+  // --porcelain: "kind<TAB>id" of each usable plugin and nothing else, for the shell completions (completions/).
+  const bool porcelain = options_.plugins_porcelain;
+  if (!porcelain) std::printf("%-16s %-9s %-10s %-5s %s\n", "ID", "KIND", "VERSION", "ABI", "FILE");
   for (auto &p : scan.plugins) {
     auto host = std::make_unique<services::HostTable>(*this, p->id(), p->kind());
     std::string message;
     if (!p->init(host->get(), message)) {
       scan.rejected.push_back({p->file(), message});
+      continue;
+    }
+    hosts.push_back(std::move(host));
+    if (porcelain) {
+      std::printf("%s\t%s\n", p->kind_name(), p->id().c_str());
       continue;
     }
     std::string abi = std::to_string(p->entry().abi_major) + "." + std::to_string(p->entry().abi_minor);
@@ -391,7 +413,11 @@ int Application::list_plugins() {
     // plugin.h: an auth method's one-line description is shown here and in the sign-in choice.
     if (p->auth() && !method_description(*p).empty())
       std::printf("%-16s %s\n", "", qwen::sdk::terminal_safe(method_description(*p)).c_str());
-    hosts.push_back(std::move(host));
+  }
+  if (porcelain) {
+    std::fflush(stdout);
+    for (auto &p : scan.plugins) p->deinit();
+    return QWEN_EXIT_OK;
   }
   if (scan.plugins.empty()) std::printf("(no plugins found)\n");
   for (const auto &s : scan.shadowed)
@@ -418,6 +444,7 @@ std::optional<std::string> Application::config_value(const std::string &plugin_i
   if (key == "qwen.output_format") return options_.output_format;
   if (key == "qwen.frontend") return frontend_ ? opt(frontend_->id()) : std::nullopt;
   if (key == "qwen.auth") return auth_ ? opt(auth_->id()) : std::nullopt;
+  if (key == "qwen.account") return account_for(plugin_id);
   if (key == "qwen.interactive") return std::string(interactive_ ? "true" : "false");
   if (key == "qwen.debug") return std::string(util::debug_logging() ? "true" : "false");
   if (key == "qwen.version") return std::string(QWEN_VERSION);
@@ -558,8 +585,12 @@ qwen_status Application::command(const std::string &verb, const char *arg_ptr, c
     if (arg.empty()) return services::fill_error(err, QWEN_ERR_INVALID_ARGUMENT, "auth.select needs a method id");
     if (auth_choice().enforced && arg != *auth_choice().enforced)
       return services::fill_error(err, QWEN_ERR_INVALID_ARGUMENT, enforced_method_refusal(auth_choice(), arg));
+    const std::string before = auth_ ? auth_->id() : "";
     qwen_status s = select_auth(arg, err);
     if (s != QWEN_OK) return s;
+    // Another method starts at its default login: the user's `account` named one of the method before.
+    const bool account_follows = arg != before && !options_.account && !config_.project_account;
+    if (account_follows) account_.clear();
     // Remembered only with credentials a later run finds too; else after the login that brings them, if
     // the user keeps them (a typed key the user chose not to keep serves this session only).
     remember_after_login_.clear();
@@ -569,8 +600,10 @@ qwen_status Application::command(const std::string &verb, const char *arg_ptr, c
     }
     for (const auto &w : remember_auth_choice(arg, std::filesystem::path(home_) / "settings.json", config_.user_file))
       util::log_warning(w);
+    if (account_follows && config_.user_account.value_or("") != "") remember_account("");
     return QWEN_OK;
   }
+  if (verb == "auth.accounts" || verb == "auth.account") return account_command(verb, arg, out, err);
   if (verb == "auth.login") {
     std::string error;
     auto *plugin = arg.empty() ? auth_ : plugins_.get(arg, QWEN_PLUGIN_KIND_AUTH, error);
@@ -655,7 +688,10 @@ qwen_status Application::auth_logout(plugin_host::LoadedPlugin &plugin, const qw
     return QWEN_OK;
   }
   qwen_status s = call_plugin("sign-out", err, [&] { return plugin.auth()->logout(err); });
-  if (s == QWEN_OK) put("forgotten", "yes");
+  if (s == QWEN_OK) {
+    put("forgotten", "yes");
+    forget_login(plugin);
+  }
   return s;
 }
 

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "app/accounts.hpp"
 #include "app/auth_choice.hpp"
 #include "app/auth_report.hpp"
 #include "app/auth_source.hpp"
@@ -90,6 +91,27 @@ class Application : public services::HostBackend {
   qwen_status auth_status(plugin_host::LoadedPlugin &plugin, const qwen_kv_sink *out, qwen_error *err);
   qwen_status list_auth_methods(const qwen_kv_sink *out);
 
+  // Accounts (plugin.h "Accounts"; app/application_accounts.cpp).
+  bool keeps_accounts(const plugin_host::LoadedPlugin &plugin) const;
+  // The account `plugin` acts for in this call: the one being asked about (qwen auth list), else the
+  // selected method's active one, else the default.
+  std::string account_for(const std::string &plugin_id) const;
+  // --account, else the project's binding, else the user's config.toml: for `plugin` when it keeps accounts.
+  qwen_status resolve_account(const plugin_host::LoadedPlugin &plugin, std::string &account, qwen_error *err) const;
+  // Every login of `plugin` (the default one, then the named ones), each asked for its status.
+  std::vector<MethodStatus> logins_of(const plugin_host::LoadedPlugin &plugin);
+  int list_logins();
+  int switch_login();
+  // The session's selected method acts for `account` from now on (auth.account): a fresh credentials source.
+  qwen_status use_account(const std::string &account, qwen_error *err);
+  // Writes `account` in the user's config.toml (a failure is a warning: the session goes on).
+  void remember_account(const std::string &account);
+  // After a sign-in or sign-out of the selected method's active account: the registry follows.
+  void record_login(const plugin_host::LoadedPlugin &plugin);
+  void forget_login(const plugin_host::LoadedPlugin &plugin);
+  qwen_status account_command(const std::string &verb, const std::string &arg, const qwen_kv_sink *out,
+                              qwen_error *err);
+
   cli::Options options_;
   config::Config config_;
   config::EnvFileLoad env_;
@@ -110,6 +132,10 @@ class Application : public services::HostBackend {
   // A method chosen with auth.select whose credentials were not there yet: remembered once a login gets
   // credentials that a later run will find too.
   std::string remember_after_login_;
+  AccountRegistry accounts_;
+  std::string account_;  // the selected method's active account ("" = the default one)
+  // While the host asks a login other than the active one (qwen auth list): (method id, account).
+  std::optional<std::pair<std::string, std::string>> asking_;
   // Notices and warnings shown for plugins so far (a sign-out that explained itself needs no other words).
   int plugin_notices_ = 0;
 };

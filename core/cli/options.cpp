@@ -53,8 +53,12 @@ ParseResult parse_command_line(int argc, const char *const *argv) {
                  "API key for the OpenAI-compatible method (prefer OPENAI_API_KEY: arguments are visible to others)");
   app.add_option("--openai-base-url", o.openai_base_url, "Base URL for the OpenAI-compatible method");
   app.add_flag("-d,--debug", o.debug, "Debug logging to stderr (secrets redacted)");
+  app.add_option("--account", o.account,
+                 "Which login of the sign-in method to use (qwen auth list shows them; \"default\" is the first)");
 
   auto *plugins = app.add_subcommand("plugins", "List the plugins found, and the files rejected with the reason");
+  plugins->add_flag("--porcelain", o.plugins_porcelain,
+                    "One \"KIND<TAB>ID\" line per usable plugin, nothing else (for shell completions)");
   auto *auth = app.add_subcommand(
       "auth", "Sign in, sign out, or show the sign-in state; `qwen auth METHOD` signs in with that method");
   // Not require_subcommand(1): its message ("A subcommand is required") is also what `qwen auth bogus` got.
@@ -67,9 +71,13 @@ ParseResult parse_command_line(int argc, const char *const *argv) {
   auto *status = auth->add_subcommand("status", "Show the selected method, its account and expiry (never the token)");
   auto *token = auth->add_subcommand(
       "token", "Print the selected method's access token or key, and nothing else (for curl -H \"Authorization: Bearer ...\")");
-  status->add_flag("--all", o.status_all, "Every installed sign-in method, the selected one marked");
-  status->add_flag("--json", o.status_json, "One JSON object (never a secret)");
-  for (auto *sub : {login, logout, status, token})
+  auto *list = auth->add_subcommand("list", "Every sign-in method and account, the active one marked, with its state");
+  auto *switch_ = auth->add_subcommand(
+      "switch", "Make a method (and with --account, one of its accounts) the one qwen uses from now on");
+  switch_->add_option("method", o.switch_method, "The sign-in method (default: the selected one)");
+  status->add_flag("--all", o.status_all, "Every installed sign-in method and account, the selected one marked");
+  for (auto *sub : {status, list}) sub->add_flag("--json", o.status_json, "One JSON object (never a secret)");
+  for (auto *sub : {login, logout, status, token, list})
     sub->add_option("--auth-type", o.auth_type, "The sign-in method (plugin id)");
   // `qwen auth coding-plan -u URL -k KEY` as in Qwen Code 0.15; the word after `auth` names the method.
   for (auto *sub : {auth, login}) {
@@ -87,7 +95,7 @@ ParseResult parse_command_line(int argc, const char *const *argv) {
   auto *trust_list = trust->add_flag("--list", o.trust_list, "List the trusted directories and whether files changed");
   trust->add_flag("--revoke", o.trust_revoke, "Stop trusting the directory")->excludes(trust_list);
   // The main options (--debug above all) work after a subcommand too: `qwen auth login --debug`.
-  for (auto *sub : {plugins, auth, login, logout, status, token, models, trust}) sub->fallthrough();
+  for (auto *sub : {plugins, auth, login, logout, status, token, list, switch_, models, trust}) sub->fallthrough();
 
   try {
     app.parse(argc, argv);
@@ -109,8 +117,9 @@ ParseResult parse_command_line(int argc, const char *const *argv) {
   }
   // `qwen auth <method>`: Qwen Code's verbs (coding-plan, qwen-oauth; api-key is its name for openai), and
   // any installed sign-in plugin's id, sign in with that method.
-  const bool method_word = !unknown_auth_word.empty() && !login->parsed() && !logout->parsed() && !status->parsed() &&
-                           !token->parsed();
+  const bool auth_verb = login->parsed() || logout->parsed() || status->parsed() || token->parsed() ||
+                         list->parsed() || switch_->parsed();
+  const bool method_word = !unknown_auth_word.empty() && !auth_verb;
   if (method_word) {
     const std::string id = unknown_auth_word == "api-key" ? "openai" : unknown_auth_word;
     if (o.auth_type && *o.auth_type != id) {
@@ -121,9 +130,10 @@ ParseResult parse_command_line(int argc, const char *const *argv) {
       return result;
     }
     o.auth_type = id;
-  } else if (auth->parsed() && !login->parsed() && !logout->parsed() && !status->parsed() && !token->parsed()) {
+  } else if (auth->parsed() && !auth_verb) {
     std::string what = "`qwen auth` needs a subcommand";
-    result.usage_error = what + ": use login, logout, status, token, or a sign-in method (coding-plan, api-key, qwen-oauth, ...)";
+    result.usage_error = what + ": use login, logout, status, token, list, switch, or a sign-in method (coding-plan, "
+                                "api-key, qwen-oauth, ...)";
     result.usage_hint = "Run 'qwen auth --help' for the details.";
     result.requested_format = o.output_format;
     result.exit_code = QWEN_EXIT_BAD_INPUT;
@@ -136,6 +146,11 @@ ParseResult parse_command_line(int argc, const char *const *argv) {
   if (logout->parsed()) o.command = Command::AuthLogout;
   if (status->parsed()) o.command = Command::AuthStatus;
   if (token->parsed()) o.command = Command::AuthToken;
+  if (list->parsed()) o.command = Command::AuthList;
+  if (switch_->parsed()) {
+    o.command = Command::AuthSwitch;
+    if (o.switch_method && *o.switch_method == "api-key") o.switch_method = "openai";
+  }
   if (trust->parsed()) o.command = Command::Trust;
   return result;
 }

@@ -7,7 +7,7 @@
 
 namespace qwen::cli {
 
-enum class Command { Chat, Plugins, AuthLogin, AuthLogout, AuthStatus, AuthToken, Models, Trust };
+enum class Command { Chat, Plugins, AuthLogin, AuthLogout, AuthStatus, AuthToken, AuthList, AuthSwitch, Models, Trust };
 
 struct Options {
   Command command = Command::Chat;
@@ -19,12 +19,15 @@ struct Options {
   std::optional<std::string> openai_api_key;   // --openai-api-key
   std::optional<std::string> openai_base_url;  // --openai-base-url
   bool debug = false;
+  std::optional<std::string> account;          // --account ("default" = the default account; checked later)
   // qwen auth <method> [--base-url URL] [--key KEY | --with-key] (Qwen Code 0.15's `qwen auth` verbs)
   std::optional<std::string> login_base_url;
   std::optional<std::string> login_key;  // --key, or the first line of standard input with --with-key
   bool login_key_from_stdin = false;
+  bool plugins_porcelain = false;  // qwen plugins --porcelain: "kind<TAB>id" lines, for shell completions
   bool status_all = false;   // qwen auth status --all
-  bool status_json = false;  // qwen auth status --json (also --output-format json)
+  bool status_json = false;  // qwen auth status|list --json (also --output-format json)
+  std::optional<std::string> switch_method;  // qwen auth switch [METHOD]
   // qwen trust [DIR] [--list | --revoke]
   std::optional<std::string> trust_dir;
   bool trust_list = false;

@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "config/account_name.hpp"
 #include "config/config_file_safety.hpp"
 #include "config/paths.hpp"
 #include "plugin_host/plugin_id.hpp"
@@ -198,6 +199,15 @@ static void check_plugin_id(const toml::table &t, const char *key) {
     throw ConfigError(where(*node) + ": `" + key + "` must be " + plugin_host::kPluginIdRule);
 }
 
+// `account` names one of the user's logins (plugin.h "Accounts"); "default" is the default account.
+static std::optional<std::string> get_account(const toml::table &t) {
+  auto value = get_string(t, "account");
+  if (!value) return std::nullopt;
+  auto name = parse_account_name(*value);
+  if (!name) throw ConfigError(where(*t.get("account")) + ": `account` must be \"default\" or " + kAccountNameRule);
+  return name;
+}
+
 Config load_config(const std::filesystem::path &user_file, const std::optional<std::filesystem::path> &project_file,
                    const std::function<void(toml::table &)> &vet_project) {
   Config config;
@@ -213,6 +223,7 @@ Config load_config(const std::filesystem::path &user_file, const std::optional<s
     // Check each file's own types, so an error names the file that has it.
     get_string(t, "frontend");
     (project_file && file == *project_file ? config.project_auth : config.user_auth) = get_string(t, "auth");
+    (project_file && file == *project_file ? config.project_account : config.user_account) = get_account(t);
     get_string(t, "model");
     check_plugin_id(t, "frontend");
     check_plugin_id(t, "auth");

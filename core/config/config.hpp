@@ -65,6 +65,8 @@ struct Config {
   std::filesystem::path user_file;           // where /auth writes the choice
   std::optional<std::string> user_auth;      // `auth` as each file says it (the sign-in choice weighs them apart)
   std::optional<std::string> project_auth;
+  std::optional<std::string> user_account;     // `account` ("" = the default account): `qwen auth switch` writes it
+  std::optional<std::string> project_account;  // a project's `account` binds its directory to a login
 
   // A value at a dotted path ("plugins.openai.model") as text, or nullopt.
   std::optional<std::string> lookup(const std::string &dotted_key) const;

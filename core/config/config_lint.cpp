@@ -11,7 +11,7 @@ namespace qwen::config {
 namespace {
 
 // The host's own keys (config.cpp reads them; the README's example shows each one).
-const std::vector<std::string> kTopLevelKeys = {"frontend", "auth", "model", "excluded_env_vars", "network", "plugins", "default_auth", "secrets"};
+const std::vector<std::string> kTopLevelKeys = {"frontend", "auth", "model", "excluded_env_vars", "network", "plugins", "default_auth", "secrets", "account"};
 const std::vector<std::string> kNetworkKeys = {"max_retries",        "retry_base_ms",   "retry_max_wait_ms",
                                                "connect_timeout_ms", "idle_timeout_ms", "request_timeout_ms",
                                                "ca_bundle"};

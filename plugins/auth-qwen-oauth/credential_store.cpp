@@ -23,8 +23,8 @@ int64_t system_now_ms() {
       .count();
 }
 
-std::string sign_in_again(const std::string &why) {
-  return why + " Sign in again with `qwen auth login` (or /auth in the interactive mode).";
+std::string sign_in_again(const std::string &why, const std::string &login_command) {
+  return why + " Sign in again with " + login_command + " (or /auth in the interactive mode).";
 }
 
 std::string octal_mode(mode_t mode) {
@@ -74,42 +74,62 @@ std::string issuer_of(const OAuthCredentials &creds) {
   return creds.issuer.empty() ? std::string(kDefaultOAuthBaseUrl) : creds.issuer;
 }
 
-std::string not_signed_in_message(const std::string &file) {
+std::string not_signed_in_message(const std::string &where, const std::string &login_command) {
   // Read both headless (where `qwen auth login` is the way) and above the terminal's sign-in menu.
-  return "not signed in with Qwen OAuth (no " + file +
-         " yet): sign in with `qwen auth login` or /auth in the terminal, or set OPENAI_API_KEY to use an API key "
-         "instead (see `qwen --help`)";
+  return "not signed in with Qwen OAuth (no " + where + " yet): sign in with " + login_command +
+         " or /auth in the terminal, or set OPENAI_API_KEY to use an API key instead (see `qwen --help`)";
 }
 
 CredentialStore::CredentialStore(StoreOptions options)
     : options_(std::move(options)),
-      file_(options_.home + "/" + kCredentialsFileName),
-      lock_file_(options_.home + "/" + kLockFileName) {}
+      file_(options_.secret ? "login '" + options_.secret->account + "' in qwen's secret store"
+                            : options_.home + "/" + kCredentialsFileName),
+      lock_file_(options_.secret ? options_.home + "/oauth_creds." + options_.secret->account + ".lock"
+                                 : options_.home + "/" + kLockFileName) {}
 
-int64_t CredentialStore::now() const { return options_.now_ms ? options_.now_ms() : system_now_ms(); }
+std::string CredentialStore::login_command() const {
+  return options_.secret ? "`qwen auth login --account " + options_.secret->account + "`" : "`qwen auth login`";
+}
 
-qwen::sdk::FileLock CredentialStore::lock() const { return qwen::sdk::FileLock::acquire(lock_file_, options_.lock); }
-
-std::optional<OAuthCredentials> CredentialStore::load() const {
+std::optional<std::string> CredentialStore::read_text() const {
+  if (options_.secret) return options_.secret->read();
   // A regular file only (a FIFO or folder is named, never a hang); a link is followed, as Qwen Code does.
   auto opened = qwen::sdk::open_regular_file(file_);
   if (!opened) return std::nullopt;
   // parse_credentials reports a file over the limit itself (it sees limit + 1 bytes).
   auto text = qwen::sdk::read_opened_file(*opened, file_, kMaxCredentialsFileSize, qwen::sdk::Oversize::KeepFirstBytes);
   tighten_permissions(file_, options_.warn);
+  return text;
+}
+
+void CredentialStore::write_text(const std::string &text) const {
+  if (options_.secret)
+    options_.secret->write(text);
+  else
+    qwen::sdk::write_file_atomically(file_, text);
+}
+
+int64_t CredentialStore::now() const { return options_.now_ms ? options_.now_ms() : system_now_ms(); }
+
+qwen::sdk::FileLock CredentialStore::lock() const { return qwen::sdk::FileLock::acquire(lock_file_, options_.lock); }
+
+std::optional<OAuthCredentials> CredentialStore::load() const {
+  auto text = read_text();
+  if (!text) return std::nullopt;
   try {
-    return parse_credentials(text);
+    return parse_credentials(*text);
   } catch (const CredentialsFileError &e) {
     throw Error(QWEN_ERR_AUTH_REQUIRED, file_ + " is not a usable Qwen OAuth credentials file: " + e.what() +
-                                            ". It was left as it is: fix it, or sign in again with `qwen auth login` "
-                                            "(which moves the damaged file aside).");
+                                            ". It was left as it is: fix it, or sign in again with " +
+                                            login_command() + (options_.secret ? "" : " (which moves the damaged file aside)") +
+                                            ".");
   }
 }
 
 OAuthCredentials CredentialStore::usable(bool force_refresh, const std::string &rejected_token,
                                          const Refresher &refresh) {
   auto creds = load();
-  if (!creds) throw Error(QWEN_ERR_AUTH_REQUIRED, not_signed_in_message(file_));
+  if (!creds) throw Error(QWEN_ERR_AUTH_REQUIRED, not_signed_in_message(file_, login_command()));
   // A token the API refused is stale whatever its expiry says; any other token is judged by its expiry.
   auto usable_now = [&](const OAuthCredentials &c) {
     return c.fresh_at(now()) && !(force_refresh && c.access_token == rejected_token);
@@ -134,7 +154,7 @@ OAuthCredentials CredentialStore::usable(bool force_refresh, const std::string &
   }
   // Under the lock: another process may have refreshed (or signed out) while we waited.
   creds = load();
-  if (!creds) throw Error(QWEN_ERR_AUTH_REQUIRED, not_signed_in_message(file_));
+  if (!creds) throw Error(QWEN_ERR_AUTH_REQUIRED, not_signed_in_message(file_, login_command()));
   if (usable_now(*creds)) return *creds;
   return refresh_locked(*creds, refresh);
 }
@@ -162,7 +182,8 @@ void CredentialStore::require_issued_by_server(const OAuthCredentials &creds) co
 OAuthCredentials CredentialStore::refresh_locked(const OAuthCredentials &current, const Refresher &refresh) {
   if (current.refresh_token.empty())
     throw Error(QWEN_ERR_AUTH_REQUIRED,
-                sign_in_again("the Qwen OAuth token in " + file_ + " has expired and there is no refresh token."));
+                sign_in_again("the Qwen OAuth token in " + file_ + " has expired and there is no refresh token.",
+                              login_command()));
   // Checked again under the lock: the file may have changed while we waited. Past this point the server
   // asked is the issuer, so an invalid_grant below comes from the server that owns the login.
   require_issued_by_server(current);
@@ -176,11 +197,12 @@ OAuthCredentials CredentialStore::refresh_locked(const OAuthCredentials &current
     remove();
     throw Error(QWEN_ERR_AUTH_REQUIRED,
                 sign_in_again("the Qwen OAuth sign-in has expired or was revoked (the server answered: " + r.message +
-                              "); the cached credentials " + file_ + " were removed."));
+                              "); the cached credentials " + file_ + " were removed.",
+                              login_command()));
   }
   OAuthCredentials updated = apply_grant(r.grant, now(), &current);
   try {
-    qwen::sdk::write_file_atomically(file_, serialize_credentials(updated));
+    write_text(serialize_credentials(updated));
   } catch (const Error &e) {
     // The old refresh token may be dead already (rotation): use the new one for this run, and say so.
     if (options_.warn)
@@ -199,21 +221,29 @@ std::optional<std::string> CredentialStore::save_login(const TokenGrant &grant) 
     previous = load();
   } catch (const Error &e) {
     if (e.status() != QWEN_ERR_AUTH_REQUIRED) throw;
-    std::string aside = file_ + ".damaged-" + std::to_string(now() / 1000);
-    if (std::rename(file_.c_str(), aside.c_str()) != 0)
-      throw Error(QWEN_ERR_INTERNAL, "cannot move the damaged " + file_ + " aside; remove it and sign in again");
-    moved_aside = aside;
+    // A damaged secret is not a file a person repairs: the new login replaces it.
+    if (!options_.secret) {
+      std::string aside = file_ + ".damaged-" + std::to_string(now() / 1000);
+      if (std::rename(file_.c_str(), aside.c_str()) != 0)
+        throw Error(QWEN_ERR_INTERNAL, "cannot move the damaged " + file_ + " aside; remove it and sign in again");
+      moved_aside = aside;
+    }
   }
   // A new sign-in starts from nothing but the fields we do not know (another tool's, kept for it).
   OAuthCredentials base;
   if (previous) base.document = previous->document;
   base.issuer = options_.server.url;  // the refresh token may go back there, and only there
   OAuthCredentials fresh = apply_grant(grant, now(), &base);
-  qwen::sdk::write_file_atomically(file_, serialize_credentials(fresh));
+  write_text(serialize_credentials(fresh));
   return moved_aside;
 }
 
 bool CredentialStore::remove() {
+  if (options_.secret) {
+    const bool existed = options_.secret->read().has_value();
+    options_.secret->remove();
+    return existed;
+  }
   if (::unlink(file_.c_str()) == 0) return true;
   if (errno == ENOENT) return false;
   throw Error(QWEN_ERR_INTERNAL, "cannot remove " + file_ + ": " + std::strerror(errno));

@@ -29,8 +29,18 @@ namespace qwen_oauth {
 inline constexpr const char *kCredentialsFileName = "oauth_creds.json";
 inline constexpr const char *kLockFileName = "oauth_creds.lock";
 
+// A named account's login (plugin.h "Accounts"): kept in the host's secret store, not in the file Qwen Code
+// shares (that one stays the default account's). The text is the file's, byte for byte.
+struct SecretSlot {
+  std::string account;                                // its name: in messages, and in its lock file's name
+  std::function<std::optional<std::string>()> read;   // nullopt: no login
+  std::function<void(const std::string &)> write;     // throws qwen::sdk::Error
+  std::function<void()> remove;
+};
+
 struct StoreOptions {
   std::string home;                     // the folder holding the files (no trailing slash)
+  std::optional<SecretSlot> secret;     // set: a named account's login, under <home>/oauth_creds.<account>.lock
   OAuthServer server{kDefaultOAuthBaseUrl, "the default"};  // where refreshes go and new logins come from
   qwen::sdk::FileLock::Options lock;    // waiting for the lock; set lock.wait to Host::wait
   std::function<int64_t()> now_ms;      // default: the system clock
@@ -44,6 +54,7 @@ class CredentialStore {
  public:
   explicit CredentialStore(StoreOptions options);
 
+  // Where the login is, in words: the file, or the named login in the secret store.
   const std::string &file() const { return file_; }
   const std::string &lock_file() const { return lock_file_; }
 
@@ -68,6 +79,10 @@ class CredentialStore {
 
  private:
   int64_t now() const;
+  std::optional<std::string> read_text() const;
+  void write_text(const std::string &text) const;
+  // "`qwen auth login`", with --account for a named login.
+  std::string login_command() const;
   qwen::sdk::FileLock lock() const;
   OAuthCredentials refresh_locked(const OAuthCredentials &current, const Refresher &refresh);
   void require_issued_by_server(const OAuthCredentials &creds) const;
@@ -77,10 +92,12 @@ class CredentialStore {
   std::string lock_file_;
 };
 
+// The words for "no login yet" (`login_command`: how to sign in, e.g. "`qwen auth login`").
+std::string not_signed_in_message(const std::string &where, const std::string &login_command);
+
 // The OAuth server that issued these credentials (the default server when not recorded).
 std::string issuer_of(const OAuthCredentials &creds);
 
 // The message for "there is no credentials file".
-std::string not_signed_in_message(const std::string &file);
 
 }  // namespace qwen_oauth

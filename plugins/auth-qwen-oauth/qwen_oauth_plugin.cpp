@@ -28,7 +28,8 @@ class QwenOAuthPlugin : public qwen::sdk::AuthPlugin {
   static constexpr const char *kName = "Qwen OAuth";
   static constexpr const char *kVersion = QWEN_PLUGIN_VERSION;
   static constexpr const char *kDescription = "Sign in with a qwen.ai account in the browser (device code)";
-  static constexpr uint32_t kMethodFlags = QWEN_AUTH_METHOD_LOGIN_BROWSER;
+  // Accounts: the default one is oauth_creds.json, shared with Qwen Code; a named one is in the secret store.
+  static constexpr uint32_t kMethodFlags = QWEN_AUTH_METHOD_LOGIN_BROWSER | QWEN_AUTH_METHOD_ACCOUNTS;
   static constexpr const char *kSetupUrl = "https://chat.qwen.ai";
 
   explicit QwenOAuthPlugin(qwen::sdk::Host host) : AuthPlugin(host) {}
@@ -112,7 +113,8 @@ class QwenOAuthPlugin : public qwen::sdk::AuthPlugin {
     if (auto aside = store.save_login(grant))
       host().notice("the damaged credentials file was moved to " + *aside, QWEN_UI_WARNING);
     last_token_.clear();
-    host().notice("Qwen OAuth credentials saved to " + store.file());
+    host().notice("Qwen OAuth credentials saved" + std::string(host().account().empty() ? " to " : ": ") +
+                  store.file());
   }
 
   void logout() override {
@@ -212,6 +214,15 @@ class QwenOAuthPlugin : public qwen::sdk::AuthPlugin {
     StoreOptions o;
     o.home = host().home_dir();
     o.server = server;
+    // Read in every call (plugin.h): the user may have switched accounts since the last one.
+    if (const std::string account = host().account(); !account.empty()) {
+      if (!host().has_secrets())
+        throw Error(QWEN_ERR_UNSUPPORTED, "this qwen keeps no secrets (ABI 1.4): a named Qwen OAuth login needs it");
+      qwen::sdk::Host h = host();
+      o.secret = SecretSlot{account, [h, account] { return h.secret_get(account, kSecretName); },
+                            [h, account](const std::string &text) { h.secret_put(account, kSecretName, text); },
+                            [h, account] { h.secret_delete(account, kSecretName); }};
+    }
     o.lock.wait = [this](uint32_t ms) { return host().wait(ms); };
     // Said once, after a second: a refresh by another process normally ends sooner than that.
     o.lock.on_wait = [this, lock = o.home + "/" + kLockFileName](const qwen::sdk::LockHolder &holder,
@@ -233,6 +244,8 @@ class QwenOAuthPlugin : public qwen::sdk::AuthPlugin {
     }
     return QuotaFile(host().home_dir(), account);
   }
+
+  static constexpr const char *kSecretName = "oauth_creds";  // a named login's text, as the file would hold it
 
   std::string last_token_;  // the token last handed to the host: the one a 401 refers to
 };

@@ -1,0 +1,48 @@
+// accounts.hpp — several logins per sign-in method (plugin.h "Accounts", ABI 1.5).
+//
+// An account is a name the user gives a login (`qwen auth login --account work`); "" is the default
+// account, the one a method always had. The host knows which named accounts exist from the logins it ran:
+// <qwen home>/accounts.json, {"version": 1, "accounts": {"<method id>": ["work", ...]}} (0600, written
+// atomically). The secrets themselves stay with the plugins (the secret store, or their own files).
+//
+// Which account is active: --account, else `account` in the project's .qwen/config.toml (a directory bound
+// to an account), else `account` in the user's config.toml (what `qwen auth switch` writes), else the
+// default.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/account_name.hpp"
+
+namespace qwen::app {
+
+using config::account_label;
+using config::parse_account_name;
+
+class AccountRegistry {
+ public:
+  explicit AccountRegistry(std::filesystem::path file) : file_(std::move(file)) {}
+
+  const std::filesystem::path &file() const { return file_; }
+
+  // The named accounts of `method` with a login, in the order they were added. A damaged file lists none
+  // (load_error() says why).
+  std::vector<std::string> named(const std::string &method) const;
+  bool has(const std::string &method, const std::string &account) const;
+
+  // Record / forget a named account ("" is ignored: the default account always exists). Throws
+  // sdk::Error(QWEN_ERR_CONFIG) naming the file when it is damaged (never overwritten) or cannot be written.
+  void add(const std::string &method, const std::string &account);
+  void remove(const std::string &method, const std::string &account);
+
+  // Why the file could not be read, when it could not.
+  std::optional<std::string> load_error() const;
+
+ private:
+  std::filesystem::path file_;
+};
+
+}  // namespace qwen::app
