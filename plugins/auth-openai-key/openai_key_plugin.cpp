@@ -1,26 +1,29 @@
 // openai — the OpenAI-compatible sign-in method: an API key, a base URL and a
-// model, from flags, the environment (.env included), or config.toml. With
-// /auth the user can type what is missing; it serves the session, and with the
-// user's yes it is kept in <qwen home>/.env (0600), the file the seed
-// recommends for these variables, so later runs find it too.
+// model, from flags, a key_command, the environment (.env included), what a
+// sign-in kept, or config.toml. A key typed at /auth or given to `qwen auth
+// api-key` (-k, --with-key) goes to the host's secret store (the keyring, else
+// secrets.json), the base URL and model typed with it to openai_accounts.json;
+// an existing ~/.qwen/.env line is still read (the host loads it) and never
+// rewritten. Accounts (plugin.h 1.5): the account is read from the host in
+// every call; a named one takes nothing from the environment.
 #include <qwen/plugin.hpp>
-#include <qwen/sdk/atomic_file.hpp>
-#include <qwen/sdk/safe_file.hpp>
+#include <qwen/sdk/key_command.hpp>
 #include <qwen/sdk/url.hpp>
 
+#include <algorithm>
 #include <cstdlib>
-#include <fstream>
 #include <map>
 #include <set>
-#include <sstream>
+#include <tuple>
+#include <vector>
 
-#include "env_file_update.hpp"
 #include "openai_settings.hpp"
 #include "request_extras.hpp"
+#include "saved_accounts.hpp"
 
 namespace openai_key {
 
-constexpr size_t kMaxEnvFileBytes = 1u << 20;  // as the host reads a .env
+constexpr const char *kKeyName = "api_key";  // the secret's name in the store
 
 class OpenAiKeyPlugin : public qwen::sdk::AuthPlugin {
  public:
@@ -28,21 +31,27 @@ class OpenAiKeyPlugin : public qwen::sdk::AuthPlugin {
   static constexpr const char *kName = "OpenAI-compatible API key";
   static constexpr const char *kVersion = QWEN_PLUGIN_VERSION;
   static constexpr const char *kDescription = "OpenAI, DashScope, ModelScope, OpenRouter or a local server, with a key";
-  static constexpr uint32_t kMethodFlags = QWEN_AUTH_METHOD_LOGIN_ASKS | QWEN_AUTH_METHOD_MODELS_FROM_API;
+  static constexpr uint32_t kMethodFlags =
+      QWEN_AUTH_METHOD_LOGIN_ASKS | QWEN_AUTH_METHOD_MODELS_FROM_API | QWEN_AUTH_METHOD_ACCOUNTS;
   static constexpr const char *kEnvVars = "OPENAI_API_KEY\nOPENAI_BASE_URL\nOPENAI_MODEL";
   static constexpr const char *kSetupUrl = "https://platform.openai.com/api-keys";
 
   explicit OpenAiKeyPlugin(qwen::sdk::Host host) : AuthPlugin(host) {}
 
   // The seed's order: a key in the environment (or a .env file, already applied, or --openai-api-key) means
-  // this method when the user chose none.
+  // this method when the user chose none; so does a key a sign-in kept, or a key_command.
   int environment_priority() override {
+    const std::string account = host().account();
     const char *key = std::getenv("OPENAI_API_KEY");
-    return (key && *key) || host().config("qwen.cli.openai_api_key") ? 100 : 0;
+    if ((account.empty() && key && *key) || host().config("qwen.cli.openai_api_key")) return 100;
+    if (auto cmd = account_config(account, "key_command"); cmd && !cmd->empty()) return 100;
+    auto kept = host().secret_get(account, kKeyName);
+    return kept && !kept->empty() ? 100 : 0;
   }
 
-  void get_credentials(uint32_t, const qwen::sdk::KvOut &out) override {
-    OpenAiSettings s = settings();
+  // A 401 (QWEN_AUTH_FLAG_FORCE_REFRESH) runs the key_command again: the key it prints may have changed.
+  void get_credentials(uint32_t flags, const qwen::sdk::KvOut &out) override {
+    OpenAiSettings s = settings(Command::Run, (flags & QWEN_AUTH_FLAG_FORCE_REFRESH) != 0);
     std::string problem = problem_with(s);
     if (!problem.empty()) throw qwen::sdk::Error(QWEN_ERR_AUTH_REQUIRED, problem);
     host().register_secret(s.api_key.value);
@@ -66,68 +75,96 @@ class OpenAiKeyPlugin : public qwen::sdk::AuthPlugin {
     }
   }
 
-  // Asks for what is missing: the key (hidden), then the base URL and model with their current values offered;
-  // then offers to keep them for later runs.
+  // The key (and base URL) given to `qwen auth api-key -k/--with-key/-u` are kept as they are; else asks for
+  // what is missing: the key (hidden), then the base URL and model with their current values offered. The key
+  // goes to the secret store, the base URL and model (when they differ from what a run would find) to
+  // openai_accounts.json.
   void login() override {
-    OpenAiSettings s = settings();
-    // Already usable (a key from the environment, a .env file, a flag or config.toml): nothing to ask.
-    if (problem_with(s).empty()) {
-      host().notice(s.api_key.value.empty()
-                        ? "Nothing to ask: " + s.base_url.value + " needs no API key."
-                        : "Nothing to ask: the API key comes from " + source_words(s.api_key, "OPENAI_API_KEY") +
-                              ", the base URL is " + s.base_url.value + ".");
+    const std::string account = host().account();
+    entered_.erase(account);  // a new sign-in starts from what later runs find
+    kept_.erase(account);
+    const OpenAiSettings before = settings(Command::Skip);
+    auto &typed = entered_[account];
+    const auto given_key = host().config("qwen.login.key");
+    const auto given_url = host().config("qwen.login.base_url");
+    if ((given_key && !given_key->empty()) || (given_url && !given_url->empty())) {
+      if (given_key && !given_key->empty()) {
+        host().register_secret(*given_key);
+        typed["api_key"] = *given_key;
+      }
+      if (given_url && !given_url->empty()) typed["base_url"] = *given_url;
+    } else if (auto cmd = account_config(account, "key_command"); cmd && !cmd->empty()) {
+      host().notice("Nothing to ask: the API key of " + account_words(account) + " comes from key_command in " +
+                    table_words(account) + ".");
       return;
+    } else {
+      if (problem_with(before).empty()) {
+        host().notice(before.api_key.value.empty()
+                          ? "Nothing to ask: " + before.base_url.value + " needs no API key."
+                          : "Nothing to ask: the API key comes from " + source_words(before.api_key, before.key_variable) +
+                                ", the base URL is " + before.base_url.value + ".");
+        return;
+      }
+      ask_what_is_missing(before, typed);
+      if (!want_to_keep()) {  // this session only: the host does not remember the choice (session_only)
+        const std::string problem = problem_with(settings(Command::Skip));
+        if (!problem.empty()) throw qwen::sdk::Error(QWEN_ERR_AUTH_REQUIRED, problem);
+        return;
+      }
     }
-    std::string key;
-    try {
-      key = host().ask(
-          s.api_key.value.empty() ? std::string("API key (input hidden):")
-                                  : "API key (input hidden; Enter keeps " + qwen::sdk::redact(s.api_key.value) + "):",
-          QWEN_UI_ASK_SECRET);
-    } catch (const qwen::sdk::Error &e) {
-      // Headless: sign-in is what the user still has to do (exit 4), and the way is to give the key.
-      if (e.status() != QWEN_ERR_UNSUPPORTED) throw;
-      throw qwen::sdk::Error(QWEN_ERR_AUTH_REQUIRED,
-                             "cannot ask for an API key without a terminal. " + problem_with(s));
+    const std::string problem = problem_with(settings(Command::Skip));
+    if (!problem.empty()) {
+      entered_.erase(account);
+      kept_.erase(account);
+      throw qwen::sdk::Error(QWEN_ERR_AUTH_REQUIRED, problem);
     }
-    if (!key.empty()) {
-      host().register_secret(key);
-      entered_["api_key"] = key;
-    }
-    std::string url = host().ask("Base URL:", QWEN_UI_ASK, {}, s.base_url.value);
-    if (!url.empty()) entered_["base_url"] = url;
-    std::string model = host().ask("Model:", QWEN_UI_ASK, {}, s.model.value);
-    if (!model.empty()) entered_["model"] = model;
-    std::string problem = problem_with(settings());
-    if (!problem.empty()) throw qwen::sdk::Error(QWEN_ERR_AUTH_REQUIRED, problem);
-    offer_to_save(settings());
+    keep(account, before);
   }
 
-  // Says exactly what was forgotten and what still signs the user in: qwen keeps no key store of its
-  // own for this method, and does not edit the user's environment or .env files.
+  // Removes this account's key from the secret store and its base URL and model from openai_accounts.json, and
+  // says what still signs the user in (an OPENAI_API_KEY line in a .env file is the user's: not touched).
   void logout() override {
-    const bool forgot_typed = !entered_.empty();
-    entered_.clear();
-    OpenAiSettings s = settings();
-    std::string text = forgot_typed ? "Forgot what was typed in this session. " : "";
-    if (s.api_key.value.empty()) {
-      text += "No API key is set for the OpenAI-compatible method: signed out.";
-    } else {
-      text += std::string(forgot_typed ? "" : "Nothing was removed: qwen keeps no API key of its own. ") +
-              "The key " + qwen::sdk::redact(s.api_key.value) + " from " + source_words(s.api_key, "OPENAI_API_KEY") +
-              " still signs you in; " + how_to_remove(s.api_key.source) + ".";
+    const std::string account = host().account();
+    entered_.erase(account);
+    kept_.erase(account);
+    bool removed = false;
+    if (host().has_secrets()) {
+      removed = host().secret_get(account, kKeyName).has_value();
+      host().secret_delete(account, kKeyName);
     }
+    SavedAccounts saved = read_saved_accounts(home());
+    if (saved.erase(saved_account_name(account))) write_saved_accounts(home(), saved);
+    OpenAiSettings s = settings(Command::Skip);
+    std::string text = removed ? "Removed the API key of " + account_words(account) + " from the secret store. "
+                               : "No API key of " + account_words(account) + " was kept by qwen. ";
+    if (auto cmd = account_config(account, "key_command"); cmd && !cmd->empty())
+      text += "Its key_command still signs you in; remove key_command from " + table_words(account) +
+              " in config.toml to sign out.";
+    else if (s.api_key.value.empty())
+      text += "Signed out.";
+    else
+      text += "The key " + qwen::sdk::redact(s.api_key.value) + " from " + source_words(s.api_key, s.key_variable) +
+              " still signs you in (it was not touched); " + how_to_remove(s.api_key.source) + ".";
     host().notice(text);
   }
 
   void status(const qwen::sdk::KvOut &out) override {
-    OpenAiSettings s = settings();
+    OpenAiSettings s;
+    try {
+      s = settings(Command::Run);
+    } catch (const qwen::sdk::Error &e) {  // a failing key_command, a damaged openai_accounts.json
+      out.put("state", std::string("not usable: ") + e.what());
+      out.put("signed_in", "no");
+      return;
+    }
     std::string problem = problem_with(s);
     out.put("state", problem.empty() ? "ready" : "not usable: " + problem);
     out.put("signed_in", problem.empty() ? "yes" : "no");
     // plugin.h: what was typed and not kept ends with this process, so the host does not remember the choice.
-    for (const Sourced *v : {&s.api_key, &s.base_url, &s.model})
-      if (v->source == kEnteredSource && problem.empty()) {
+    const auto &kept = kept_[host().account()];
+    for (const auto &[name, v] : {std::pair("api_key", &s.api_key), std::pair("base_url", &s.base_url),
+                                  std::pair("model", &s.model)})
+      if (v->source == kEnteredSource && !kept.count(name) && problem.empty()) {
         out.put("session_only", "typed in this session and not kept");
         break;
       }
@@ -143,27 +180,49 @@ class OpenAiKeyPlugin : public qwen::sdk::AuthPlugin {
   }
 
  private:
-  OpenAiSettings settings() const {
+  enum class Command { Run, Skip };  // whether to run a configured key_command
+
+  // The settings for the account the host acts for now (read in every call: it changes on a switch).
+  OpenAiSettings settings(Command command, bool refresh = false) {
     SettingInputs in;
     const auto &h = host();
+    const std::string account = h.account();
+    in.account = account;
     in.flag = [&h](const std::string &name) -> std::optional<std::string> {
       if (name == "api_key") return h.config("qwen.cli.openai_api_key");
       if (name == "base_url") return h.config("qwen.cli.openai_base_url");
       return h.config("qwen.model");
     };
-    in.entered = [this](const std::string &name) -> std::optional<std::string> {
-      auto it = entered_.find(name);
-      return it == entered_.end() ? std::nullopt : std::optional<std::string>(it->second);
+    const auto typed = entered_.find(account);
+    in.entered = [this, typed](const std::string &name) -> std::optional<std::string> {
+      if (typed == entered_.end()) return std::nullopt;
+      auto it = typed->second.find(name);
+      return it == typed->second.end() ? std::nullopt : std::optional<std::string>(it->second);
     };
-    in.env = [](const std::string &var) -> std::optional<std::string> {
-      const char *v = std::getenv(var.c_str());
-      return v ? std::optional<std::string>(v) : std::nullopt;
+    in.config = [this, account](const std::string &name) { return account_config(account, name); };
+    const SavedAccounts saved = read_saved_accounts(home());
+    const auto kept = saved.find(saved_account_name(account));
+    in.kept = [&h, &account, &saved, kept](const std::string &name) -> std::optional<std::string> {
+      if (name == "api_key") return h.secret_get(account, kKeyName);
+      if (kept == saved.end()) return std::nullopt;
+      return name == "base_url" ? kept->second.base_url : kept->second.model;
     };
-    in.config = [&h](const std::string &name) { return h.config(name); };
-    in.settings = [&h](const std::string &name) { return h.config("qwen.settings." + name); };
-    in.provider = provider();
-    in.env_file = h.config_or("qwen.env_file", "");
-    in.env_file_keys = h.config_or("qwen.env_file.keys", "");
+    if (command == Command::Run && !h.config("qwen.cli.openai_api_key"))
+      if (auto cmd = account_config(account, "key_command"); cmd && !cmd->empty()) {
+        in.command_key = commands_.key(
+            *cmd, qwen::sdk::key_command_timeout(account_config(account, "key_command_timeout_ms")), refresh);
+        h.register_secret(*in.command_key);
+      }
+    if (account.empty()) {  // a named account takes nothing from the environment, .env files or settings.json
+      in.env = [](const std::string &var) -> std::optional<std::string> {
+        const char *v = std::getenv(var.c_str());
+        return v ? std::optional<std::string>(v) : std::nullopt;
+      };
+      in.settings = [&h](const std::string &name) { return h.config("qwen.settings." + name); };
+      in.provider = provider();
+      in.env_file = h.config_or("qwen.env_file", "");
+      in.env_file_keys = h.config_or("qwen.env_file.keys", "");
+    }
     OpenAiSettings s = resolve_settings(in);
     // The host's qwen.model is the -m flag or a /model choice: say which.
     if (s.model.source == "flag") s.model.source = h.config_or("qwen.model.source", "flag");
@@ -191,20 +250,38 @@ class OpenAiKeyPlugin : public qwen::sdk::AuthPlugin {
     return extras;
   }
 
+  std::string home() const { return host().home_dir(); }
+
+  // A key of [plugins.openai] for the default account, of [plugins.openai.accounts.<name>] for a named one.
+  std::optional<std::string> account_config(const std::string &account, const std::string &name) const {
+    return host().config(account.empty() ? name : "accounts." + account + "." + name);
+  }
+  static std::string account_words(const std::string &account) {
+    return account.empty() ? std::string("the default account") : "account '" + account + "'";
+  }
+  static std::string table_words(const std::string &account) {
+    return account.empty() ? std::string("[plugins.openai]") : "[plugins.openai.accounts." + account + "]";
+  }
+
   // "from ..." in words: where a setting was found.
-  static std::string source_words(const Sourced &v, const char *env_var) {
+  std::string source_words(const Sourced &v, const std::string &env_var) const {
     if (v.source == "flag") return "--openai-api-key";
-    if (v.source == "environment") return std::string("the environment (") + env_var + ")";
-    if (v.source == "config.toml") return "config.toml ([plugins.openai])";
+    if (v.source == "key_command") return "key_command in " + table_words(host().account());
+    if (v.source == "secret store") return "qwen's secret store";
+    if (v.source == "sign-in") return saved_accounts_path(home());
+    if (v.source == "settings.json" || v.source == "provider") return "Qwen Code's settings.json";
+    if (v.source == "environment") return "the environment (" + env_var + ")";
+    if (v.source == "config.toml") return "config.toml (" + table_words(host().account()) + ")";
     if (v.source == kEnteredSource) return "what was typed in this session";
     if (v.source.empty() || v.source == "default") return "nowhere (none is needed here)";
-    return std::string(env_var) + " in " + v.source;  // a .env file
+    return env_var + " in " + v.source;  // a .env file
   }
 
   static std::string how_to_remove(const std::string &source) {
     if (source == "flag") return "leave out --openai-api-key to sign out";
     if (source == "environment") return "unset OPENAI_API_KEY to sign out";
     if (source == "config.toml") return "remove api_key from [plugins.openai] in config.toml to sign out";
+    if (source == "settings.json") return "remove security.auth.apiKey from settings.json to sign out";
     return "delete the OPENAI_API_KEY line from " + source + " to sign out";
   }
 
@@ -214,53 +291,107 @@ class OpenAiKeyPlugin : public qwen::sdk::AuthPlugin {
     if (insecure_allowed && qwen::sdk::is_insecure_remote_url(s.base_url.value) &&
         problem.find("plain http") != std::string::npos)
       return {};
+    const std::string account = host().account();
+    if (!account.empty() && s.api_key.value.empty() && !problem.empty() && problem.find("API key") != std::string::npos)
+      return "No API key for account '" + account + "' of the OpenAI-compatible method (a named account reads no "
+             "OPENAI_API_KEY, .env or settings.json): run `qwen auth api-key --account " + account +
+             " --with-key`, or set key_command in [plugins.openai.accounts." + account + "] of config.toml.";
     return problem;
   }
 
-  // What the user typed differs from what a later run would find: offer to write it to <qwen home>/.env.
-  void offer_to_save(const OpenAiSettings &now) const {
-    EnvAssignments changed;
-    const std::pair<const char *, const Sourced *> vars[] = {
-        {"OPENAI_API_KEY", &now.api_key}, {"OPENAI_BASE_URL", &now.base_url}, {"OPENAI_MODEL", &now.model}};
-    for (const auto &[var, setting] : vars)
-      if (setting->source == kEnteredSource) changed.emplace_back(var, setting->value);
-    if (changed.empty()) return;
-    const std::string file = std::string(host().home_dir()) + "/.env";
-    std::string answer;
+  // The key (hidden), then the base URL and model with their current values offered.
+  void ask_what_is_missing(const OpenAiSettings &before, std::map<std::string, std::string> &typed) {
+    std::string key;
     try {
-      answer = host().ask("Keep these settings for later runs in " + file + " (readable only by you)?", QWEN_UI_CONFIRM,
-                          {}, "y");
+      key = host().ask(before.api_key.value.empty()
+                           ? std::string("API key (input hidden):")
+                           : "API key (input hidden; Enter keeps " + qwen::sdk::redact(before.api_key.value) + "):",
+                       QWEN_UI_ASK_SECRET);
     } catch (const qwen::sdk::Error &e) {
-      if (e.status() == QWEN_ERR_UNSUPPORTED) return;  // nobody to ask: they serve this session only
-      throw;
+      // Headless: sign-in is what the user still has to do (exit 4), and the way is to give the key.
+      if (e.status() != QWEN_ERR_UNSUPPORTED) throw;
+      throw qwen::sdk::Error(QWEN_ERR_AUTH_REQUIRED,
+                             "cannot ask for an API key without a terminal (give it with `qwen auth api-key "
+                             "--with-key`). " + problem_with(before));
     }
-    if (answer != "y") return;
-
-    // The user's other lines are kept, so a .env that cannot be read as a file (a FIFO would hang an
-    // ifstream, a folder has no lines) is reported and left alone; a link is not written through.
-    std::string existing;
-    try {
-      if (qwen::sdk::is_symbolic_link(file))
-        throw qwen::sdk::Error(QWEN_ERR_CONFIG, file + " is a symbolic link; qwen does not write through a link");
-      existing = qwen::sdk::read_regular_file(file, kMaxEnvFileBytes).value_or("");
-    } catch (const qwen::sdk::Error &e) {
-      host().warning(std::string(e.what()) + "; the settings serve this session only");
-      return;
+    if (!key.empty()) {
+      host().register_secret(key);
+      typed["api_key"] = key;
     }
-    auto updated = update_env_text(existing, changed);
-    if (!updated) {
-      host().warning("a value holds a line break or both kinds of quote, so it cannot be kept in " + file +
-                     "; it serves this session only");
-      return;
-    }
-    qwen::sdk::write_file_atomically(file, *updated, 0600);
-    std::string names;
-    for (const auto &kv : changed) names += (names.empty() ? "" : ", ") + kv.first;
-    host().notice("Saved " + names + " to " + file +
-                  ". A project's own .env or .qwen/.env, where there is one, is read instead of it.");
+    std::string url = host().ask("Base URL:", QWEN_UI_ASK, {}, before.base_url.value);
+    if (!url.empty()) typed["base_url"] = url;
+    std::string model = host().ask("Model:", QWEN_UI_ASK, {}, before.model.value);
+    if (!model.empty()) typed["model"] = model;
   }
 
-  std::map<std::string, std::string> entered_;
+  // Asked after /auth's questions: yes keeps what was typed for later runs. Nobody to ask: this session only.
+  bool want_to_keep() const {
+    try {
+      return host().ask("Keep these settings for later runs, the key in qwen's secret store (readable only by you)?",
+                        QWEN_UI_CONFIRM, {}, "y") == "y";
+    } catch (const qwen::sdk::Error &e) {
+      if (e.status() == QWEN_ERR_UNSUPPORTED) return false;
+      throw;
+    }
+  }
+
+  // What was typed for `account` is kept for later runs: the key in the secret store, a base URL or model that
+  // differs from what a run would find in openai_accounts.json. An older host without a store: the key serves
+  // this session only, and the user is told.
+  // What was typed for `account` is kept for later runs: the key in the secret store, a base URL or model that
+  // differs from what a run would find in openai_accounts.json. It keeps serving this session as typed. An
+  // older host without a store: the key serves this session only, and the user is told.
+  void keep(const std::string &account, const OpenAiSettings &before) {
+    const auto typed = entered_[account];
+    auto &kept = kept_[account];
+    std::string told;
+    if (auto key = typed.find("api_key"); key != typed.end()) {
+      if (host().has_secrets()) {
+        host().secret_put(account, kKeyName, key->second);
+        kept.insert("api_key");
+        told = "Kept the API key of " + account_words(account) + " in qwen's secret store";
+      } else {
+        host().warning("this qwen has no secret store: the API key serves this session only");
+      }
+    }
+    SavedAccounts saved = read_saved_accounts(home());
+    SavedAccount &entry = saved[saved_account_name(account)];
+    bool changed = false;
+    for (auto [name, field, now] : {std::make_tuple("base_url", &entry.base_url, &before.base_url),
+                                    std::make_tuple("model", &entry.model, &before.model)}) {
+      auto it = typed.find(name);
+      if (it == typed.end()) continue;
+      kept.insert(name);  // equal to what a run finds anyway: nothing to write, and nothing session-only
+      if (it->second != now->value || !account.empty()) {
+        *field = it->second;
+        changed = true;
+      }
+    }
+    if (changed) {
+      write_saved_accounts(home(), saved);
+      told += std::string(told.empty() ? "Kept" : ", and") + " the base URL and model in " + saved_accounts_path(home());
+    }
+    if (!told.empty()) host().notice(told + ".");
+    // The environment or a .env file comes before what a sign-in kept (the default account): say where, as a
+    // later run (without what was typed now) would find it.
+    auto typed_now = std::move(entered_[account]);
+    entered_.erase(account);
+    const OpenAiSettings later = settings(Command::Skip);
+    entered_[account] = std::move(typed_now);
+    const std::tuple<const char *, const char *, const Sourced *, std::string> found[] = {
+        {"api_key", "the API key", &later.api_key, later.key_variable},
+        {"base_url", "the base URL", &later.base_url, "OPENAI_BASE_URL"},
+        {"model", "the model", &later.model, "OPENAI_MODEL"}};
+    for (const auto &[name, words, v, var] : found)
+      if (typed.count(name) && kept.count(name) && v->value != typed.at(name) && v->source != "secret store" &&
+          v->source != "sign-in")
+        host().notice(std::string("Note: ") + words + " from " + source_words(*v, var) +
+                      " comes before the one kept now, in later runs.");
+  }
+
+  std::map<std::string, std::map<std::string, std::string>> entered_;  // typed in this session; by account
+  std::map<std::string, std::set<std::string>> kept_;  // which of those a later run finds too; by account
+  qwen::sdk::KeyCommandCache commands_;
   mutable std::set<std::string> warned_;  // a settings.json problem is told once per run, not per turn
 };
 

@@ -33,6 +33,24 @@ Sourced from_env(const SettingInputs &in, const std::string &var) {
   return {*v, !in.env_file.empty() && listed(in.env_file_keys, var) ? in.env_file : "environment"};
 }
 
+Sourced from_kept(const SettingInputs &in, const std::string &name) {
+  auto v = call(in.kept, name);
+  if (!non_empty(v)) return {};
+  return {*v, name == "api_key" ? "secret store" : "sign-in"};
+}
+
+// A named account's order: nothing from the environment, .env files or settings.json.
+Sourced pick_for_account(const SettingInputs &in, const std::string &name, const char *fallback) {
+  if (auto v = call(in.flag, name); non_empty(v)) return {*v, "flag"};
+  if (name == "api_key" && in.command_key) return {*in.command_key, "key_command"};
+  if (auto v = call(in.entered, name); non_empty(v)) return {*v, kEnteredSource};
+  if (name != "api_key")
+    if (auto v = call(in.config, name); non_empty(v)) return {*v, "config.toml"};
+  if (Sourced k = from_kept(in, name); !k.value.empty()) return k;
+  if (fallback) return {fallback, "default"};
+  return {"", ""};
+}
+
 // qwen's own order (the header's first list) for one setting, then settings.json, then the fallback.
 Sourced pick(const SettingInputs &in, const std::string &name, const std::string &env_var, const char *fallback,
              bool settings_before_env = false) {
@@ -43,6 +61,7 @@ Sourced pick(const SettingInputs &in, const std::string &name, const std::string
     if (auto v = call(in.settings, name); non_empty(v)) return {*v, "settings.json"};
   // An empty environment variable counts as unset (the seed's rule), but still blocks the .env file.
   if (Sourced e = from_env(in, env_var); !e.value.empty()) return e;
+  if (Sourced k = from_kept(in, name); !k.value.empty()) return k;
   if (auto v = call(in.config, name); non_empty(v)) return {*v, "config.toml"};
   if (!settings_before_env)
     if (auto v = call(in.settings, name); non_empty(v)) return {*v, "settings.json"};
@@ -54,10 +73,19 @@ Sourced pick(const SettingInputs &in, const std::string &name, const std::string
 
 OpenAiSettings resolve_settings(const SettingInputs &in) {
   OpenAiSettings s;
-  if (auto env_key = entry_text(in, "envKey")) {
-    s.key_variable = *env_key;
-    if (Sourced e = from_env(in, *env_key); !e.value.empty()) s.api_key = e;
+  if (!in.account.empty()) {
+    s.api_key = pick_for_account(in, "api_key", nullptr);
+    s.base_url = pick_for_account(in, "base_url", kDefaultBaseUrl);
+    s.model = pick_for_account(in, "model", kDefaultModel);
+    while (s.base_url.value.size() > 1 && s.base_url.value.back() == '/') s.base_url.value.pop_back();
+    return s;
   }
+  const bool flag_key = non_empty(call(in.flag, "api_key"));
+  if (auto env_key = entry_text(in, "envKey")) s.key_variable = *env_key;
+  if (!flag_key && in.command_key)
+    s.api_key = {*in.command_key, "key_command"};
+  else if (s.key_variable != "OPENAI_API_KEY")
+    if (Sourced e = from_env(in, s.key_variable); !e.value.empty()) s.api_key = e;
   if (s.api_key.value.empty()) s.api_key = pick(in, "api_key", "OPENAI_API_KEY", nullptr);
   if (auto base = entry_text(in, "baseUrl"))
     s.base_url = {*base, "provider"};

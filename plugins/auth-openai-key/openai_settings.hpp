@@ -1,9 +1,15 @@
 // openai_settings.hpp — which API key, base URL and model the OpenAI-compatible
 // method uses, and where each came from, highest first. qwen's own order:
-//   flags (--openai-api-key, --openai-base-url, -m) > what the user typed in
-//   this session (/auth) > the environment (which includes what the host's
-//   .env loader put there, and then settings.json's env block) > the plugin's
-//   [plugins.openai] table > defaults.
+//   flags (--openai-api-key, --openai-base-url, -m) > for the key only, the
+//   key_command's output > what the user typed in this session (/auth, when
+//   it could not be kept) > the environment (which includes what the host's
+//   .env loader put there, and then settings.json's env block) > what a sign-in
+//   kept (the key in the host's secret store, the base URL and model in
+//   openai_accounts.json) > the plugin's [plugins.openai] table > defaults.
+// A named account (`--account work`) reads none of the environment, .env
+// files or settings.json: flags > the key_command (key) > what was typed >
+// its [plugins.openai.accounts.<name>] table (base URL, model) > what its
+// sign-in kept > defaults.
 // Qwen Code's settings.json joins it as Qwen Code resolves it (spec
 // qwen-code-after-oauth.md §4.2, 0.24.4 where versions differ):
 //   key:   the provider entry's envKey variable > the above > security.auth.apiKey
@@ -27,7 +33,8 @@ inline constexpr const char *kEnteredSource = "entered";  // Sourced::source of 
 
 struct Sourced {
   std::string value;
-  // "flag", "environment", "/path/.env", "config.toml", "entered", "default", "settings.json", "provider", or ""
+  // "flag", "key_command", "environment", "/path/.env", "secret store", "sign-in" (openai_accounts.json),
+  // "config.toml", "entered", "default", "settings.json", "provider", or ""
   std::string source;
 };
 
@@ -45,7 +52,10 @@ struct SettingInputs {
   Lookup flag;      // "api_key", "base_url", "model"
   Lookup entered;   // typed in this session
   Lookup env;       // OPENAI_API_KEY, ...
-  Lookup config;    // "api_key", "base_url", "model"
+  Lookup config;    // "api_key", "base_url", "model" (a named account: its own table's)
+  Lookup kept;      // what a sign-in kept: "api_key" (the secret store), "base_url", "model"
+  std::optional<std::string> command_key;  // the key_command's output, when one is configured
+  std::string account;                     // "" = the default account
   Lookup settings;  // Qwen Code's settings.json: "model" (model.name), "api_key", "base_url" (security.auth.*)
   std::optional<nlohmann::json> provider;  // the modelProviders.openai entry serving the model (plugin.h 1.3)
   std::string env_file;                    // the .env file the host loaded, or empty

@@ -168,3 +168,52 @@ TEST_CASE("a provider entry that names an envKey needs a key even on this machin
   in.provider = nlohmann::json{{"id", "m"}, {"baseUrl", "http://127.0.0.1:8080/v1"}};
   CHECK(missing_settings_message(resolve_settings(in)).empty());
 }
+
+TEST_CASE("the stored key takes the place ~/.qwen/.env had: the environment and a .env file win, config.toml loses") {
+  SettingInputs in = inputs({}, {}, {{"OPENAI_API_KEY", "k-env"}}, {{"api_key", "k-config"}, {"base_url", "https://c/v1"}});
+  in.kept = from({{"api_key", "k-stored"}, {"base_url", "https://kept.example/v1"}});
+  auto s = resolve_settings(in);
+  CHECK(s.api_key.value == "k-env");
+  CHECK(s.base_url.value == "https://kept.example/v1");
+  CHECK(s.base_url.source == "sign-in");
+  in.env = from({});
+  s = resolve_settings(in);
+  CHECK(s.api_key.value == "k-stored");
+  CHECK(s.api_key.source == "secret store");
+  in.settings = from({{"api_key", "k-settings"}});
+  CHECK(resolve_settings(in).api_key.value == "k-stored");
+}
+
+TEST_CASE("key_command: the flag beats it, it beats the environment, the store and a provider's envKey") {
+  SettingInputs in = inputs({}, {}, {{"OPENAI_API_KEY", "k-env"}, {"MY_KEY", "k-mine"}}, {});
+  in.kept = from({{"api_key", "k-stored"}});
+  in.command_key = "k-command";
+  in.provider = nlohmann::json{{"id", "m"}, {"envKey", "MY_KEY"}};
+  auto s = resolve_settings(in);
+  CHECK(s.api_key.value == "k-command");
+  CHECK(s.api_key.source == "key_command");
+  in.flag = from({{"api_key", "k-flag"}});
+  CHECK(resolve_settings(in).api_key.value != "k-command");
+}
+
+TEST_CASE("a named account takes nothing from the environment, .env files, settings.json or the provider entry") {
+  SettingInputs in = inputs({}, {}, {{"OPENAI_API_KEY", "k-env"}, {"OPENAI_BASE_URL", "https://env/v1"}},
+                            {{"base_url", "https://work.example/v1"}});
+  in.settings = from({{"api_key", "k-settings"}, {"model", "m-settings"}});
+  in.provider = nlohmann::json{{"id", "m"}, {"baseUrl", "https://provider/v1"}, {"envKey", "OPENAI_API_KEY"}};
+  in.account = "work";
+  auto s = resolve_settings(in);
+  CHECK(s.api_key.value.empty());
+  CHECK(s.base_url.value == "https://work.example/v1");  // its own table
+  CHECK(s.model.value == "qwen3-coder-plus");
+  CHECK(missing_settings_message(s).find("API key") != std::string::npos);
+  in.kept = from({{"api_key", "k-work"}, {"base_url", "https://kept/v1"}, {"model", "m-kept"}});
+  s = resolve_settings(in);
+  CHECK(s.api_key.value == "k-work");
+  CHECK(s.base_url.value == "https://work.example/v1");  // the table beats what the sign-in kept
+  CHECK(s.model.value == "m-kept");
+  in.config = from({});
+  CHECK(resolve_settings(in).base_url.value == "https://kept/v1");
+  in.command_key = "k-work-command";
+  CHECK(resolve_settings(in).api_key.value == "k-work-command");
+}
