@@ -11,6 +11,7 @@ Qwen Code's rows appear when bench/.node holds @qwen-code/qwen-code (bench/run.s
 import json, os, shutil, statistics, subprocess, sys, tempfile, time
 
 from acp_round_trip import acp_round_trip
+from tty_render import markdown_answer, run_tty
 
 build = os.path.abspath(sys.argv[1])
 runs = int(sys.argv[2]) if len(sys.argv) > 2 else 21
@@ -130,6 +131,27 @@ try:
     fb_env = dict(env, OPENAI_BASE_URL=fb_base)
     f_q, f_c = interleaved(after_send(lambda: run([qwen, "-p", "hi"], fb_env)), after_send(curl_chat("hi", True, fb_base)))
     row("first streamed byte on stdout after the server sent it", f_q, f_c, "curl -N", "ms", 3)
+
+    # The terminal front-end on a pseudo-terminal: a ~1 MB Markdown answer rendered, against the same answer
+    # written raw (TERM=dumb turns rendering and the spinner off); and the first delta on the terminal after
+    # the server sent it (bench/tty_render.py). Fewer runs: one costs about a second.
+    md_file = os.path.join(home, "answer.md")
+    with open(md_file, "w") as f:
+        f.write(markdown_answer())
+    md_server, md_port = start_server([fake, "--port", "0", "--api-key", KEY, "--idle-exit", "600",
+                                       "--reply-file", md_file], "fake-provider-markdown")
+    tty_env = dict(env, OPENAI_BASE_URL=f"http://127.0.0.1:{md_port}/v1", TERM="xterm-256color", LANG="C.UTF-8")
+    tty_raw_env = dict(tty_env, TERM="dumb")
+    tty_runs = max(5, runs // 3)
+    md = lambda e: lambda: run_tty(qwen, e, "q", "Section", "END-OF-ANSWER")
+    t_r, t_w = interleaved(md(tty_env), md(tty_raw_env), tty_runs)
+    row("1 MB Markdown answer in the terminal front-end, rendered: CPU", t_r, t_w, "raw, TERM=dumb", "ms", 1)
+    row("1 MB Markdown answer in the terminal front-end, rendered: wall", t_r, t_w, "raw, TERM=dumb")
+    md_server.terminate()
+    fb_tty_env = dict(tty_env, OPENAI_BASE_URL=fb_base)
+    fb = lambda e: after_send(lambda: run_tty(qwen, e, "q", "Hi", "Hi"))
+    ft_r, ft_w = interleaved(fb(fb_tty_env), fb(dict(fb_tty_env, TERM="dumb")))
+    row("first answer byte on the terminal after the server sent it, rendered", ft_r, ft_w, "raw, TERM=dumb", "ms", 3)
 
     # Plugin discovery: 200 plugin files on the path, against an empty path.
     many = os.path.join(home, "many-plugins")

@@ -12,10 +12,12 @@ namespace tty_frontend {
 const std::vector<SlashCommandInfo> &slash_command_table() {
   static const std::vector<SlashCommandInfo> table = {
       {"/help", "", "this list"},
-      {"/auth", "[method]", "choose the sign-in method (the conversation stays); remembered for the next start"},
+      {"/auth", "[method [login]]",
+       "choose the sign-in method or one of its logins (the conversation stays); remembered for the next start"},
       {"/model", "[name]", "show the model, or use another one"},
       {"/clear", "", "forget the conversation and clear the screen"},
       {"/stats", "", "requests and tokens of this session; the day's Qwen OAuth requests"},
+      {"/copy", "[code]", "put the last answer (or its last code block) on the clipboard (OSC 52)"},
       {"/quit", "", "leave (also /exit, Ctrl-D, or Ctrl-C twice at an empty prompt)"},
   };
   return table;
@@ -85,10 +87,14 @@ CommandOutcome SlashCommands::run(const SlashCommand &c) {
   if (c.name == "help" || c.name == "?") {
     write_out(help_text());
   } else if (c.name == "auth") {
-    if (c.arg.empty())
+    if (c.arg.empty()) {
       sign_in_.choose(false);
-    else
-      sign_in_.use(c.arg);
+    } else {
+      // "/auth METHOD LOGIN": a named login of the method (qwen auth list shows them).
+      const size_t space = c.arg.find(' ');
+      const std::string login = space == std::string::npos ? "" : c.arg.substr(c.arg.find_first_not_of(' ', space));
+      sign_in_.use(c.arg.substr(0, space), login);
+    }
   } else if (c.name == "model") {
     model(c.arg);
   } else if (c.name == "clear") {

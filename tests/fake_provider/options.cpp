@@ -1,6 +1,8 @@
 #include "options.hpp"
 
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <stdexcept>
 
 namespace fake {
@@ -8,7 +10,7 @@ namespace {
 
 constexpr const char *kUsage =
     "usage: qwen-fake-provider [--port N] [--port-file FILE] [--api-key KEY]... [--idle-exit SECONDS]\n"
-    "                          [--reply TEXT] [--log FILE] [--fault SPEC]... [--oauth-mode MODE]\n"
+    "                          [--reply TEXT] [--reply-file FILE] [--log FILE] [--fault SPEC]... [--oauth-mode MODE]\n"
     "                          [--token-lifetime SECONDS] [--device-expires SECONDS] [--interval SECONDS|none]\n"
     "                          [--strict-rfc8628] [--slow-down N] [--resource-url VALUE] [--client ID:SECRET]...\n"
     "faults: 401 429 429:S 500 500:S html cut slow:MS stall garbage close trickle:MS redirect[:LOCATION]\n"
@@ -77,6 +79,11 @@ std::optional<Options> parse_options(int argc, char **argv) {
       o.idle_exit_seconds = parse_number(flag, next(), 0, 30 * kDay);
     } else if (flag == "--reply") {
       o.reply = next();
+    } else if (flag == "--reply-file") {  // an answer longer than a command-line argument may be (128 KiB)
+      const std::string file = next();
+      std::ifstream in(file, std::ios::binary);
+      if (!in) throw std::invalid_argument("--reply-file: cannot read '" + file + "'");
+      o.reply = std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     } else if (flag == "--log") {
       o.log_file = next();
     } else if (flag == "--fault") {

@@ -75,7 +75,7 @@ TerminalSession::TerminalSession(const TerminalOptions &o) {
   // Loaded when the server starts, so the options hold before the program runs.
   auto conf = dir_.write("tmux.conf",
                          "set -g remain-on-exit on\nset -g status off\nset -g history-limit 20000\n"
-                         "set -g default-terminal screen\n");
+                         "set -g default-terminal screen\nset -s set-clipboard on\n");
   std::vector<std::string> cmd = {
       "-f", conf.string(),         "new-session", "-d", "-s", kTarget, "-x", std::to_string(o.columns),
       "-y", std::to_string(o.rows)};
@@ -126,6 +126,22 @@ void TerminalSession::type(const std::string &text) {
 
 void TerminalSession::press(const std::string &key) {
   tmux({"send-keys", "-t", kTarget, key});
+}
+
+std::string TerminalSession::screen_with_attributes() const {
+  return normalise(tmux({"capture-pane", "-p", "-e", "-t", kTarget}));
+}
+
+void TerminalSession::resize(int columns, int rows) {
+  tmux({"resize-window", "-t", kTarget, "-x", std::to_string(columns), "-y", std::to_string(rows)});
+}
+
+std::string TerminalSession::clipboard() const {
+  try {
+    return tmux({"show-buffer"});
+  } catch (const std::exception &) {
+    return {};  // no buffer yet
+  }
 }
 
 std::string TerminalSession::screen() const {

@@ -43,6 +43,12 @@ class TerminalSession {
   std::string screen() const;
   // Everything written since the start: the scrollback and the screen, wrapped lines joined.
   std::string transcript() const;
+  // The screen with its attributes as escape sequences (capture-pane -e): colour shows as ESC [ ... m.
+  std::string screen_with_attributes() const;
+  // Makes the terminal `columns` x `rows` (the program gets SIGWINCH).
+  void resize(int columns, int rows);
+  // What the program put on the clipboard with OSC 52 (tmux's newest buffer), or "" when nothing.
+  std::string clipboard() const;
 
   // Waits until the transcript holds `needle` at least `times` times; false after `timeout`.
   bool wait_for(const std::string &needle, std::chrono::milliseconds timeout = std::chrono::seconds(15),
