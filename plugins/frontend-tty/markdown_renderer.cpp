@@ -315,11 +315,9 @@ class Renderer {
     }
     switch (type) {
       case MD_TEXT_BR:
+      case MD_TEXT_SOFTBR:  // a model's line ends are kept (as GitHub shows comments): verse, steps, addresses
         end_word();
         if (!words_.empty()) words_.back().break_after = true;
-        break;
-      case MD_TEXT_SOFTBR:
-        end_word();
         break;
       case MD_TEXT_NULLCHAR:
         add_text("\xEF\xBF\xBD", false);

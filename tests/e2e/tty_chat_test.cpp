@@ -251,7 +251,7 @@ TEST_CASE("tty: slash commands complete with Tab and reach the session", "[tty][
   REQUIRE(t.wait_for("Signed in with"));
   t.type("/");
   t.press("Tab");  // several commands match: they are listed, and the line is shown again
-  REQUIRE(t.wait_for("/help  /auth  /model  /clear  /stats  /quit  /exit"));
+  REQUIRE(t.wait_for("/help  /auth  /model  /clear  /stats  /copy  /quit  /exit"));
   t.press("C-c");
   t.type("/he");
   t.press("Tab");
