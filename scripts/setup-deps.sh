@@ -12,6 +12,7 @@ packages=(
   libbenchmark-dev python3 libsimdjson-dev
   clang libclang-rt-14-dev
   libsecret-1-dev gnome-keyring libsecret-tools dbus
+  help2man dpkg-dev lintian zsh fish
 )
 missing=()
 for p in "${packages[@]}"; do
