@@ -217,11 +217,30 @@ TEST_CASE("zsh and fish: the completions parse, and fish offers the installed pl
   o.env = base_env(home.path());
   o.env["QWEN_PLUGIN_PATH"] = fixture_dir("env_key");
   if (shell_exists("zsh")) {
-    o.args = {"zsh", "-n", (kCompletions / "_qwen").string()};
-    o.args[0] = "/usr/bin/zsh";
+    o.args = {"/usr/bin/zsh", "-n", (kCompletions / "_qwen").string()};
     auto r = run_process(o);
     INFO(r.err);
     CHECK(r.exit_code == 0);
+    // A Tab in an interactive zsh (on a pseudo-terminal, zsh/zpty) after --auth-type lists the methods.
+    const auto script = home.write("tab.zsh", R"(zmodload zsh/zpty
+zpty z zsh -f -i
+zpty -w z "PS1='> '; fpath=($1 \$fpath); autoload -Uz compinit; compinit -u -D"
+zpty -w -n z "$2 --auth-type "$'\t'
+local all="" chunk
+for i in {1..100}; do
+  while zpty -r -t z chunk; do all+=$chunk; done
+  [[ $all == *envkey*qwen-oauth* ]] && break
+  sleep 0.1
+done
+print -r -- "$all"
+zpty -d z
+)");
+    o.args = {"/usr/bin/zsh", "-f", script.string(), kCompletions.string(), QWEN_TEST_BIN};
+    auto tab = run_process(o);
+    INFO(tab.out << tab.err);
+    CHECK(tab.out.find("coding-plan") != std::string::npos);
+    CHECK(tab.out.find("envkey") != std::string::npos);
+    CHECK(tab.out.find("qwen-oauth") != std::string::npos);
   } else {
     WARN("zsh is not installed: completions/_qwen not checked (bash scripts/setup-deps.sh installs it)");
   }
