@@ -17,7 +17,8 @@ set(QWEN_PACKAGE_MAINTAINER "qwen-cpp maintainers <maintainers@users.noreply.r-s
 # --- The man page: help2man runs the qwen just built, so the page is its real --help and --version. -----
 find_program(QWEN_HELP2MAN help2man)
 set(QWEN_MAN_DIR ${CMAKE_BINARY_DIR}/docs/man)
-if(QWEN_HELP2MAN)
+# Not in a sanitizer build: nobody packages one, and a sanitizer's report at exit would fail the build.
+if(QWEN_HELP2MAN AND NOT QWEN_SANITIZE)
   set(QWEN_MAN_INCLUDE ${PROJECT_SOURCE_DIR}/docs/man/qwen.h2m)
   # A fresh, empty home: `qwen --help` reads nothing there today, and the page must never depend on the
   # builder's own ~/.qwen if that changes. gzip -n: no name or time stamp in the file (reproducible).
@@ -34,7 +35,7 @@ if(QWEN_HELP2MAN)
     VERBATIM)
   add_custom_target(qwen_man ALL DEPENDS ${QWEN_MAN_DIR}/qwen.1.gz)
   install(FILES ${QWEN_MAN_DIR}/qwen.1.gz DESTINATION ${CMAKE_INSTALL_MANDIR}/man1 COMPONENT runtime)
-else()
+elseif(NOT QWEN_HELP2MAN)
   message(STATUS "help2man not found: no man page qwen(1) is built or packaged "
                  "(apt-get install help2man, or bash scripts/setup-deps.sh)")
 endif()
