@@ -2,8 +2,13 @@
 // the China or Singapore endpoint, what Qwen Code users sign in with since the
 // free Qwen OAuth tier ended. The key is checked with GET <base>/models before
 // anything is kept (Qwen Code never checks it: a wrong key would be found at
-// the first question), kept in the qwen home's 0600 coding_plan.json, and
-// Qwen Code's settings.json gets the entries Qwen Code itself writes for this
+// the first question), kept in the host's secret store (the keyring, else
+// secrets.json), its base URL in the qwen home's 0600 coding_plan.json (a
+// coding_plan.json written before the store, key included, is still read; the
+// next sign-in takes the key out of it). Accounts (plugin.h 1.5): the account
+// is read from the host in every call; a named one takes no key from the
+// environment and leaves Qwen Code's settings.json alone. For the default
+// account, Qwen Code's settings.json gets the entries Qwen Code itself writes for this
 // plan, without the key unless the user asks for it.
 #include <qwen/plugin.hpp>
 #include <qwen/sdk/dashscope.hpp>
@@ -25,6 +30,7 @@ namespace {
 constexpr uint32_t kVerifyTimeoutMs = 10000;
 constexpr uint64_t kMaxVerifyAnswerBytes = 1u << 20;  // a models list is a few KiB
 constexpr int kKeyAttempts = 3;
+constexpr const char *kKeyName = "api_key";  // the secret's name in the host's store
 
 std::optional<std::string> env_key() {
   const char *v = std::getenv(kEnvKey);
@@ -68,7 +74,7 @@ class CodingPlanPlugin : public qwen::sdk::AuthPlugin {
   static constexpr const char *kName = "Alibaba Cloud Coding Plan";
   static constexpr const char *kVersion = QWEN_PLUGIN_VERSION;
   static constexpr const char *kDescription = "Alibaba Cloud ModelStudio's Coding Plan: an sk-sp- key, China or Singapore";
-  static constexpr uint32_t kMethodFlags = QWEN_AUTH_METHOD_LOGIN_ASKS;
+  static constexpr uint32_t kMethodFlags = QWEN_AUTH_METHOD_LOGIN_ASKS | QWEN_AUTH_METHOD_ACCOUNTS;
   static constexpr const char *kEnvVars = "BAILIAN_CODING_PLAN_API_KEY";
   // Qwen Code's own link for the plan (its codingPlan provider's documentationUrl, Singapore region).
   static constexpr const char *kSetupUrl = "https://www.alibabacloud.com/help/en/model-studio/coding-plan";
@@ -76,7 +82,7 @@ class CodingPlanPlugin : public qwen::sdk::AuthPlugin {
   explicit CodingPlanPlugin(qwen::sdk::Host host) : AuthPlugin(host) {}
 
   // Below the openai method's 100: a user with both keys set keeps the older meaning of OPENAI_API_KEY.
-  int environment_priority() override { return env_key() ? 90 : 0; }
+  int environment_priority() override { return host().account().empty() && env_key() ? 90 : 0; }
 
   void list_models(const qwen::sdk::KvOut &out) override {
     for (const auto &m : models()) out.put(m.id, m.description);
@@ -99,12 +105,17 @@ class CodingPlanPlugin : public qwen::sdk::AuthPlugin {
   }
 
   void login() override {
+    const std::string account = host().account();
     const std::string base_url = choose_base_url();
     const std::string key = obtain_key();
     verify_key(base_url, key);
-    write_saved_key(home(), {base_url, key});
-    host().notice("Signed in to Alibaba Cloud Coding Plan (" + region_words(base_url) + ", " + base_url +
-                  "); the key is kept in " + saved_key_path(home()) + " (readable only by you).");
+    // The key to the store first: a store that refuses (store = "keyring" without one) leaves the old file as it was.
+    host().secret_put(account, kKeyName, key);
+    write_saved_key(home(), {base_url, ""}, account);  // an older file's key goes with this rewrite
+    host().notice("Signed in to Alibaba Cloud Coding Plan (" + region_words(base_url) + ", " + base_url + ")" +
+                  (account.empty() ? "" : " as account '" + account + "'") +
+                  "; the key is kept in qwen's secret store, the base URL in " + saved_key_path(home(), account) + ".");
+    if (!account.empty()) return;  // Qwen Code's settings.json knows one Coding Plan login: the default account's
     if (auto other = env_key(); other && *other != key)
       host().notice(std::string(kEnvKey) + " in the environment (" + qwen::sdk::redact(*other) +
                         ") is used before the saved key; unset it to use the key just checked.",
@@ -113,11 +124,15 @@ class CodingPlanPlugin : public qwen::sdk::AuthPlugin {
   }
 
   void logout() override {
-    const std::string path = saved_key_path(home());
-    const bool removed = remove_saved_key(home());
-    std::string text = removed ? "Removed the Coding Plan key and base URL kept in " + path + "."
-                               : "qwen kept no Coding Plan key (" + path + " does not exist).";
-    if (auto k = env_key())
+    const std::string account = host().account();
+    const std::string path = saved_key_path(home(), account);
+    const bool had_key = host().secret_get(account, kKeyName).has_value();
+    if (host().has_secrets()) host().secret_delete(account, kKeyName);
+    const bool removed = remove_saved_key(home(), account);
+    std::string text = had_key || removed ? "Removed the Coding Plan key from qwen's secret store and the sign-in kept in " +
+                                                path + "."
+                                          : "qwen kept no Coding Plan key (" + path + " does not exist).";
+    if (auto k = env_key(); k && account.empty())
       text += " The key " + qwen::sdk::redact(*k) + " in " + kEnvKey +
               " still signs you in: unset it (or remove it from the .env file or settings.json env block that sets "
               "it) to sign out.";
@@ -158,34 +173,44 @@ class CodingPlanPlugin : public qwen::sdk::AuthPlugin {
 
   std::string home() const { return host().home_dir(); }
 
+  // The default account: BAILIAN_CODING_PLAN_API_KEY > the store > an older coding_plan.json's key. A named one:
+  // the store only. The base URL: what the sign-in kept > base_url in its config table > (default account)
+  // settings.json's provider entry > the China region.
   Signin current() const {
     Signin s;
+    const std::string account = host().account();
     std::optional<SavedKey> saved;
     try {
-      saved = read_saved_key(home());
+      saved = read_saved_key(home(), account);
     } catch (const qwen::sdk::Error &e) {
       s.problem = e.what();
     }
-    if (auto k = env_key()) {
+    auto stored = host().secret_get(account, kKeyName);
+    if (auto k = env_key(); k && account.empty()) {
       s.key = *k;
       s.key_source = std::string(kEnvKey) + " in the environment";
-    } else if (saved) {
+    } else if (stored && !stored->empty()) {
+      s.key = *stored;
+      s.key_source = "qwen's secret store";
+    } else if (saved && !saved->api_key.empty()) {
       s.key = saved->api_key;
-      s.key_source = saved_key_path(home());
+      s.key_source = saved_key_path(home(), account);
     }
+    const std::string table = account.empty() ? "" : "accounts." + account + ".";
     if (saved) {
       s.base_url = saved->base_url;
-      s.base_url_source = saved_key_path(home());
-    } else if (auto configured = host().config("base_url"); configured && !configured->empty()) {
+      s.base_url_source = saved_key_path(home(), account);
+    } else if (auto configured = host().config(table + "base_url"); configured && !configured->empty()) {
       s.base_url = without_trailing_slashes(*configured);
-      s.base_url_source = "base_url in [plugins.coding-plan]";
-    } else if (auto url = owned_provider_base_url()) {
+      s.base_url_source = "base_url in [plugins.coding-plan" + (account.empty() ? "" : ".accounts." + account) + "]";
+    } else if (auto url = account.empty() ? owned_provider_base_url() : std::nullopt) {
       s.base_url = *url;
       s.base_url_source = "modelProviders in settings.json";
     } else {
       s.base_url = kChinaBaseUrl;
       s.base_url_source = "the default region";
     }
+    if (!s.key.empty()) host().register_secret(s.key);
     return s;
   }
 
@@ -202,9 +227,11 @@ class CodingPlanPlugin : public qwen::sdk::AuthPlugin {
   std::string choose_base_url() const {
     if (auto given = host().config("qwen.login.base_url"); given && !given->empty())
       return checked_base_url(*given, "--base-url");
-    std::optional<std::string> configured = host().config("base_url");
+    const std::string account = host().account();
+    std::optional<std::string> configured = host().config(account.empty() ? "base_url" : "accounts." + account + ".base_url");
     if (configured && !configured->empty())
-      configured = checked_base_url(*configured, "base_url in [plugins.coding-plan]");
+      configured = checked_base_url(*configured, account.empty() ? "base_url in [plugins.coding-plan]"
+                                                                 : "base_url in [plugins.coding-plan.accounts." + account + "]");
     else
       configured.reset();
     std::string choices;
@@ -387,7 +414,7 @@ class CodingPlanPlugin : public qwen::sdk::AuthPlugin {
     if (in_settings && !in_settings->empty())
       host().notice("settings.json's env block still holds another " + std::string(kEnvKey) + " (" +
                         qwen::sdk::redact(*in_settings) + "): Qwen Code uses that one, and so does qwen (the environment "
-                        "comes before coding_plan.json).",
+                        "comes before the key qwen keeps).",
                     QWEN_UI_WARNING);
     host().notice(std::string("Qwen Code reads the key from ") + kEnvKey + ": export it, or put it in " + home() +
                   "/.env.");

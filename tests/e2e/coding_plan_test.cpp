@@ -1,6 +1,7 @@
 // The coding-plan sign-in method headless, with the real `qwen` against the
 // fake provider: `qwen auth coding-plan --base-url URL --with-key` checks the
-// key with GET /models before keeping anything, keeps it only in the qwen
+// key with GET /models before keeping anything, keeps it only in the host's
+// secret store (secrets.json here: no session bus), its base URL in the qwen
 // home's 0600 coding_plan.json, and gives Qwen Code's settings.json the
 // entries Qwen Code writes for the plan (other entries and comments kept, no
 // key); `qwen -p` then sends the key, DashScope's headers and enable_thinking.
@@ -108,7 +109,7 @@ TEST_CASE("coding-plan: sign-in with --with-key is checked with GET /models, kep
   CHECK((st.st_mode & 0777) == 0600);
   auto saved = nlohmann::json::parse(read_file(saved_key(home)));
   CHECK(saved["base_url"] == p.base_url());
-  CHECK(saved["api_key"] == kKey);
+  CHECK_FALSE(saved.contains("api_key"));  // the key is in the secret store
 
   // Qwen Code's view: the plan's ten entries first, the user's own kept after them, selectedType openai.
   const std::string text = read_file(settings_file(home));
@@ -159,16 +160,17 @@ TEST_CASE("coding-plan: sign-in with --with-key is checked with GET /models, kep
   CHECK(body["model"] == "qwen3.5-plus");
   CHECK(body["enable_thinking"] == true);
 
-  // The key is in no output and in no file but coding_plan.json.
+  // The key is in no output and in no file but the store's secrets.json.
   for (const auto *out : {&r.out, &r.err, &ask.out, &ask.err}) CHECK(out->find(kKey) == std::string::npos);
-  CHECK(files_holding(home.path(), kKey, saved_key(home)).empty());
+  CHECK(files_holding(home.path(), kKey, qwen_home(home) / "secrets.json").empty());
+  CHECK(read_file(qwen_home(home) / "secrets.json").find(kKey) != std::string::npos);
 
   // Status names where the key comes from, redacted.
   auto status = run_qwen(home, {"auth", "status", "--auth-type", "coding-plan"});
   INFO(status.out << status.err);
   CHECK(status.exit_code == 0);
   CHECK(status.out.find("state: ready") != std::string::npos);
-  CHECK(status.out.find(saved_key(home).string()) != std::string::npos);
+  CHECK(status.out.find("from qwen's secret store") != std::string::npos);
   CHECK(status.out.find(kKey) == std::string::npos);
 
   // Signing in again does not double the entries.
@@ -304,6 +306,7 @@ TEST_CASE("coding-plan: logout removes coding_plan.json, names a key still in th
   INFO(r.out << r.err);
   CHECK(r.exit_code == 0);
   CHECK_FALSE(std::filesystem::exists(saved_key(home)));
+  CHECK(read_file(qwen_home(home) / "secrets.json").find(kKey) == std::string::npos);
   const std::string said = r.out + r.err;
   CHECK(said.find("Removed the Coding Plan key") != std::string::npos);
   CHECK(said.find("BAILIAN_CODING_PLAN_API_KEY still signs you in") != std::string::npos);
@@ -340,4 +343,24 @@ TEST_CASE("coding-plan: the entries written are the ones Qwen Code 0.24.4 itself
       CHECK(ours[i].dump() == expected[i].dump());
     }
   }
+}
+
+TEST_CASE("coding-plan: a coding_plan.json written before the secret store still signs in, and a new sign-in takes "
+          "the key out of it",
+          "[coding-plan][auth][secrets]") {
+  FakeProvider p({"--api-key", kKey});
+  TempDir home;
+  home.write(".qwen/coding_plan.json", "{\"base_url\":\"" + p.base_url() + "\",\"api_key\":\"" + kKey + "\"}\n");
+  auto ask = run_qwen(home, {"-p", "old login", "--auth-type", "coding-plan"});
+  INFO(ask.out << ask.err);
+  CHECK(ask.exit_code == 0);
+  REQUIRE(p.logged_requests().size() == 1);
+  CHECK(p.logged_requests()[0]["headers"].value("authorization", "") == std::string("Bearer ") + kKey);
+
+  REQUIRE(sign_in(home, p.base_url(), kKey).exit_code == 0);
+  const auto saved = nlohmann::json::parse(read_file(saved_key(home)));
+  CHECK(saved["base_url"] == p.base_url());
+  CHECK_FALSE(saved.contains("api_key"));
+  CHECK(files_holding(home.path(), kKey, qwen_home(home) / "secrets.json").empty());
+  CHECK(run_qwen(home, {"-p", "new login", "--auth-type", "coding-plan"}).exit_code == 0);
 }

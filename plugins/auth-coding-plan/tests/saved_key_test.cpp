@@ -69,8 +69,8 @@ TEST_CASE("coding-plan saved key: a link, a folder, a huge or a malformed file i
 
   write(path, std::string(70 * 1024, ' '));
   CHECK_THROWS(read_saved_key(home.path));
-  for (const char *bad : {"", "[]", R"({"base_url":"x"})", R"({"base_url":"x","api_key":""})",
-                          R"({"base_url":1,"api_key":"sk-sp-1"})", "{not json"}) {
+  for (const char *bad : {"", "[]", R"({"api_key":"sk-sp-1"})", R"({"base_url":"","api_key":"sk-sp-1"})",
+                          R"({"base_url":"x","api_key":5})", R"({"base_url":1,"api_key":"sk-sp-1"})", "{not json"}) {
     INFO(bad);
     write(path, bad);
     CHECK_THROWS_WITH(read_saved_key(home.path), Catch::Contains("does not hold a Coding Plan sign-in"));
@@ -82,4 +82,25 @@ TEST_CASE("coding-plan saved key: the file's text is one JSON object", "[coding-
   auto k = parse_saved_key(format_saved_key({"https://a/v1", "sk-sp-\"q\""}));
   REQUIRE(k.has_value());
   CHECK(k->api_key == "sk-sp-\"q\"");
+}
+
+TEST_CASE("coding-plan saved key: since the secret store, the file holds the base URL only; an older one is read",
+          "[coding-plan]") {
+  CHECK(format_saved_key({"https://a/v1", ""}) == "{\"base_url\":\"https://a/v1\"}\n");
+  auto k = parse_saved_key(R"({"base_url":"https://a/v1"})");
+  REQUIRE(k.has_value());
+  CHECK(k->api_key.empty());
+  k = parse_saved_key(R"({"base_url":"https://a/v1","api_key":"sk-sp-old"})");  // written before the store
+  REQUIRE(k.has_value());
+  CHECK(k->api_key == "sk-sp-old");
+}
+
+TEST_CASE("coding-plan saved key: a named account has a file of its own", "[coding-plan]") {
+  Home home;
+  write_saved_key(home.path, {"https://intl/v1", ""}, "work");
+  CHECK(saved_key_path(home.path, "work") == home.path + "/coding_plan.work.json");
+  CHECK_FALSE(read_saved_key(home.path).has_value());
+  REQUIRE(read_saved_key(home.path, "work").has_value());
+  CHECK(read_saved_key(home.path, "work")->base_url == "https://intl/v1");
+  CHECK(remove_saved_key(home.path, "work"));
 }
