@@ -386,7 +386,7 @@ TEST_CASE("file safety: a tty_history that links to another file leaves that fil
   CHECK_FALSE(S_ISREG(st.st_mode));  // left as the user made it
 }
 
-TEST_CASE("file safety: a FIFO as ~/.qwen/.env does not hang saving a typed-in key, and the user is told",
+TEST_CASE("file safety: a FIFO as ~/.qwen/.env does not hang keeping a typed-in key, which goes to the store",
           "[files][tty][terminal][auth]") {
   FakeProvider p({"--api-key", kKey});
   TempDir home;
@@ -404,7 +404,7 @@ TEST_CASE("file safety: a FIFO as ~/.qwen/.env does not hang saving a typed-in k
   t.type_line("typed-model");
   REQUIRE(t.wait_for("(readable only by you)? [Y/n]"));
   t.press("Enter");
-  REQUIRE(t.wait_for(env_file.string() + " is a FIFO (named pipe), not a file; the settings serve this session only"));
+  REQUIRE(t.wait_for("Kept the API key of the default account in qwen's secret store"));
   REQUIRE(t.wait_for("Signed in with OpenAI-compatible API key; model typed-model."));
   t.type_line("hi");
   REQUIRE(t.wait_for(kAnswer));

@@ -179,13 +179,16 @@ TEST_CASE("tty: choosing the API key method asks for the key with hidden input, 
   // The key itself is not written anywhere by the front-end.
   CHECK(read_file(home.path() / ".qwen" / "tty_history").find(kKey) == std::string::npos);
   CHECK(read_file(home.path() / ".qwen" / "config.toml").find(kKey) == std::string::npos);
-  CHECK_FALSE(std::filesystem::exists(home.path() / ".qwen" / ".env"));  // the user said no
+  CHECK_FALSE(std::filesystem::exists(home.path() / ".qwen" / ".env"));
+  CHECK_FALSE(std::filesystem::exists(home.path() / ".qwen" / "secrets.json"));  // the user said no
 }
 
-TEST_CASE("tty: typed-in key settings are kept in ~/.qwen/.env when the user says yes, and the next run uses them",
-          "[tty][terminal][auth]") {
+TEST_CASE("tty: a typed-in key is kept in the secret store when the user says yes, never in ~/.qwen/.env, and the "
+          "next run uses it",
+          "[tty][terminal][auth][secrets]") {
   FakeProvider p({"--api-key", kKey});
   TempDir home;
+  // The user's own .env: read, never rewritten. Its OPENAI_MODEL comes before the model kept at sign-in.
   const std::string mine = "# mine\nOTHER_TOOL_TOKEN=keep-me\nOPENAI_MODEL=old-model\n";
   home.write(".qwen/.env", mine);
   TerminalSession t(qwen_terminal(home, {}, {{"QWEN_OAUTH_BASE_URL", p.root_url()}}));
@@ -197,23 +200,28 @@ TEST_CASE("tty: typed-in key settings are kept in ~/.qwen/.env when the user say
   t.type_line(p.base_url());
   REQUIRE(t.wait_for("Model: [old-model]"));
   t.type_line("saved-model");
-  REQUIRE(t.wait_for("(readable only by you)? [Y/n]"));
+  REQUIRE(t.wait_for("the key in qwen's secret store (readable only by you)? [Y/n]"));
   t.press("Enter");
-  REQUIRE(t.wait_for("Saved OPENAI_API_KEY, OPENAI_BASE_URL, OPENAI_MODEL to " + home.path().string() + "/.qwen/.env"));
+  REQUIRE(t.wait_for("Kept the API key of the default account in qwen's secret store, and the base URL and model in " +
+                     home.path().string() + "/.qwen/openai_accounts.json."));
+  REQUIRE(t.wait_for("Note: the model from OPENAI_MODEL in " + home.path().string() +
+                     "/.qwen/.env comes before the one kept now, in later runs."));
   REQUIRE(t.wait_for("Signed in with OpenAI-compatible API key; model saved-model."));
   t.press("C-d");
   REQUIRE(t.wait_for_exit());
   INFO(t.transcript());
   CHECK(t.transcript().find(kKey) == std::string::npos);
 
-  const auto env_file = home.path() / ".qwen" / ".env";
-  CHECK(read_file(env_file) == "# mine\nOTHER_TOOL_TOKEN=keep-me\nOPENAI_MODEL=saved-model\nOPENAI_API_KEY=" +
-                                   std::string(kKey) + "\nOPENAI_BASE_URL=" + p.base_url() + "\n");
+  CHECK(read_file(home.path() / ".qwen" / ".env") == mine);
+  const auto secrets = home.path() / ".qwen" / "secrets.json";
+  CHECK(read_file(secrets).find(kKey) != std::string::npos);
   struct stat st {};
-  REQUIRE(stat(env_file.c_str(), &st) == 0);
+  REQUIRE(stat(secrets.c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
+  CHECK(read_file(home.path() / ".qwen" / "openai_accounts.json").find(kKey) == std::string::npos);
 
-  // A later headless run finds them through the .env search (no variable set) and answers with them.
+  // A later headless run finds the key in the store (no variable set), the base URL kept with it, and the
+  // model of the user's .env.
   auto r = run_qwen(home, {"-p", "after saving"});
   INFO(r.err);
   CHECK(r.exit_code == 0);
@@ -221,7 +229,7 @@ TEST_CASE("tty: typed-in key settings are kept in ~/.qwen/.env when the user say
   auto requests = p.logged_requests();
   REQUIRE_FALSE(requests.empty());
   CHECK(requests.back()["headers"].value("authorization", "") == std::string("Bearer ") + kKey);
-  CHECK(nlohmann::json::parse(requests.back()["body"].get<std::string>())["model"] == "saved-model");
+  CHECK(nlohmann::json::parse(requests.back()["body"].get<std::string>())["model"] == "old-model");
 }
 
 TEST_CASE("tty: a cancelled sign-in keeps the method that worked", "[tty][terminal][auth]") {

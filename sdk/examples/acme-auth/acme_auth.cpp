@@ -6,8 +6,13 @@
 // (credential_cache.hpp); this file only says what is Acme's.
 //
 // Settings: ACME_CLIENT_ID, ACME_CLIENT_SECRET, ACME_BASE_URL, ACME_MODEL in the
-// environment, else client_id, client_secret, base_url, model in config.toml's
-// [plugins.acme]. With ACME_CLIENT_ID set, qwen picks this method by itself.
+// environment, else client_id, base_url, model in config.toml's [plugins.acme].
+// The client secret, when not in the environment, is kept in qwen's secret
+// store (the keyring, else a 0600 file; ABI 1.4) by `qwen auth acme
+// --with-key` (or typed at /auth), read back before a token request, and
+// removed by `qwen auth logout`; an older qwen without a store still takes
+// client_secret from [plugins.acme]. With ACME_CLIENT_ID set, qwen picks this
+// method by itself.
 #include <qwen/plugin.hpp>
 #include <qwen/sdk/credential_cache.hpp>
 #include <qwen/sdk/oauth_client.hpp>
@@ -24,7 +29,8 @@ class AcmeAuth : public sdk::AuthPlugin {
   static constexpr const char *kDescription = "Acme Cloud with a client id and secret (OAuth 2.0 client credentials)";
   static constexpr const char *kEnvVars = "ACME_CLIENT_ID\nACME_CLIENT_SECRET\nACME_BASE_URL\nACME_MODEL";
   static constexpr const char *kSetupUrl = "https://console.acme.example/clients";
-  static constexpr uint32_t kMethodFlags = QWEN_AUTH_METHOD_MODELS_FROM_API;  // the host reads GET <base>/v1/models
+  // The host reads GET <base>/v1/models; login() asks for the client secret.
+  static constexpr uint32_t kMethodFlags = QWEN_AUTH_METHOD_MODELS_FROM_API | QWEN_AUTH_METHOD_LOGIN_ASKS;
 
   explicit AcmeAuth(sdk::Host host)
       : AuthPlugin(host), cache_(host.home_dir() + "/acme/token.json", cache_options(host)) {}
@@ -54,9 +60,23 @@ class AcmeAuth : public sdk::AuthPlugin {
     if (cached->expires_at) out.put("expires", utc(cached->expires_at));
   }
 
+  // `qwen auth acme --with-key` (the secret on standard input: never in argv), else asked with hidden input.
+  void login() override {
+    std::string secret = host().config_or("qwen.login.key", "");
+    if (secret.empty()) secret = host().ask("Acme client secret (input hidden):", QWEN_UI_ASK_SECRET);
+    if (secret.empty()) throw sdk::Error(QWEN_ERR_AUTH_REQUIRED, "no client secret was given");
+    host().register_secret(secret);
+    host().secret_put(host().account(), kSecretName, secret);  // Error(QWEN_ERR_UNSUPPORTED) on a qwen before 1.4
+    cache_.remove();  // a token of the old secret is not this sign-in's
+    host().notice("Kept the Acme client secret in qwen's secret store.");
+  }
+
   void logout() override {
     const bool forgot = cache_.remove();
-    host().notice(forgot ? "Forgot the cached Acme token." : "No Acme token was cached.");
+    const bool had_secret = host().secret_get(host().account(), kSecretName).has_value();
+    if (host().has_secrets()) host().secret_delete(host().account(), kSecretName);
+    host().notice(std::string(forgot ? "Forgot the cached Acme token." : "No Acme token was cached.") +
+                  (had_secret ? " Removed the client secret from qwen's secret store." : ""));
     if (std::getenv("ACME_CLIENT_ID")) host().notice("ACME_CLIENT_ID and ACME_CLIENT_SECRET still sign you in.");
   }
 
@@ -86,7 +106,7 @@ class AcmeAuth : public sdk::AuthPlugin {
     if (client_id().empty() || client_secret().empty())
       throw sdk::Error(QWEN_ERR_AUTH_REQUIRED,
                        "Acme Cloud needs a client: set ACME_CLIENT_ID and ACME_CLIENT_SECRET "
-                       "(or client_id and client_secret in [plugins.acme]); create one at " +
+                       "(or client_id in [plugins.acme] and the secret with `qwen auth acme --with-key`); create one at " +
                            std::string(kSetupUrl));
     sdk::OAuthClientOptions o;
     o.token_url = base_url() + "/oauth/token";
@@ -104,8 +124,15 @@ class AcmeAuth : public sdk::AuthPlugin {
     return host().config_or(key, fallback);
   }
   std::string client_id() const { return setting("ACME_CLIENT_ID", "client_id", ""); }
+  // The environment, else what `qwen auth acme` kept in the store, else [plugins.acme] (for a qwen before 1.4).
   std::string client_secret() const {
-    std::string secret = setting("ACME_CLIENT_SECRET", "client_secret", "");
+    std::string secret;
+    if (const char *value = std::getenv("ACME_CLIENT_SECRET"); value && *value)
+      secret = value;
+    else if (auto kept = host().secret_get(host().account(), kSecretName))
+      secret = *kept;
+    else
+      secret = host().config_or("client_secret", "");
     host().register_secret(secret);
     return secret;
   }
@@ -119,6 +146,7 @@ class AcmeAuth : public sdk::AuthPlugin {
     return text;
   }
 
+  static constexpr const char *kSecretName = "client_secret";  // its name in the secret store
   sdk::CredentialCache cache_;
 };
 
