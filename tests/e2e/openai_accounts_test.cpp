@@ -128,3 +128,63 @@ TEST_CASE("openai store: a key with a line break or quotes is kept and sent whol
   CHECK(chat.exit_code == 0);
   CHECK(last_authorization(p) == "Bearer " + kKey);
 }
+
+TEST_CASE("openai accounts: a named login keeps its own key and base URL, and reads no OPENAI_API_KEY",
+          "[openai][secrets][auth][accounts]") {
+  const std::string work_key = "sk-openai-work-account-e2e-61d0";
+  FakeProvider home_server({"--api-key", kKey});
+  FakeProvider work_server({"--api-key", work_key});
+  TempDir home;
+  REQUIRE(login(home, home_server, kKey).exit_code == 0);
+  QwenRunOptions o;
+  o.stdin_text = work_key + "\n";
+  const auto w = run_qwen(home, {"auth", "api-key", "--account", "work", "--base-url", work_server.base_url(),
+                                 "--with-key"}, o);
+  INFO(w.out << w.err);
+  REQUIRE(w.exit_code == 0);
+  CHECK(w.err.find("Kept the API key of account 'work' in qwen's secret store") != std::string::npos);
+  CHECK(nlohmann::json::parse(read_file(home.path() / ".qwen/openai_accounts.json"))["work"]["base_url"] ==
+        work_server.base_url());
+
+  // The environment would point the default account elsewhere; the named one ignores it.
+  const auto env = with_env({{"OPENAI_API_KEY", kEnvKey}, {"OPENAI_BASE_URL", home_server.base_url()}});
+  const auto as_work = run_qwen(home, {"-p", "as work", "--account", "work"}, env);
+  INFO(as_work.out << as_work.err);
+  CHECK(as_work.exit_code == 0);
+  CHECK(last_authorization(work_server) == "Bearer " + work_key);
+  CHECK(home_server.logged_requests().empty());
+  // (Signing in to "work" made it the active login: the default one is named.)
+  const auto as_default = run_qwen(home, {"-p", "as default", "--account", "default"});
+  CHECK(as_default.exit_code == 0);
+  CHECK(last_authorization(home_server) == "Bearer " + kKey);
+  CHECK((as_work.out + as_work.err + as_default.out + as_default.err).find(work_key) == std::string::npos);
+
+  // Logging the named account out removes its key only.
+  const auto out = run_qwen(home, {"auth", "logout", "--account", "work"});
+  INFO(out.out << out.err);
+  CHECK(out.exit_code == 0);
+  CHECK(files_holding(home.path(), work_key).empty());
+  CHECK(files_holding(home.path(), kKey) == std::vector<std::string>{".qwen/secrets.json"});
+  CHECK(run_qwen(home, {"-p", "default still", "--account", "default"}).exit_code == 0);
+}
+
+TEST_CASE("openai accounts: a named account's key_command and base URL from [plugins.openai.accounts.NAME]",
+          "[openai][auth][accounts][key_command]") {
+  const std::string ci_key = "sk-openai-ci-account-cmd-e2e-5e";
+  FakeProvider server({"--api-key", ci_key});
+  TempDir home;
+  const fs::path helper = home.write("bin/ci-key", "#!/bin/sh\necho " + ci_key + "\n");
+  ::chmod(helper.c_str(), 0700);
+  home.write(".qwen/config.toml", "auth = \"openai\"\n[plugins.openai.accounts.ci]\nbase_url = \"" +
+                                      server.base_url() + "\"\nkey_command = '" + helper.string() + "'\n");
+  const auto in = run_qwen(home, {"auth", "login", "--account", "ci"});
+  INFO(in.out << in.err);
+  REQUIRE(in.exit_code == 0);
+  CHECK(in.err.find("comes from key_command in [plugins.openai.accounts.ci]") != std::string::npos);
+  const auto r = run_qwen(home, {"-p", "ci", "--account", "ci"}, with_env({{"OPENAI_API_KEY", kEnvKey}}));
+  INFO(r.out << r.err);
+  CHECK(r.exit_code == 0);
+  CHECK(last_authorization(server) == "Bearer " + ci_key);
+  CHECK((r.out + r.err).find(ci_key) == std::string::npos);
+  CHECK(files_holding(home.path(), ci_key) == std::vector<std::string>{"bin/ci-key"});
+}
