@@ -61,7 +61,9 @@ Sensitivity classify_config_key(const std::vector<std::string> &path) {
   // Where the user's keys are kept: a project must not move them into a file (or demand a keyring).
   if (path.front() == "secrets") return Sensitivity::Never;
   // A key that names a program to run (a future key_command, a helper): code, never from a project.
-  if (key == "command" || ends_with(key, "_command") || key == "helper" || ends_with(key, "_helper"))
+  // Its settings too (key_command_timeout_ms): a project must not cut the user's own command short.
+  if (key == "command" || ends_with(key, "_command") || key == "helper" || ends_with(key, "_helper") ||
+      key.find("_command_") != std::string::npos)
     return Sensitivity::Never;
   if (is_url_key(key) || key == "allow_insecure_http" || key == "ca_bundle" || key.find("proxy") != std::string::npos)
     return Sensitivity::Trusted;

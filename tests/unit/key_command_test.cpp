@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "support/temp_dir.hpp"
+#include "trust/sensitive_settings.hpp"
 
 using namespace std::chrono_literals;
 using qwen::sdk::run_key_command;
@@ -122,4 +123,16 @@ TEST_CASE("key_command: key_command_timeout_ms takes 1 to 600000 and nothing els
   CHECK(qwen::sdk::key_command_timeout(std::string("250")) == 250ms);
   for (const char *bad : {"0", "-5", "10s", "600001", "99999999999999999999"})
     CHECK_THROWS_AS(qwen::sdk::key_command_timeout(std::string(bad)), qwen::sdk::Error);
+}
+
+TEST_CASE("key_command: a project's config.toml can set neither the command nor its timeout, in any table",
+          "[key_command][trust]") {
+  using qwen::trust::classify_config_key;
+  using qwen::trust::Sensitivity;
+  using P = std::vector<std::string>;
+  CHECK(classify_config_key(P{"plugins", "openai", "key_command"}) == Sensitivity::Never);
+  CHECK(classify_config_key(P{"plugins", "openai", "accounts", "work", "key_command"}) == Sensitivity::Never);
+  CHECK(classify_config_key(P{"plugins", "openai", "key_command_timeout_ms"}) == Sensitivity::Never);
+  CHECK(classify_config_key(P{"plugins", "openai", "accounts", "work", "key_command_timeout_ms"}) ==
+        Sensitivity::Never);
 }
