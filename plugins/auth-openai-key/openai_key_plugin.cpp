@@ -356,20 +356,21 @@ class OpenAiKeyPlugin : public qwen::sdk::AuthPlugin {
     }
     SavedAccounts saved = read_saved_accounts(home());
     SavedAccount &entry = saved[saved_account_name(account)];
-    bool changed = false;
-    for (auto [name, field, now] : {std::make_tuple("base_url", &entry.base_url, &before.base_url),
-                                    std::make_tuple("model", &entry.model, &before.model)}) {
+    std::string written;  // "the base URL", "the model", or "the base URL and the model"
+    for (auto [name, words, field, now] :
+         {std::make_tuple("base_url", "the base URL", &entry.base_url, &before.base_url),
+          std::make_tuple("model", "the model", &entry.model, &before.model)}) {
       auto it = typed.find(name);
       if (it == typed.end()) continue;
       kept.insert(name);  // equal to what a run finds anyway: nothing to write, and nothing session-only
       if (it->second != now->value || !account.empty()) {
         *field = it->second;
-        changed = true;
+        written += std::string(written.empty() ? "" : " and ") + words;
       }
     }
-    if (changed) {
+    if (!written.empty()) {
       write_saved_accounts(home(), saved);
-      told += std::string(told.empty() ? "Kept" : ", and") + " the base URL and model in " + saved_accounts_path(home());
+      told += std::string(told.empty() ? "Kept " : ", and ") + written + " in " + saved_accounts_path(home());
     }
     if (!told.empty()) host().notice(told + ".");
     // The environment or a .env file comes before what a sign-in kept (the default account): say where, as a

@@ -142,7 +142,7 @@ TEST_CASE("openai accounts: a named login keeps its own key and base URL, and re
                                  "--with-key"}, o);
   INFO(w.out << w.err);
   REQUIRE(w.exit_code == 0);
-  CHECK(w.err.find("Kept the API key of account 'work' in qwen's secret store") != std::string::npos);
+  CHECK(w.err.find("Kept the API key of account 'work' in qwen's secret store, and the base URL in ") != std::string::npos);
   CHECK(nlohmann::json::parse(read_file(home.path() / ".qwen/openai_accounts.json"))["work"]["base_url"] ==
         work_server.base_url());
 

@@ -202,7 +202,7 @@ TEST_CASE("tty: a typed-in key is kept in the secret store when the user says ye
   t.type_line("saved-model");
   REQUIRE(t.wait_for("the key in qwen's secret store (readable only by you)? [Y/n]"));
   t.press("Enter");
-  REQUIRE(t.wait_for("Kept the API key of the default account in qwen's secret store, and the base URL and model in " +
+  REQUIRE(t.wait_for("Kept the API key of the default account in qwen's secret store, and the base URL and the model in " +
                      home.path().string() + "/.qwen/openai_accounts.json."));
   REQUIRE(t.wait_for("Note: the model from OPENAI_MODEL in " + home.path().string() +
                      "/.qwen/.env comes before the one kept now, in later runs."));
