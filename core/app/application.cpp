@@ -652,6 +652,7 @@ qwen_status Application::command(const std::string &verb, const char *arg_ptr, c
     if (s != QWEN_OK) return services::fill_error(err, s, error);
     put("base_url", creds.base_url);
     put("model", session().model().empty() ? creds.model : session().model());
+    if (keeps_accounts(*auth_)) put("login", config::account_label(account_));
     return QWEN_OK;
   }
   if (verb == "model.get") {

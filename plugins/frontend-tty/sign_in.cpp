@@ -43,7 +43,7 @@ bool SignIn::choose(bool first_run) {
   return use(*id);
 }
 
-bool SignIn::use(const std::string &id) {
+bool SignIn::use(const std::string &id, const std::string &login) {
   const auto methods = session_.auth_methods();
   const AuthMethod *method = nullptr;
   for (const auto &m : methods)
@@ -68,7 +68,7 @@ bool SignIn::use(const std::string &id) {
       return false;
     }
   }
-  if (ensure_credentials(*method)) return true;
+  if (choose_login(*method, login) && ensure_credentials(*method)) return true;
   if (previous_usable && session_.run("auth.select", previous).ok()) {
     std::string name = previous;
     for (const auto &m : methods)
@@ -78,11 +78,44 @@ bool SignIn::use(const std::string &id) {
   return false;
 }
 
+bool SignIn::choose_login(const AuthMethod &method, const std::string &login) {
+  std::string pick = login;
+  if (pick.empty()) {
+    const CommandResult logins = session_.run("auth.accounts");
+    if (!logins.ok() || logins.pairs.size() < 2) return true;  // one login (or an older host): nothing to choose
+    std::vector<MenuItem> items;
+    std::string active;
+    for (const auto &[name, value] : logins.pairs) {
+      // value: "active?\tsigned in?" (plugin.h)
+      const bool is_active = value.rfind("yes", 0) == 0;
+      const bool signed_in = value.size() >= 3 && value.compare(value.size() - 3, 3, "yes") == 0;
+      if (is_active) active = name;
+      std::string note = is_active ? "(current)" : "";
+      if (!signed_in) note += std::string(note.empty() ? "" : " ") + "(not signed in)";
+      items.push_back(MenuItem{name, name, note, true, ""});
+    }
+    auto chosen = run_menu(editor_, "Logins of " + method.name + ":", items, active);
+    if (!chosen) {
+      write_out("No change.\n");
+      return false;
+    }
+    if (*chosen == active) return true;
+    pick = *chosen;
+  }
+  const CommandResult r = session_.run("auth.account", pick);
+  if (!r.ok()) {
+    write_out("Cannot use login " + shown(pick) + " of " + method.name + ": " + shown(r.error) + "\n");
+    return false;
+  }
+  return true;
+}
+
 bool SignIn::ensure_credentials(const AuthMethod &method) {
   CommandResult check = session_.run("auth.check");
   auto signed_in = [&](const CommandResult &c) {
-    std::string model = c.value("model");
-    write_out("Signed in with " + method.name + (model.empty() ? "" : "; model " + model) + ".\n");
+    const std::string model = c.value("model"), login = c.value("login");
+    write_out("Signed in with " + method.name + (login.empty() || login == "default" ? "" : " (login " + login + ")") +
+              (model.empty() ? "" : "; model " + model) + ".\n");
     return true;
   };
   if (check.ok()) return signed_in(check);

@@ -3,8 +3,10 @@
 // ("auth.check"), and when they are missing run its login ("auth.login": the
 // device code for Qwen OAuth, the questions for an API key). The host
 // remembers the choice once the method has credentials a later run finds too
-// (not a typed key the user chose not to keep). A failed or cancelled sign-in
-// puts back the method that worked before, so the conversation can go on.
+// (not a typed key the user chose not to keep). A method with several logins
+// (plugin.h "Accounts") offers them ("auth.accounts", "auth.account"). A failed
+// or cancelled sign-in puts back the method that worked before, so the
+// conversation can go on.
 #pragma once
 
 #include <string>
@@ -30,11 +32,14 @@ class SignIn {
   // Shows the methods and signs in with the one picked. `first_run`: nobody is signed in yet, the
   // recommended method is the default. True when a method with usable credentials is selected afterwards.
   bool choose(bool first_run);
-  // Switches to `id` and signs in if needed.
-  bool use(const std::string &id);
+  // Switches to `id` (and to its login `login`, when given) and signs in if needed.
+  bool use(const std::string &id, const std::string &login = "");
 
  private:
   bool ensure_credentials(const AuthMethod &method);
+  // Makes `login` the method's active one; without it, offers the method's logins when it has several
+  // ("auth.accounts"). False when the user cancelled or the host refused.
+  bool choose_login(const AuthMethod &method, const std::string &login);
 
   SessionClient &session_;
   LineEditor &editor_;

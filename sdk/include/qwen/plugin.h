@@ -509,7 +509,9 @@ struct qwen_host {
  *                             config.toml; QWEN_ERR_INVALID_ARGUMENT for a
  *                             malformed name, QWEN_ERR_UNSUPPORTED for a
  *                             method without QWEN_AUTH_METHOD_ACCOUNTS. A
- *                             login() afterwards signs that account in. */
+ *                             login() afterwards signs that account in.
+ * And "auth.check" puts "login" (the active account, "default" for the
+ * default one) for a method with QWEN_AUTH_METHOD_ACCOUNTS. */
 
 /* --------------------------------------------------------------- kinds --- */
 
