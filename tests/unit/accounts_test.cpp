@@ -1,0 +1,81 @@
+// Account names and the registry of named logins (core/app/accounts.*, core/config/account_name.*): what a
+// name may be, and accounts.json read, added to and removed from without losing a damaged file.
+#include <catch2/catch.hpp>
+
+#include <sys/stat.h>
+
+#include <qwen/plugin.hpp>
+
+#include "app/accounts.hpp"
+#include "support/temp_dir.hpp"
+
+using qwen::app::AccountRegistry;
+using qwen::config::parse_account_name;
+using qwen::test::TempDir;
+
+TEST_CASE("account names: letters, digits, . _ -, a letter or digit first, at most 64; default is the default",
+          "[accounts]") {
+  CHECK(parse_account_name("work") == std::string("work"));
+  CHECK(parse_account_name("a.b_c-9") == std::string("a.b_c-9"));
+  CHECK(parse_account_name("9lives") == std::string("9lives"));
+  CHECK(parse_account_name(std::string(64, 'x')) == std::string(64, 'x'));
+  CHECK(parse_account_name("default") == std::string());
+  CHECK(parse_account_name("") == std::string());
+  for (const std::string &bad : {std::string(65, 'x'), std::string("-rf"), std::string(".."), std::string("../x"),
+                                 std::string("a/b"), std::string("a b"), std::string("a\nb"), std::string("\x1b[31m"),
+                                 std::string("caf\xc3\xa9"), std::string("a\0b", 3), std::string("_x")}) {
+    INFO(bad);
+    CHECK_FALSE(parse_account_name(bad));
+  }
+}
+
+TEST_CASE("account registry: named logins per method, in order, written 0600; the default is never listed",
+          "[accounts]") {
+  TempDir d;
+  AccountRegistry r(d.path() / "accounts.json");
+  CHECK(r.named("qwen-oauth").empty());
+  CHECK(r.has("qwen-oauth", ""));  // the default login always exists
+  CHECK_FALSE(r.has("qwen-oauth", "work"));
+  r.add("qwen-oauth", "work");
+  r.add("qwen-oauth", "home");
+  r.add("qwen-oauth", "work");  // once
+  r.add("openai", "ci");
+  r.add("openai", "");  // ignored
+  CHECK(r.named("qwen-oauth") == std::vector<std::string>{"work", "home"});
+  CHECK(r.named("openai") == std::vector<std::string>{"ci"});
+  struct stat st {};
+  REQUIRE(::stat((d.path() / "accounts.json").c_str(), &st) == 0);
+  CHECK((st.st_mode & 0777) == 0600);
+  r.remove("qwen-oauth", "work");
+  r.remove("qwen-oauth", "nosuch");
+  CHECK(r.named("qwen-oauth") == std::vector<std::string>{"home"});
+  r.remove("openai", "ci");
+  CHECK(r.named("openai").empty());
+  CHECK_FALSE(r.load_error());
+}
+
+TEST_CASE("account registry: a damaged file lists nothing, says why, and is never overwritten", "[accounts]") {
+  for (const std::string &text :
+       {std::string("{ not json"), std::string("[]"), std::string("{\"version\": 2, \"accounts\": {}}"),
+        std::string("{\"version\": 1}"), std::string("{\"version\": 1, \"accounts\": {\"m\": \"work\"}}"),
+        std::string("{\"version\": 1, \"accounts\": {\"m\": [\"../x\"]}}"),
+        std::string("{\"version\": 1, \"accounts\": {\"m\": [\"default\"]}}"),
+        std::string("{\"version\": 1, \"accounts\": {\"m\": [7]}}")}) {
+    INFO(text);
+    TempDir d;
+    const auto file = d.write("accounts.json", text);
+    AccountRegistry r(file);
+    CHECK(r.named("m").empty());
+    REQUIRE(r.load_error());
+    CHECK(r.load_error()->find("accounts.json") != std::string::npos);
+    CHECK_THROWS_AS(r.add("m", "work"), qwen::sdk::Error);
+    CHECK_THROWS_AS(r.remove("m", "work"), qwen::sdk::Error);
+    CHECK(qwen::test::read_file(file) == text);
+  }
+  // Not a regular file: said, not a hang.
+  TempDir d;
+  std::filesystem::create_directory(d.path() / "accounts.json");
+  AccountRegistry r(d.path() / "accounts.json");
+  REQUIRE(r.load_error());
+  CHECK(r.load_error()->find("directory") != std::string::npos);
+}
