@@ -183,7 +183,7 @@ TEST_CASE("accounts: switch is remembered, a project's account = binds its direc
   CHECK(evil.err.find("`account` must be") != std::string::npos);
 }
 
-TEST_CASE("accounts: logout --account removes exactly that login; a damaged accounts.json is reported, kept",
+TEST_CASE("accounts: logout --account removes exactly that login, and a damaged accounts.json is reported and kept",
           "[accounts][oauth]") {
   TwoLogins t;
   const std::string first = t.default_token();

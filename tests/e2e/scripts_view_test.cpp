@@ -136,7 +136,7 @@ TEST_CASE("scripts: auth logout for the API key method says the key in ~/.qwen/.
   INFO(r.out << r.err);
   CHECK(r.exit_code == 0);
   const std::string env_file = (home.path() / ".qwen/.env").string();
-  CHECK(r.err.find("Nothing was removed: qwen keeps no API key of its own.") != std::string::npos);
+  CHECK(r.err.find("No API key of the default account was kept by qwen.") != std::string::npos);
   CHECK(r.err.find("from OPENAI_API_KEY in " + env_file + " still signs you in") != std::string::npos);
   CHECK(r.err.find("delete the OPENAI_API_KEY line from " + env_file + " to sign out") != std::string::npos);
   CHECK(r.out.find("Signed out") == std::string::npos);  // that would not be true
@@ -195,7 +195,8 @@ TEST_CASE("scripts: qwen auth with an unknown word names it and what there is", 
   CHECK(r.err.find("A subcommand is required") == std::string::npos);
   auto none = run_qwen(home, {"auth"});
   CHECK(none.exit_code == 3);
-  CHECK(none.err.find("`qwen auth` needs a subcommand: use login, logout, status, token, or a sign-in method") !=
+  CHECK(none.err.find("`qwen auth` needs a subcommand: use login, logout, status, token, list, switch, or a sign-in "
+                      "method") !=
         std::string::npos);
   auto disagree = run_qwen(home, {"auth", "qwen-oauth", "--auth-type", "openai"});
   CHECK(disagree.exit_code == 3);

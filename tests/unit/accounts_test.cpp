@@ -13,7 +13,7 @@ using qwen::app::AccountRegistry;
 using qwen::config::parse_account_name;
 using qwen::test::TempDir;
 
-TEST_CASE("account names: letters, digits, . _ -, a letter or digit first, at most 64; default is the default",
+TEST_CASE("account names: letters, digits, . _ -, a letter or digit first, at most 64, and default is the default",
           "[accounts]") {
   CHECK(parse_account_name("work") == std::string("work"));
   CHECK(parse_account_name("a.b_c-9") == std::string("a.b_c-9"));
@@ -29,7 +29,7 @@ TEST_CASE("account names: letters, digits, . _ -, a letter or digit first, at mo
   }
 }
 
-TEST_CASE("account registry: named logins per method, in order, written 0600; the default is never listed",
+TEST_CASE("account registry: named logins per method, in order, written 0600, the default never listed",
           "[accounts]") {
   TempDir d;
   AccountRegistry r(d.path() / "accounts.json");

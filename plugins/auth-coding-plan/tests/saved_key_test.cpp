@@ -84,7 +84,7 @@ TEST_CASE("coding-plan saved key: the file's text is one JSON object", "[coding-
   CHECK(k->api_key == "sk-sp-\"q\"");
 }
 
-TEST_CASE("coding-plan saved key: since the secret store, the file holds the base URL only; an older one is read",
+TEST_CASE("coding-plan saved key: since the secret store, the file holds the base URL only, and an older one is read",
           "[coding-plan]") {
   CHECK(format_saved_key({"https://a/v1", ""}) == "{\"base_url\":\"https://a/v1\"}\n");
   auto k = parse_saved_key(R"({"base_url":"https://a/v1"})");
