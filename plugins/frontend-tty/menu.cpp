@@ -37,13 +37,12 @@ std::optional<std::string> pick_menu_item(const std::string &raw, const std::vec
   return found->id;
 }
 
-std::string format_menu(const std::string &title, const std::vector<MenuItem> &items, const std::string &default_id) {
+std::string format_menu(const std::string &title, const std::vector<MenuItem> &items) {
   std::string out = title + "\n";
   for (size_t i = 0; i < items.size(); ++i) {
     const auto &item = items[i];
     out += "  " + std::to_string(i + 1) + ". " + item.label;
     if (!item.note.empty()) out += "  " + item.note;
-    if (item.id == default_id) out += "  [default]";
     out += "\n";
     // A plugin's one-line description, under its name: shown with its control characters made visible.
     if (!item.detail.empty()) out += "     " + qwen::sdk::terminal_safe(item.detail) + "\n";
@@ -53,10 +52,12 @@ std::string format_menu(const std::string &title, const std::vector<MenuItem> &i
 
 std::optional<std::string> run_menu(LineEditor &editor, const std::string &title, const std::vector<MenuItem> &items,
                                     const std::string &default_id) {
-  write_out(format_menu(title, items, default_id));
-  const bool has_default = pick_menu_item("", items, default_id).has_value();
-  const std::string question =
-      "Choose 1-" + std::to_string(items.size()) + (has_default ? " (Enter for the default)" : "") + ": ";
+  write_out(format_menu(title, items));
+  // The default is named once, in the question, not as a third marker beside "(recommended) (current)".
+  std::string enter_for;
+  for (size_t i = 0; i < items.size(); ++i)
+    if (items[i].id == default_id && items[i].enabled) enter_for = " (Enter for " + std::to_string(i + 1) + ")";
+  const std::string question = "Choose 1-" + std::to_string(items.size()) + enter_for + ": ";
   for (int attempt = 0; attempt < 5; ++attempt) {
     ReadResult r = editor.read_line(question);
     if (r.status != ReadStatus::Line) return std::nullopt;

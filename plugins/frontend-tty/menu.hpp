@@ -23,8 +23,8 @@ struct MenuItem {
 std::optional<std::string> pick_menu_item(const std::string &answer, const std::vector<MenuItem> &items,
                                           const std::string &default_id);
 
-// The lines that list the items.
-std::string format_menu(const std::string &title, const std::vector<MenuItem> &items, const std::string &default_id);
+// The lines that list the items (the default is named by run_menu's question).
+std::string format_menu(const std::string &title, const std::vector<MenuItem> &items);
 
 // Shows the menu and asks until an item is picked; nullopt when the user cancelled (Ctrl-C, Ctrl-D).
 std::optional<std::string> run_menu(LineEditor &editor, const std::string &title, const std::vector<MenuItem> &items,

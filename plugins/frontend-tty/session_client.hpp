@@ -27,6 +27,7 @@ struct AuthMethod {
   bool available = true;
   std::string unavailable_reason;
   std::string description;  // one line (ABI 1.2 hosts; empty from older ones)
+  bool ready = false;       // configured by the environment alone: choosing it needs nothing more
 };
 
 // The methods in an "auth.list" answer (value: "display name\tselected?\tavailable?\tdescription").

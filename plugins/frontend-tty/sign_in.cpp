@@ -10,6 +10,7 @@ std::vector<MenuItem> sign_in_menu(const std::vector<AuthMethod> &methods) {
     MenuItem item{m.id, m.name, "", m.available, m.description};
     if (m.id == kRecommendedMethod) item.note = "(recommended)";
     if (m.selected) item.note += std::string(item.note.empty() ? "" : " ") + "(current)";
+    if (m.ready && m.available) item.note += std::string(item.note.empty() ? "" : " ") + "(ready: set in the environment)";
     if (!m.available)
       item.note += std::string(item.note.empty() ? "" : " ") + "(unavailable: " + m.unavailable_reason + ")";
     items.push_back(std::move(item));
@@ -22,7 +23,9 @@ std::vector<MenuItem> sign_in_menu(const std::vector<AuthMethod> &methods) {
 }
 
 bool SignIn::choose(bool first_run) {
-  const auto methods = session_.auth_methods();
+  auto methods = session_.auth_methods();
+  // A method the environment already configures needs nothing more: say so (auth.describe, ABI 1.2).
+  for (auto &m : methods) m.ready = session_.run("auth.describe", m.id).value("configured") == "environment";
   if (methods.empty()) {
     write_out("No sign-in method is installed (no auth plugin was found; see `qwen plugins`).\n");
     return false;

@@ -115,7 +115,7 @@ TEST_CASE(
     opts.args[0] = qwen.string();
     TerminalSession t(opts);
     REQUIRE(t.wait_for("How do you want to sign in?"));
-    REQUIRE(t.wait_for("Choose 1-1 (Enter for the default):"));
+    REQUIRE(t.wait_for("Choose 1-1 (Enter for 1):"));
     const std::string screen = t.screen();
     INFO(screen);
     CHECK(screen.find("You are not signed in yet") != std::string::npos);

@@ -27,7 +27,7 @@ TEST_CASE("tty: questions stream answers, slash commands reach the session, /qui
   CHECK(r.out.find("Model: qwen3-coder-plus") != std::string::npos);
   CHECK(r.out.find("Model set to other-model for this session.") != std::string::npos);
   CHECK(r.out.find("  1. Qwen OAuth  (recommended)\n") != std::string::npos);
-  CHECK(r.out.find("  3. OpenAI-compatible API key  (current)  [default]\n") != std::string::npos);
+  CHECK(r.out.find("  3. OpenAI-compatible API key  (current) (ready: set in the environment)\n") != std::string::npos);
   CHECK(r.out.find("Signed in with OpenAI-compatible API key; model other-model.") != std::string::npos);
   CHECK(r.out.find("You said: second question") != std::string::npos);
   CHECK(r.out.find("  turns      2\n") != std::string::npos);
@@ -54,7 +54,7 @@ TEST_CASE("tty: without a terminal and without credentials, the sign-in choice i
   INFO(r.out << r.err);
   CHECK(r.exit_code == 0);
   CHECK(r.out.find("You are not signed in yet.") != std::string::npos);
-  CHECK(r.out.find("  1. Qwen OAuth  (recommended) (current)  [default]\n") != std::string::npos);
+  CHECK(r.out.find("  1. Qwen OAuth  (recommended) (current)\n") != std::string::npos);
   CHECK(r.out.find(p.root_url() + "/authorize?user_code=") != std::string::npos);
   CHECK(r.out.find("Or scan it with a phone") == std::string::npos);  // no QR code when stdout is not a terminal
   CHECK(r.out.find("Sign-in failed: ") != std::string::npos);

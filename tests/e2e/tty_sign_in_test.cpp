@@ -69,7 +69,7 @@ TEST_CASE(
     std::string menu = t.screen();
     INFO(menu);
     CHECK(menu.find("1. Qwen OAuth  (recommended)") != std::string::npos);
-    CHECK(menu.find("3. OpenAI-compatible API key  (current)  [default]") != std::string::npos);
+    CHECK(menu.find("3. OpenAI-compatible API key  (current) (ready: set in the environment)") != std::string::npos);
     t.type_line("1");
 
     REQUIRE(t.wait_for("Signed in with Qwen OAuth; model coder-model.", 20s));
@@ -134,11 +134,11 @@ TEST_CASE("tty: the first run without credentials offers the sign-in, Qwen OAuth
   TempDir home;
   TerminalSession t(qwen_terminal(home, {}, oauth_env(p, home)));
   REQUIRE(t.wait_for("How do you want to sign in?"));
-  REQUIRE(t.wait_for("Choose 1-3 (Enter for the default):"));
+  REQUIRE(t.wait_for("Choose 1-3 (Enter for 1):"));
   std::string screen = t.screen();
   INFO(screen);
   CHECK(screen.find("You are not signed in yet") != std::string::npos);
-  CHECK(screen.find("1. Qwen OAuth  (recommended) (current)  [default]") != std::string::npos);
+  CHECK(screen.find("1. Qwen OAuth  (recommended) (current)") != std::string::npos);
   CHECK(screen.find("3. OpenAI-compatible API key") != std::string::npos);
   CHECK_FALSE(t.exit_status().has_value());  // waiting for the user, not failed
   t.press("Enter");

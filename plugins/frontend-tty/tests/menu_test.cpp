@@ -26,9 +26,11 @@ TEST_CASE("an answer picks by number, by id, or the default when empty", "[tty]"
   CHECK_FALSE(pick_menu_item("3", items(), "qwen-oauth").has_value());  // listed, but unavailable
 }
 
-TEST_CASE("the menu lists every item with its number and marks the default", "[tty]") {
-  std::string text = format_menu("How do you want to sign in?", items(), "qwen-oauth");
-  CHECK(text.find("  1. Qwen OAuth  (recommended)  [default]\n") != std::string::npos);
+TEST_CASE("the menu lists every item with its number and one marker per fact, the default named by the question",
+          "[tty]") {
+  std::string text = format_menu("How do you want to sign in?", items());
+  CHECK(text.find("  1. Qwen OAuth  (recommended)\n") != std::string::npos);
+  CHECK(text.find("[default]") == std::string::npos);
   CHECK(text.find("  2. OpenAI-compatible API key\n") != std::string::npos);
   CHECK(text.find("  3. Gone  (unavailable: ended)\n") != std::string::npos);
 }
@@ -61,9 +63,12 @@ TEST_CASE("a method's description from auth.list is shown in the sign-in choice,
   REQUIRE(menu.size() == 2);
   CHECK(menu[0].label == "Acme Cloud");
   CHECK(menu[0].detail == "Acme's client credentials");
-  const std::string text = format_menu("Sign-in methods:", menu, "openai");
-  CHECK(text.find("  1. Acme Cloud\n     Acme's client credentials\n  2. OpenAI-compatible API key  (current)  [default]\n") !=
+  const std::string text = format_menu("Sign-in methods:", menu);
+  CHECK(text.find("  1. Acme Cloud\n     Acme's client credentials\n  2. OpenAI-compatible API key  (current)\n") !=
         std::string::npos);
   // A description is a plugin's text: an escape sequence in it is shown, not obeyed.
-  CHECK(format_menu("t", {{"x", "X", "", true, "red\x1b[31m"}}, "").find("\x1b") == std::string::npos);
+  CHECK(format_menu("t", {{"x", "X", "", true, "red\x1b[31m"}}).find("\x1b") == std::string::npos);
+  // A method the environment configures says it needs nothing more.
+  methods[1].ready = true;
+  CHECK(sign_in_menu(methods)[1].note == "(current) (ready: set in the environment)");
 }
