@@ -17,11 +17,7 @@ namespace fs = std::filesystem;
 namespace {
 
 ProcessResult sh(const std::string &command, const fs::path &home) {
-  ProcessOptions o;
-  o.args = {"/bin/sh", "-c", command};
-  o.env = base_env(home);
-  o.timeout = std::chrono::milliseconds(240000);
-  return run_process(o);
+  return run_shell(command, home);
 }
 
 }  // namespace

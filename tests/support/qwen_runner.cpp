@@ -21,4 +21,13 @@ ProcessResult run_qwen(const TempDir &home, const std::vector<std::string> &args
   return run_process(o);
 }
 
+ProcessResult run_shell(const std::string &command, const std::filesystem::path &home) {
+  ProcessOptions o;
+  o.args = {"/bin/sh", "-c", command};
+  o.env = base_env(home);
+  o.env["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  o.timeout = std::chrono::milliseconds(240000);
+  return run_process(o);
+}
+
 }  // namespace qwen::test

@@ -43,4 +43,8 @@ inline std::vector<std::string> lines_of(const std::string &s) {
 
 ProcessResult run_qwen(const TempDir &home, const std::vector<std::string> &args, const QwenRunOptions &options = {});
 
+// `/bin/sh -c command` in the test environment of `home` (base_env), with the sbin folders on PATH (the build
+// tools some commands run: dpkg-shlibdeps, strip), for at most 4 minutes: a build or a package, not a qwen run.
+ProcessResult run_shell(const std::string &command, const std::filesystem::path &home);
+
 }  // namespace qwen::test
