@@ -104,10 +104,17 @@ class TtyFrontend : public qwen::sdk::FrontendPlugin {
                 (model.empty() ? "" : "; model " + model) + ".\n");
       return;
     }
-    if (check.status == QWEN_ERR_AUTH_REQUIRED)
-      write_out("You are not signed in yet.\n  " + (name.empty() ? std::string() : name + ": ") + check.error + "\n");
-    else
+    if (check.status == QWEN_ERR_AUTH_REQUIRED && !name.empty()) {
+      // One short line above a menu that offers the sign-in itself; the method's full reason (which file is
+      // missing) is for --debug.
+      write_out("No sign-in yet.\n");
+      host().debug(name + ": " + check.error);
+    } else if (check.status == QWEN_ERR_AUTH_REQUIRED) {
+      // No method is selected at all (the default one is not installed): what to set or install is news.
+      write_out("No sign-in yet: " + check.error + "\n");
+    } else {
       write_out("The sign-in method " + name + " cannot be used now: " + check.error + "\n");
+    }
     if (!sign_in.choose(true)) write_out("You can sign in later with /auth.\n");
   }
 

@@ -118,7 +118,7 @@ TEST_CASE(
     REQUIRE(t.wait_for("Choose 1-1 (Enter for 1):"));
     const std::string screen = t.screen();
     INFO(screen);
-    CHECK(screen.find("You are not signed in yet") != std::string::npos);
+    CHECK(screen.find("No sign-in yet: no credentials: ") != std::string::npos);
     CHECK(t.transcript().find("set OPENAI_API_KEY (openai) in the environment or in a .qwen/.env file, or install "
                               "the 'qwen-oauth' sign-in plugin") != std::string::npos);
     CHECK(screen.find("1. OpenAI-compatible API key") != std::string::npos);

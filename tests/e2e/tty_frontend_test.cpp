@@ -53,7 +53,7 @@ TEST_CASE("tty: without a terminal and without credentials, the sign-in choice i
   auto r = run_qwen(home, {"--frontend", "tty"}, o);
   INFO(r.out << r.err);
   CHECK(r.exit_code == 0);
-  CHECK(r.out.find("You are not signed in yet.") != std::string::npos);
+  CHECK(r.out.find("No sign-in yet.\n") != std::string::npos);
   CHECK(r.out.find("  1. Qwen OAuth  (recommended) (current)\n") != std::string::npos);
   CHECK(r.out.find(p.root_url() + "/authorize?user_code=") != std::string::npos);
   CHECK(r.out.find("Or scan it with a phone") == std::string::npos);  // no QR code when stdout is not a terminal
