@@ -98,9 +98,18 @@ TEST_CASE("accounts: two Qwen OAuth logins, each used with --account, and the de
   REQUIRE(run_qwen(t.home, {"-p", "hello", "--account", "second"}, t.env()).exit_code == 0);
   CHECK(t.last_chat_token() == second);
 
-  // `auth token --account` prints that login's token; `auth status --account` names it.
-  auto token = run_qwen(t.home, {"auth", "token", "--account", "default"}, t.env());
-  CHECK(token.out == first + "\n");
+  // `auth token --account` prints that login's token (compared in the shell: a printed token would be kept in
+  // the saved outputs, which the secrets sweep reads); `auth status --account` names the login.
+  for (const auto &[account, holder] : {std::pair<std::string, std::string>{"default", "oauth_creds.json"},
+                                        std::pair<std::string, std::string>{"second", "secrets.json"}}) {
+    auto where = run_shell("t=$(QWEN_OAUTH_BASE_URL=" + t.provider.root_url() + " '" + QWEN_TEST_BIN +
+                               "' auth token --account " + account +
+                               ") && [ -n \"$t\" ] && for f in oauth_creds.json secrets.json; do "
+                               "grep -qF -- \"$t\" \"$HOME/.qwen/$f\" && echo \"$f\"; done",
+                           t.home.path());
+    INFO(account << ": " << where.out << where.err);
+    CHECK(where.out == holder + "\n");
+  }
   auto status = run_qwen(t.home, {"auth", "status", "--json", "--account", "second"}, t.env());
   INFO(status.out << status.err);
   REQUIRE(status.exit_code == 0);

@@ -107,7 +107,7 @@ TEST_CASE("tty markdown: each element of an answer is rendered on the screen", "
   CHECK(t.terminal_is_sane());
 }
 
-TEST_CASE("tty markdown: with NO_COLOR (any value) no attributes; the model's escapes are shown, not run",
+TEST_CASE("tty markdown: with NO_COLOR (any value) no attributes, and the model's escapes are shown, not run",
           "[tty][terminal][markdown]") {
   for (const std::string no_colour : {"1", ""}) {
     FakeProvider p({"--api-key", kKey, "--reply", kAnswer + "\n" + kHostile});
