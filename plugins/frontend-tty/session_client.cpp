@@ -8,19 +8,28 @@ std::string CommandResult::value(const std::string &key) const {
   return {};
 }
 
+namespace {
+
+// A session command's value: tab-separated fields (at least one, maybe empty).
+std::vector<std::string> tab_fields(const std::string &value) {
+  std::vector<std::string> fields;
+  size_t start = 0;
+  while (true) {
+    auto tab = value.find('\t', start);
+    fields.push_back(value.substr(start, tab == std::string::npos ? std::string::npos : tab - start));
+    if (tab == std::string::npos) return fields;
+    start = tab + 1;
+  }
+}
+
+}  // namespace
+
 std::vector<AuthMethod> parse_auth_list(const std::vector<qwen::sdk::Header> &pairs) {
   std::vector<AuthMethod> out;
   for (const auto &kv : pairs) {
     AuthMethod m;
     m.id = kv.name;
-    std::vector<std::string> fields;
-    size_t start = 0;
-    while (true) {
-      auto tab = kv.value.find('\t', start);
-      fields.push_back(kv.value.substr(start, tab == std::string::npos ? std::string::npos : tab - start));
-      if (tab == std::string::npos) break;
-      start = tab + 1;
-    }
+    const std::vector<std::string> fields = tab_fields(kv.value);
     m.name = fields[0].empty() ? m.id : fields[0];
     if (fields.size() > 3) m.description = fields[3];
     m.selected = fields.size() > 1 && fields[1] == "selected";
@@ -32,6 +41,15 @@ std::vector<AuthMethod> parse_auth_list(const std::vector<qwen::sdk::Header> &pa
           availability.compare(0, prefix.size(), prefix) == 0 ? availability.substr(prefix.size()) : availability;
     }
     out.push_back(std::move(m));
+  }
+  return out;
+}
+
+std::vector<AccountLogin> parse_auth_accounts(const std::vector<qwen::sdk::Header> &pairs) {
+  std::vector<AccountLogin> out;
+  for (const auto &kv : pairs) {
+    const std::vector<std::string> fields = tab_fields(kv.value);
+    out.push_back({kv.name, fields[0] == "yes", fields.size() > 1 && fields[1] == "yes"});
   }
   return out;
 }

@@ -33,6 +33,15 @@ struct AuthMethod {
 // The methods in an "auth.list" answer (value: "display name\tselected?\tavailable?\tdescription").
 std::vector<AuthMethod> parse_auth_list(const std::vector<qwen::sdk::Header> &pairs);
 
+struct AccountLogin {
+  std::string name;  // "default" for the default account
+  bool active = false;
+  bool signed_in = false;
+};
+
+// The logins in an "auth.accounts" answer (value: "active?\tsigned in?", each "yes" or "no"; plugin.h 1.5).
+std::vector<AccountLogin> parse_auth_accounts(const std::vector<qwen::sdk::Header> &pairs);
+
 class SessionClient {
  public:
   explicit SessionClient(qwen::sdk::Host host) : host_(host) {}

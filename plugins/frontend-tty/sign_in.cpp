@@ -88,14 +88,11 @@ bool SignIn::choose_login(const AuthMethod &method, const std::string &login) {
     if (!logins.ok() || logins.pairs.size() < 2) return true;  // one login (or an older host): nothing to choose
     std::vector<MenuItem> items;
     std::string active;
-    for (const auto &[name, value] : logins.pairs) {
-      // value: "active?\tsigned in?" (plugin.h)
-      const bool is_active = value.rfind("yes", 0) == 0;
-      const bool signed_in = value.size() >= 3 && value.compare(value.size() - 3, 3, "yes") == 0;
-      if (is_active) active = name;
-      std::string note = is_active ? "(current)" : "";
-      if (!signed_in) note += std::string(note.empty() ? "" : " ") + "(not signed in)";
-      items.push_back(MenuItem{name, name, note, true, ""});
+    for (const auto &login : parse_auth_accounts(logins.pairs)) {
+      if (login.active) active = login.name;
+      std::string note = login.active ? "(current)" : "";
+      if (!login.signed_in) note += std::string(note.empty() ? "" : " ") + "(not signed in)";
+      items.push_back(MenuItem{login.name, login.name, note, true, ""});
     }
     auto chosen = run_menu(editor_, "Logins of " + method.name + ":", items, active);
     if (!chosen) {

@@ -72,3 +72,15 @@ TEST_CASE("a method's description from auth.list is shown in the sign-in choice,
   methods[1].ready = true;
   CHECK(sign_in_menu(methods)[1].note == "(current) (ready: set in the environment)");
 }
+
+TEST_CASE("auth.accounts answers become logins: active and signed in read from their own fields", "[tty]") {
+  auto logins = parse_auth_accounts({{"default", "yes\tno"}, {"work", "no\tyes"}, {"odd", "maybe"}});
+  REQUIRE(logins.size() == 3);
+  CHECK(logins[0].name == "default");
+  CHECK(logins[0].active);
+  CHECK_FALSE(logins[0].signed_in);
+  CHECK_FALSE(logins[1].active);
+  CHECK(logins[1].signed_in);
+  CHECK_FALSE(logins[2].active);  // a value that is not the host's shape is neither
+  CHECK_FALSE(logins[2].signed_in);
+}
