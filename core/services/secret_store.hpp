@@ -29,7 +29,8 @@ class SecretBackend {
 };
 
 // <home>/secrets.json: {"version":1,"secrets":{"<plugin>":{"<account>":{"<name>":"..."}}}}, 0600, replaced
-// atomically; a link, a non-file, an oversized or damaged file is an error (never overwritten).
+// atomically; a link, a non-file, an oversized or damaged file is an error (never overwritten). Puts and deletes
+// from several processes are serialised by <home>/secrets.json.lock (qwen/sdk/file_lock.hpp).
 std::unique_ptr<SecretBackend> make_file_secret_backend(const std::string &qwen_home);
 
 // The freedesktop Secret Service, or nullptr when DBUS_SESSION_BUS_ADDRESS is unset or no keyring answers

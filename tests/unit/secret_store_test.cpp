@@ -5,12 +5,14 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 #include <qwen/plugin.hpp>
@@ -167,6 +169,96 @@ TEST_CASE("secret store file: a link or a FIFO at secrets.json is refused, at on
   CHECK_THROWS_AS(store2.get(kKey), Error);
   CHECK(status_of([&] { store2.put(kKey, "sk-unit-fifo"); }) == QWEN_ERR_CONFIG);
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
+}
+
+TEST_CASE("secret store file: a folder where no lock file can be made is an error naming it, nothing written",
+          "[secrets]") {
+  TempDir home;
+  const auto dir = home.path() / "qwen";
+  const std::string earlier = "{\"version\":1,\"secrets\":{\"openai\":{\"\":{\"api_key\":\"sk-unit-earlier\"}}}}\n";
+  const auto file = home.write("qwen/secrets.json", earlier);
+  ::chmod(file.c_str(), 0600);
+  // Root writes into any folder: as root, the store runs in a child that has become nobody (65534), owning
+  // the file but not allowed to write into its folder.
+  const bool root = ::geteuid() == 0;
+  if (root) {
+    REQUIRE(::chmod(home.path().c_str(), 0711) == 0);
+    REQUIRE(::chown(dir.c_str(), 65534, 65534) == 0);
+    REQUIRE(::chown(file.c_str(), 65534, 65534) == 0);
+  }
+  REQUIRE(::chmod(dir.c_str(), 0500) == 0);
+  int pipe_fds[2];
+  REQUIRE(::pipe(pipe_fds) == 0);
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) {
+    ::close(pipe_fds[0]);
+    if (root && (::setgid(65534) != 0 || ::setuid(65534) != 0)) ::_exit(2);
+    std::string said;
+    for (int step = 0; step < 2; ++step) {
+      SecretStore store(dir.string(), SecretStoreChoice::File);
+      try {
+        if (step == 0)
+          store.put(kKey, "sk-unit-unwritable");
+        else
+          store.remove(kKey);
+        said += "no error\n";
+      } catch (const Error &e) {
+        said += std::to_string(e.status()) + " " + e.what() + "\n";
+      }
+    }
+    const ssize_t written = ::write(pipe_fds[1], said.data(), said.size());
+    ::_exit(written == static_cast<ssize_t>(said.size()) ? 0 : 3);
+  }
+  ::close(pipe_fds[1]);
+  std::string said;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(pipe_fds[0], buf, sizeof buf)) > 0;) said.append(buf, static_cast<size_t>(n));
+  ::close(pipe_fds[0]);
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  ::chmod(dir.c_str(), 0700);
+  INFO(said);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+  const auto lines = [&] {
+    std::vector<std::string> out;
+    std::istringstream in(said);
+    for (std::string line; std::getline(in, line);) out.push_back(line);
+    return out;
+  }();
+  REQUIRE(lines.size() == 2);
+  for (const auto &line : lines) {  // the put, then the delete of the key that is there
+    CHECK(line.rfind(std::to_string(QWEN_ERR_INTERNAL) + " ", 0) == 0);
+    CHECK(line.find("cannot create the lock file " + (dir / "secrets.json.lock").string()) != std::string::npos);
+    CHECK(line.find("Permission denied") != std::string::npos);
+    CHECK(line.find("secrets.json was not changed") != std::string::npos);
+  }
+  CHECK(slurp(file) == earlier);
+  CHECK_FALSE(std::filesystem::exists(dir / "secrets.json.lock"));
+}
+
+TEST_CASE("secret store file: the writes of many threads and stores on one file all land", "[secrets]") {
+  TempDir home;
+  constexpr int kThreads = 8;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t)
+    threads.emplace_back([&, t] {
+      SecretStore store(home.path().string(), SecretStoreChoice::File);  // one per thread, like one per process
+      for (int i = 0; i < 5; ++i)
+        store.put({"openai", "t" + std::to_string(t), "k" + std::to_string(i)}, "sk-thread-" + std::to_string(t));
+    });
+  for (auto &t : threads) t.join();
+  SecretStore reader(home.path().string(), SecretStoreChoice::File);
+  int kept = 0;
+  for (int t = 0; t < kThreads; ++t)
+    for (int i = 0; i < 5; ++i)
+      kept += reader.get({"openai", "t" + std::to_string(t), "k" + std::to_string(i)}) ==
+                      std::optional<std::string>("sk-thread-" + std::to_string(t))
+                  ? 1
+                  : 0;
+  CHECK(kept == kThreads * 5);
+  CHECK_FALSE(std::filesystem::exists(home.path() / "secrets.json.lock"));
 }
 
 TEST_CASE("secret store: with no session bus, auto falls back to the file and keyring refuses", "[secrets]") {
