@@ -2,6 +2,8 @@
 
 #include <md4c.h>
 
+#include "code_highlight.hpp"
+
 #include <qwen/sdk/terminal_text.hpp>
 
 #include <algorithm>
@@ -137,6 +139,7 @@ class Renderer {
         auto *code = static_cast<MD_BLOCK_CODE_DETAIL *>(detail);
         const std::string lang = qwen::sdk::terminal_safe(std::string_view(code->lang.text, code->lang.size));
         line(paint("── " + (lang.empty() ? std::string("code") : lang) + " ──", kUrl));
+        code_lang_.assign(code->lang.text, code->lang.size);
         in_code_ = true;
         code_.clear();
         break;
@@ -192,6 +195,12 @@ class Renderer {
         in_code_ = false;
         std::string_view rest = code_;
         if (!rest.empty() && rest.back() == '\n') rest.remove_suffix(1);
+        if (type == MD_BLOCK_CODE && o_.colour) {  // syntax colours where the language is known, else one colour
+          if (const auto coloured = highlight_code(rest, code_lang_)) {
+            for (const std::string &one : *coloured) line("  " + one);
+            break;
+          }
+        }
         while (true) {
           const size_t nl = rest.find('\n');
           const std::string_view one = rest.substr(0, nl);
@@ -535,6 +544,7 @@ class Renderer {
   bool wrote_block_ = false;
   bool in_code_ = false;
   std::string code_;
+  std::string code_lang_;  // the fenced block's language tag, as the model wrote it
   std::string href_, link_text_;
   std::vector<std::vector<Cell>> table_;
   std::vector<MD_ALIGN> aligns_;

@@ -132,6 +132,43 @@ TEST_CASE("tty markdown: with NO_COLOR (any value) no attributes, and the model'
   }
 }
 
+TEST_CASE("tty markdown: a python block has syntax colours on a colour terminal, its text and escapes shown",
+          "[tty][terminal][markdown]") {
+  const std::string answer =
+      "Here:\n"
+      "\n"
+      "```python\n"
+      "def greet(name):\n"
+      "    return \"hi \x1b]52;c;ZXZpbA==\x07\x1b[2J\" + name  # \xc2\x9b" "31m\n"
+      "```\n"
+      "\n"
+      "Bye.\n";
+  FakeProvider p({"--api-key", kKey, "--reply", answer});
+  TempDir home;
+  TerminalSession t(qwen_terminal(home, {}, key_env(p)));
+  REQUIRE(t.wait_for("Signed in with"));
+  t.type_line("code please");
+  REQUIRE(t.wait_for("Bye."));
+  REQUIRE(t.wait_for("\n>", 5s, 2));
+  const std::string screen = t.screen();
+  INFO(screen);
+  CHECK(has_line(screen, "── python ──"));
+  CHECK(has_line(screen, "  def greet(name):"));  // the text intact, at the block's indent
+  CHECK(has_line(screen, "      return \"hi ^[]52;c;ZXZpbA==^G^[[2J\" + name  # \\u009b31m"));
+  CHECK(t.clipboard().find("ZXZpbA") == std::string::npos);  // the model's OSC 52 was not run
+  // The keyword line in colours of its own (tmux says them again in its own SGR): 'def' blue, not the one
+  // code colour (cyan) a block without a language gets.
+  std::string keyword_row;
+  for (const auto &row : lines(t.screen_with_attributes()))
+    if (row.find("greet") != std::string::npos) keyword_row = row;
+  INFO(keyword_row);
+  CHECK(keyword_row.find("34mdef") != std::string::npos);
+  CHECK(keyword_row.find("\x1b[36m") == std::string::npos);
+  t.type_line("/quit");
+  REQUIRE(t.wait_for_exit());
+  CHECK(t.terminal_is_sane());
+}
+
 TEST_CASE("tty markdown: -p and --output-format text keep the answer byte for byte", "[markdown]") {
   FakeProvider p({"--api-key", kKey, "--reply", kAnswer + "\n" + kHostile});
   TempDir home;

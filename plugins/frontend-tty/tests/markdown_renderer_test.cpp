@@ -40,6 +40,23 @@ bool only_sgr(const std::string &text) {
   return true;
 }
 
+// `text` without the renderer's SGR sequences.
+std::string strip_sgr(const std::string &text) {
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '\x1b' && i + 1 < text.size() && text[i + 1] == '[') {
+      size_t j = i + 2;
+      while (j < text.size() && (std::isdigit(static_cast<unsigned char>(text[j])) || text[j] == ';')) ++j;
+      if (j < text.size() && text[j] == 'm') {
+        i = j;
+        continue;
+      }
+    }
+    out += text[i];
+  }
+  return out;
+}
+
 const RenderOptions kPlain{60, false};
 const RenderOptions kColour{60, true};
 
@@ -65,6 +82,30 @@ TEST_CASE("markdown: a fenced code block is set apart under its language tag, it
   CHECK(lines[3] == "  def f(x):");
   CHECK(lines[4] == "      return  x * 2");  // blanks inside code are kept
   CHECK(render_markdown("```\nx\n```\n", kPlain).find("── code ──") != std::string::npos);
+}
+
+TEST_CASE("markdown: a fenced block in a known language has syntax colours, its lines and widths unchanged",
+          "[markdown]") {
+  const std::string code = "import os\n\ndef f(x):\n    # twice x\n\treturn x * 2  \"\"\"doc\"\"\" \u00e9\u4e2d\n";
+  const std::string md = "Look:\n\n```python\n" + code + "```\n";
+  const std::string plain = render_markdown(md, kPlain);
+  CHECK(plain.find('\x1b') == std::string::npos);  // colour off: no attributes at all
+  const std::string one_colour = render_markdown("```\n" + code + "```\n", kColour);
+  CHECK(one_colour.find("\x1b[36mdef f(x):\x1b[0m") != std::string::npos);  // no tag: the one code colour
+  CHECK(render_markdown("```klingon\n" + code + "```\n", kColour).find("\x1b[36mdef f(x):\x1b[0m") !=
+        std::string::npos);  // a language the library does not know: the same
+
+  const std::string coloured = render_markdown(md, kColour);
+  CHECK(coloured.find("\x1b[1;34mdef\x1b[0m") != std::string::npos);  // esc.style: a keyword blue and bold
+  CHECK(coloured.find("\x1b[36m# twice x\x1b[0m") != std::string::npos);  // a comment cyan
+  // The plain rendering's lines (the rule, the two-space indent, the code), each as wide.
+  const auto c = lines_of(coloured), p = lines_of(plain);
+  REQUIRE(c.size() == p.size());
+  for (size_t i = 0; i < c.size(); ++i) {
+    INFO(c[i]);
+    CHECK(strip_sgr(c[i]) == p[i]);
+    CHECK(display_width(c[i]) == display_width(p[i]));
+  }
 }
 
 TEST_CASE("markdown: emphasis, strong and inline code", "[markdown]") {
@@ -128,6 +169,7 @@ TEST_CASE("markdown: hostile text never reaches the terminal raw: text, code blo
       "[x](http://c.example/&#27;[2J \"t\x1b[1m\") &#27;[2J &#x9b;2J &#0; `\x1b[5m`\n",
       "| a\x1b[2J | b |\n|---|---|\n| \x07 | \x1b]0;x\x07 |\n",
       "<div>\x1b[2J</div>\n\n# \x1b[2Jheading\n\n> \x1b[H quote\n",
+      "```python\nx = '\x1b]52;c;ZXZpbA==\x07'  # \x1b[2J \x9b" "31m \xc2\x9b" "2J \xff\n```\n",  // coloured
   };
   for (const auto &text : hostile) {
     for (const RenderOptions &o : {kPlain, kColour}) {
