@@ -7,7 +7,7 @@ packages=(
   libboost-dev libboost-filesystem-dev
   libcurl4-openssl-dev libssl-dev
   nlohmann-json3-dev libtomlplusplus-dev catch2 libcli11-dev
-  libqrencode-dev libedit-dev libmd4c-dev
+  libqrencode-dev libedit-dev libmd4c-dev libsource-highlight-dev
   tmux util-linux openssl curl
   libbenchmark-dev python3 libsimdjson-dev
   clang libclang-rt-14-dev
