@@ -51,14 +51,31 @@ Loaded load(const std::filesystem::path &file) {
 
 }  // namespace
 
-std::vector<std::string> AccountRegistry::named(const std::string &method) const {
+AccountRegistry::Names AccountRegistry::names() const {
+  if (read_once_) return *read_once_;
   const Loaded l = load(file_);
-  std::vector<std::string> out;
+  Names out;
+  out.error = l.error;
   if (l.error) return out;
-  auto it = l.doc["accounts"].find(method);
-  if (it == l.doc["accounts"].end()) return out;
-  for (const auto &n : *it) out.push_back(n.get<std::string>());
+  for (const auto &[method, list] : l.doc["accounts"].items())
+    for (const auto &n : list) out.by_method[method].push_back(n.get<std::string>());
   return out;
+}
+
+AccountRegistry::ReadOnce::ReadOnce(const AccountRegistry &registry) : registry_(registry) {
+  if (registry_.read_once_) return;
+  registry_.read_once_ = std::make_shared<const Names>(registry_.names());
+  started_ = true;
+}
+
+AccountRegistry::ReadOnce::~ReadOnce() {
+  if (started_) registry_.read_once_.reset();
+}
+
+std::vector<std::string> AccountRegistry::named(const std::string &method) const {
+  const Names n = names();
+  auto it = n.by_method.find(method);
+  return it == n.by_method.end() ? std::vector<std::string>{} : it->second;
 }
 
 bool AccountRegistry::has(const std::string &method, const std::string &account) const {
@@ -69,6 +86,7 @@ bool AccountRegistry::has(const std::string &method, const std::string &account)
 
 void AccountRegistry::add(const std::string &method, const std::string &account) {
   if (account.empty()) return;
+  read_once_.reset();
   Loaded l = load(file_);
   if (l.error) throw sdk::Error(QWEN_ERR_CONFIG, *l.error + "; qwen does not overwrite it: repair or remove it");
   auto &names = l.doc["accounts"][method];
@@ -80,6 +98,7 @@ void AccountRegistry::add(const std::string &method, const std::string &account)
 
 void AccountRegistry::remove(const std::string &method, const std::string &account) {
   if (account.empty()) return;
+  read_once_.reset();
   Loaded l = load(file_);
   if (l.error) throw sdk::Error(QWEN_ERR_CONFIG, *l.error + "; qwen does not overwrite it: repair or remove it");
   auto &all = l.doc["accounts"];
@@ -93,7 +112,7 @@ void AccountRegistry::remove(const std::string &method, const std::string &accou
 }
 
 std::optional<std::string> AccountRegistry::load_error() const {
-  return load(file_).error;
+  return names().error;
 }
 
 }  // namespace qwen::app

@@ -11,6 +11,8 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -41,8 +43,31 @@ class AccountRegistry {
   // Why the file could not be read, when it could not.
   std::optional<std::string> load_error() const;
 
+  // While the returned object lives, named(), has() and load_error() answer from one reading of the file, so
+  // a command that looks at every method's logins (`qwen auth list`) reads it once and sees one version of it.
+  // add() and remove() still read the file afresh under it, and end it (what it read is then out of date).
+  class ReadOnce {
+   public:
+    explicit ReadOnce(const AccountRegistry &registry);
+    ReadOnce(const ReadOnce &) = delete;
+    ReadOnce &operator=(const ReadOnce &) = delete;
+    ~ReadOnce();
+
+   private:
+    const AccountRegistry &registry_;
+    bool started_ = false;  // false inside another ReadOnce: that one ends the reading
+  };
+  ReadOnce read_once() const { return ReadOnce(*this); }
+
  private:
+  struct Names {
+    std::map<std::string, std::vector<std::string>> by_method;
+    std::optional<std::string> error;
+  };
+  Names names() const;  // the ReadOnce's reading, else the file's now
+
   std::filesystem::path file_;
+  mutable std::shared_ptr<const Names> read_once_;
 };
 
 }  // namespace qwen::app

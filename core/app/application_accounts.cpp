@@ -77,6 +77,7 @@ std::vector<MethodStatus> Application::logins_of(const plugin_host::LoadedPlugin
 }
 
 int Application::list_logins() {
+  const auto once = accounts_.read_once();  // every method's logins, and the damage check, from one reading
   if (auto why = accounts_.load_error()) util::log_warning(*why + ": its named logins are not listed");
   std::vector<MethodStatus> logins;
   for (const auto *m : installed_auth_methods())

@@ -79,3 +79,33 @@ TEST_CASE("account registry: a damaged file lists nothing, says why, and is neve
   REQUIRE(r.load_error());
   CHECK(r.load_error()->find("directory") != std::string::npos);
 }
+
+TEST_CASE("account registry: under read_once the file is read once, then afresh; add and remove end it",
+          "[accounts]") {
+  TempDir d;
+  const auto file = d.write("accounts.json", "{\"version\": 1, \"accounts\": {\"m\": [\"work\"], \"n\": [\"ci\"]}}");
+  AccountRegistry r(file);
+  {
+    const auto once = r.read_once();
+    CHECK(r.named("m") == std::vector<std::string>{"work"});
+    // Changed (even damaged) on disk meanwhile: the one reading still answers, for every method.
+    d.write("accounts.json", "{ not json");
+    CHECK(r.named("m") == std::vector<std::string>{"work"});
+    CHECK(r.named("n") == std::vector<std::string>{"ci"});
+    CHECK(r.has("n", "ci"));
+    CHECK_FALSE(r.load_error());
+    {
+      const auto inner = r.read_once();  // nested: ends with the outer one, not before
+    }
+    CHECK(r.named("m") == std::vector<std::string>{"work"});
+  }
+  REQUIRE(r.load_error());  // ended: the file as it is now
+  CHECK(r.named("m").empty());
+
+  d.write("accounts.json", "{\"version\": 1, \"accounts\": {\"m\": [\"work\"]}}");
+  const auto once = r.read_once();
+  r.add("m", "home");  // reads the file afresh (a write never works from the old reading) and ends it
+  CHECK(r.named("m") == std::vector<std::string>{"work", "home"});
+  d.write("accounts.json", "{\"version\": 1, \"accounts\": {}}");
+  CHECK(r.named("m").empty());
+}
