@@ -7,6 +7,8 @@
 
 #include <cerrno>
 
+#include "terminal.hpp"
+
 namespace tty_frontend {
 namespace {
 
@@ -27,7 +29,10 @@ AnswerKeys::~AnswerKeys() {
 }
 
 void AnswerKeys::stop() {
+  const bool was_watching = active_;
   halt();
+  // The line editor comes next: a key typed from now until it reads the terminal waits for it, unechoed.
+  if (was_watching) hold_keys_for_line_editor();
   if (g_current == this) g_current = nullptr;
 }
 

@@ -224,7 +224,14 @@ struct LineEditor::Impl {
     signalled = false;
     interrupted_text.clear();
     el_resize(el);  // no SIGWINCH handler of ours (signals are the host's): ask for the size each time
-    have_cooked = tcgetattr(STDIN_FILENO, &cooked) == 0;  // what the terminal gets back on Ctrl-Z
+    // What the terminal gets back on Ctrl-Z: the settings found in canonical mode, as libedit keeps them (after
+    // an answer the keys are already held, see hold_keys_for_line_editor).
+    termios now{};
+    if (tcgetattr(STDIN_FILENO, &now) == 0 && (now.c_lflag & ICANON)) {
+      cooked = now;
+      have_cooked = true;
+    }
+    hold_keys_for_line_editor();
     int count = 0;
     const char *s = el_gets(el, &count);
     if (interrupted) {

@@ -69,6 +69,15 @@ void TerminalSnapshot::restore() const {
   if (valid_) tcsetattr(STDIN_FILENO, TCSADRAIN, &saved_);
 }
 
+void hold_keys_for_line_editor() {
+  termios now{};
+  if (tcgetattr(STDIN_FILENO, &now) != 0 || !(now.c_lflag & ICANON)) return;
+  now.c_lflag &= static_cast<tcflag_t>(~(ICANON | ECHO | ECHONL));
+  now.c_cc[VMIN] = 1;
+  now.c_cc[VTIME] = 0;
+  tcsetattr(STDIN_FILENO, TCSADRAIN, &now);
+}
+
 EchoOff::EchoOff(bool keys_one_by_one) {
   if (!isatty(STDIN_FILENO) || tcgetattr(STDIN_FILENO, &saved_) != 0) return;
   termios quiet = saved_;

@@ -37,6 +37,15 @@ bool write_out(std::string_view text);
 // the bytes are kept.
 std::string shown(std::string_view text);
 
+// Keeps what is typed from now on away from the kernel's line editing until the line editor takes the terminal:
+// no echo, no canonical mode (each key waits as a plain byte). libedit writes its prompt before it switches the
+// terminal to its own mode, and a key typed in that moment met canonical mode: echoed by the kernel and again by
+// the editor, and a Ctrl-D became an end-of-file mark that reached the editor as a NUL byte, so `qwen` stayed
+// at its prompt (a script pressing Ctrl-D as soon as "> " showed hung half of the time). libedit adopts only
+// settings it finds in canonical mode as the ones to give back, so the real ones return after the line.
+// Does nothing when the terminal is not in canonical mode (the editor's own, or this one already).
+void hold_keys_for_line_editor();
+
 // Captures the terminal's settings on construction and restores them on destruction, so an exception or an
 // early return cannot leave the user's terminal without echo or in raw mode.
 class TerminalSnapshot {
