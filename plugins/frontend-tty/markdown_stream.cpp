@@ -91,7 +91,8 @@ void MarkdownStream::scan() {
       const size_t i = indent_of(line);
       if (n >= fence_length_ && c == fence_char_ && blank_line(line.substr(i + n))) {
         in_fence_ = false;
-        cut(scan_);
+        // A fence inside a list item closes the code, not the item: text of the same item may follow.
+        if (fence_ends_block_) cut(scan_);
       }
       continue;
     }
@@ -109,6 +110,7 @@ void MarkdownStream::scan() {
     char c = 0;
     if (const size_t n = fence_at(line, &c)) {
       if (line_start != block_start_ && indent_of(line) == 0) cut(line_start);  // a fence may end a paragraph
+      fence_ends_block_ = line_start == block_start_;
       in_fence_ = true;
       fence_char_ = c;
       fence_length_ = n;

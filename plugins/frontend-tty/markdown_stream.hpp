@@ -54,6 +54,7 @@ class MarkdownStream {
   bool in_fence_ = false;
   char fence_char_ = 0;
   size_t fence_length_ = 0;
+  bool fence_ends_block_ = false;  // the fence opened a block of its own (not inside a list item)
   bool after_blank_ = false;
   bool rendered_any_ = false;
 

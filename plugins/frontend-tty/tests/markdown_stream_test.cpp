@@ -96,3 +96,17 @@ TEST_CASE("markdown stream: after a resize the next blocks are laid out at the n
     line_start = nl + 1;
   }
 }
+
+TEST_CASE("markdown stream: a code block inside a list item does not end the item", "[markdown]") {
+  // The closing fence of a block of its own completes it; inside a list item, text of the same item follows.
+  MarkdownStream m(false, fixed);
+  const std::string answer = "1. a\n\n   ```sh\n   echo\n\n   echo again\n   ```\n   after the code, same item\n2. b\n\nEnd.\n";
+  std::string out;
+  for (size_t i = 0; i < answer.size(); ++i) out += m.feed(answer.substr(i, 1));
+  out += m.finish();
+  // The list is rendered once, whole: the item's text keeps its indent and the second item its number.
+  CHECK(count(out, "── sh ──") == 1);
+  CHECK(out.find("\n   after the code, same item\n2. b\n") != std::string::npos);
+  CHECK(out.find("\nafter the code") == std::string::npos);
+  CHECK(out.find("     echo again\n") != std::string::npos);
+}
