@@ -10,9 +10,12 @@
 namespace tty_frontend {
 
 AnswerView::AnswerView() {
-  if (terminal_can_redraw())
-    markdown_ = std::make_unique<MarkdownStream>(terminal_wants_colour(),
-                                                 [] { return ScreenSize{terminal_columns(), terminal_rows()}; });
+  if (terminal_can_redraw()) {
+    size_watch_ = std::make_unique<TerminalSizeWatch>();
+    markdown_ = std::make_unique<MarkdownStream>(terminal_wants_colour(), [watch = size_watch_.get()] {
+      return ScreenSize{watch->columns(), watch->rows()};
+    });
+  }
 }
 
 void AnswerView::line_break() {

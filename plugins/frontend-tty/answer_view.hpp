@@ -13,6 +13,7 @@
 
 #include "markdown_stream.hpp"
 #include "spinner.hpp"
+#include "terminal.hpp"
 
 namespace tty_frontend {
 
@@ -38,7 +39,8 @@ class AnswerView {
   bool wrote_text_ = false;
   bool at_line_start_ = true;
   std::string text_;
-  std::unique_ptr<MarkdownStream> markdown_;  // null: the deltas are written as they came
+  std::unique_ptr<TerminalSizeWatch> size_watch_;  // declared before markdown_, which asks it
+  std::unique_ptr<MarkdownStream> markdown_;       // null: the deltas are written as they came
   Spinner spinner_;
 };
 

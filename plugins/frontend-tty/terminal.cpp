@@ -32,6 +32,59 @@ int terminal_rows() {
   return 24;
 }
 
+namespace {
+
+volatile sig_atomic_t g_resized = 0;
+struct sigaction g_previous_winch {};
+
+void on_winch(int sig) {
+  g_resized = 1;
+  if (g_previous_winch.sa_handler != SIG_DFL && g_previous_winch.sa_handler != SIG_IGN &&
+      !(g_previous_winch.sa_flags & SA_SIGINFO))
+    g_previous_winch.sa_handler(sig);
+}
+
+void ask_size(int *columns, int *rows) {
+  winsize ws{};
+  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) != 0) return;
+  if (ws.ws_col > 0) *columns = ws.ws_col;
+  if (ws.ws_row > 0) *rows = ws.ws_row;
+}
+
+}  // namespace
+
+TerminalSizeWatch::TerminalSizeWatch() {
+  struct sigaction ours {};
+  ours.sa_handler = on_winch;
+  sigemptyset(&ours.sa_mask);
+  ours.sa_flags = SA_RESTART;  // a resize must not fail a read or write of the transfer
+  g_resized = 0;
+  installed_ = sigaction(SIGWINCH, &ours, &previous_) == 0;
+  if (installed_) g_previous_winch = previous_;
+  ask_size(&columns_, &rows_);
+}
+
+TerminalSizeWatch::~TerminalSizeWatch() {
+  if (installed_) sigaction(SIGWINCH, &previous_, nullptr);
+}
+
+void TerminalSizeWatch::refresh_if_resized() {
+  // Without our handler (sigaction failed) nothing tells of a resize: ask every time, as before.
+  if (installed_ && !g_resized) return;
+  g_resized = 0;
+  ask_size(&columns_, &rows_);
+}
+
+int TerminalSizeWatch::columns() {
+  refresh_if_resized();
+  return columns_;
+}
+
+int TerminalSizeWatch::rows() {
+  refresh_if_resized();
+  return rows_;
+}
+
 std::string adopt_terminal_locale() {
   const char *name = std::setlocale(LC_CTYPE, "");
   const std::string chosen = name ? name : "C";
