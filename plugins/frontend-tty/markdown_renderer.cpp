@@ -7,6 +7,7 @@
 #include <qwen/sdk/terminal_text.hpp>
 
 #include <algorithm>
+#include <cstring>
 #include <cwchar>
 #include <vector>
 
@@ -39,19 +40,12 @@ std::string sgr(unsigned style) {
 }
 const char *const kReset = "\x1b[0m";
 
-// One UTF-8 character's length at text[i] (1 for a byte that starts none).
-size_t char_length(std::string_view text, size_t i) {
-  const unsigned char c = static_cast<unsigned char>(text[i]);
-  if (c < 0x80) return 1;
-  const size_t n = qwen::sdk::detail::utf8_sequence_length(text, i);
-  return n ? n : 1;
-}
-
 // A word: its text with attributes (self-contained: it ends with a reset when it set any) and its width.
 struct Word {
   std::string text;
   int width = 0;
   unsigned style = 0;  // the attributes in force at its end
+  unsigned first_style = 0;  // those at its start (its text starts with their SGR)
   bool break_after = false;  // a hard line break follows
 };
 
@@ -102,6 +96,7 @@ class Renderer {
       case MD_BLOCK_QUOTE:
         gap();
         containers_.emplace_back(Container::Quote);
+        wrote_block_ = false;  // the gap before the quote is written; its first block needs no other (inside "│")
         break;
       case MD_BLOCK_UL:
       case MD_BLOCK_OL: {
@@ -378,24 +373,26 @@ class Renderer {
   void add_text(std::string_view raw, bool space_before) {
     if (space_before) end_word();
     const std::string safe = qwen::sdk::terminal_safe(raw);
+    // A run of characters between blanks at a time (measured at once): a character at a time was the
+    // renderer's largest cost after md4c.
     for (size_t i = 0; i < safe.size();) {
-      const char c = safe[i];
-      if (c == ' ' || c == '\t' || c == '\n') {
-        end_word();
-        ++i;
-        continue;
+      const size_t blank = safe.find_first_of(" \t\n", i);
+      const size_t end = blank == std::string::npos ? safe.size() : blank;
+      if (end > i) {
+        if (o_.colour && (!open_ || word_.style != style_)) {
+          if (open_ && word_.style != 0) word_.text += kReset;
+          word_.text += sgr(style_);
+          word_.style = style_;
+        }
+        if (!open_) word_.style = word_.first_style = style_;
+        open_ = true;
+        const std::string_view run = std::string_view(safe).substr(i, end - i);
+        word_.text.append(run);
+        word_.width += display_width(run);
       }
-      const size_t n = char_length(safe, i);
-      if (o_.colour && (!open_ || word_.style != style_)) {
-        if (open_ && word_.style != 0) word_.text += kReset;
-        word_.text += sgr(style_);
-        word_.style = style_;
-      }
-      if (!open_) word_.style = style_;
-      open_ = true;
-      word_.text.append(safe, i, n);
-      word_.width += display_width(std::string_view(safe).substr(i, n));
-      i += n;
+      if (blank == std::string::npos) break;
+      end_word();
+      i = blank + 1;
     }
   }
 
@@ -422,6 +419,12 @@ class Renderer {
     std::string current;
     int width = 0;
     bool has_word = false;
+    unsigned style_at_end = 0;  // of the last word on the line
+    const size_t reset_length = std::strlen(kReset);
+    // The line so far ends with a reset and then the blank just added.
+    auto reset_before_blank = [&current, reset_length] {
+      return current.size() > reset_length && current.compare(current.size() - 1 - reset_length, reset_length, kReset) == 0;
+    };
     for (const Word &w : words_) {
       if (has_word && width + 1 + w.width > room) {
         line(current);
@@ -433,7 +436,14 @@ class Renderer {
         current += ' ';
         ++width;
       }
-      current += w.text;
+      if (has_word && o_.colour && w.first_style != 0 && w.first_style == style_at_end && reset_before_blank()) {
+        // The same attributes go on across the blank: one SGR for "strong text", not one per word.
+        current.erase(current.size() - 1 - reset_length, reset_length);
+        current.append(w.text, sgr(w.first_style).size(), std::string::npos);
+      } else {
+        current += w.text;
+      }
+      style_at_end = w.style;
       width += w.width;
       has_word = true;
       if (w.break_after) {

@@ -116,6 +116,30 @@ TEST_CASE("markdown: emphasis, strong and inline code", "[markdown]") {
   CHECK(render_markdown("a *b* **c** `d`\n", kPlain) == "a b c `d`\n");
 }
 
+TEST_CASE("markdown: the words of one styled phrase share one SGR, each wrapped line complete in itself",
+          "[markdown]") {
+  const std::string colour = render_markdown("a **strong text here** and `two words`\n", kColour);
+  CHECK(colour.find("\x1b[1mstrong text here\x1b[0m") != std::string::npos);
+  CHECK(colour.find("\x1b[36mtwo words\x1b[0m") != std::string::npos);
+  // Wrapped between its words, the phrase is closed at the line's end and opened again on the next.
+  const std::string narrow = render_markdown("**aaaa bbbb cccc dddd eeee ffff**\n", RenderOptions{12, true});
+  for (const std::string &line : lines_of(narrow)) {
+    INFO(line);
+    CHECK(line.rfind("\x1b[1m", 0) == 0);
+    CHECK(line.size() >= 4);
+    CHECK(line.compare(line.size() - 4, 4, "\x1b[0m") == 0);
+  }
+  CHECK(display_width(narrow.substr(0, narrow.find('\n'))) <= 12);
+}
+
+TEST_CASE("markdown: a block quote after another block starts with its text, not an empty quoted line",
+          "[markdown]") {
+  const std::string out = render_markdown("Before.\n\n> quoted\n", kPlain);
+  CHECK(out == "Before.\n\n│ quoted\n");
+  const std::string nested = render_markdown("- item\n\n> first\n>\n> second\n", kPlain);
+  CHECK(nested.find("\n\n│ first\n│\n│ second\n") != std::string::npos);
+}
+
 TEST_CASE("markdown: lists, nested lists, task lists and block quotes", "[markdown]") {
   const std::string out = render_markdown("- one\n- two\n  - inner\n\n3. third\n4. fourth\n\n- [x] done\n\n> quoted\n> text\n",
                                           kPlain);
