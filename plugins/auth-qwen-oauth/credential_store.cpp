@@ -146,6 +146,8 @@ OAuthCredentials CredentialStore::usable(bool force_refresh, const std::string &
     creds = load();
     if (creds && usable_now(*creds)) return *creds;
     throw;
+  } catch (const qwen::sdk::FileLockRefused &) {
+    throw;  // a link, FIFO or folder at the lock's path: someone else's doing, so nothing is written
   } catch (const Error &e) {
     if (e.status() == QWEN_ERR_CANCELLED) throw;
     // No lock can be made here (a read-only folder): nobody can rewrite the file either, so a refresh

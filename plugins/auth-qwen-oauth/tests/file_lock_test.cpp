@@ -343,3 +343,60 @@ TEST_CASE("a short wait says nothing", "[lock][wait]") {
   FileLock lock = FileLock::acquire(path, o);
   CHECK(said == 0);
 }
+
+// Each with the default options (a 30 s timeout): a refusal must come at once, not after the wait.
+TEST_CASE("a link, a dangling link, a FIFO or a folder at the lock's path is refused at once, left as it was",
+          "[lock][hostile]") {
+  for (const std::string kind : {"link to a file", "dangling link", "fifo", "folder"}) {
+    INFO(kind);
+    ScratchDir dir;
+    const std::string path = dir.file("oauth_creds.lock"), target = dir.file("target");
+    spit(target, "the target's own text\n");
+    if (kind == "link to a file") REQUIRE(symlink(target.c_str(), path.c_str()) == 0);
+    if (kind == "dangling link") REQUIRE(symlink(dir.file("nothing-here").c_str(), path.c_str()) == 0);
+    if (kind == "fifo") REQUIRE(mkfifo(path.c_str(), 0600) == 0);
+    if (kind == "folder") REQUIRE(mkdir(path.c_str(), 0700) == 0);
+    struct stat before {};
+    REQUIRE(lstat(path.c_str(), &before) == 0);
+    const auto start = std::chrono::steady_clock::now();
+    std::string message;
+    int status = 0;
+    try {
+      FileLock lock = FileLock::acquire(path, FileLock::Options{});
+      FAIL("a lock was taken at " << kind);
+    } catch (const qwen::sdk::FileLockRefused &e) {
+      message = e.what();
+      status = e.status();
+    }
+    CHECK(millis_since(start) < 1000);
+    CHECK(status == QWEN_ERR_CONFIG);
+    CHECK(message.find(path) != std::string::npos);
+    CHECK(message.find("nothing was written") != std::string::npos);
+    CHECK(message.find(kind == "fifo" ? "FIFO" : kind == "folder" ? "directory" : "symbolic link") !=
+          std::string::npos);
+    CHECK(message.find("held by") == std::string::npos);  // not blamed on another process
+    struct stat after {};
+    REQUIRE(lstat(path.c_str(), &after) == 0);
+    CHECK(after.st_ino == before.st_ino);
+    CHECK((after.st_mode & S_IFMT) == (before.st_mode & S_IFMT));
+    CHECK(slurp(target) == "the target's own text\n");
+    CHECK(access(dir.file("nothing-here").c_str(), F_OK) != 0);
+  }
+}
+
+// Opening a FIFO to read blocks until a writer comes, unless O_NONBLOCK: releasing must neither hang on one
+// put where our lock was, nor remove it.
+TEST_CASE("release does not hang on a FIFO put in the lock's place, and leaves it", "[lock][hostile]") {
+  ScratchDir dir;
+  const std::string path = dir.file("oauth_creds.lock");
+  FileLock lock = FileLock::acquire(path, quick());
+  REQUIRE(unlink(path.c_str()) == 0);
+  REQUIRE(mkfifo(path.c_str(), 0600) == 0);
+  const auto start = std::chrono::steady_clock::now();
+  lock.release();
+  CHECK(millis_since(start) < 1000);
+  CHECK_FALSE(lock.held());
+  struct stat st {};
+  REQUIRE(lstat(path.c_str(), &st) == 0);
+  CHECK(S_ISFIFO(st.st_mode));
+}

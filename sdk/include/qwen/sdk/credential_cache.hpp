@@ -171,6 +171,8 @@ class CredentialCache {
       cached = load_or_forget();
       if (usable(cached)) return *cached;
       throw;
+    } catch (const FileLockRefused &) {
+      throw;  // a link, FIFO or folder at the lock's path: someone else's doing, so nothing is written
     } catch (const Error &e) {
       if (e.status() == QWEN_ERR_CANCELLED) throw;
       // No lock can be made here (a read-only folder): nobody can rewrite the file either.

@@ -16,6 +16,15 @@
 // that was judged, so two waiters never both "break" a lock one of them has
 // just taken. The lock is released when the FileLock is destroyed.
 //
+// The lock's path must be a regular file or absent. Anything else there (a
+// symbolic link, dangling or not, a FIFO, a folder, a device) is refused at
+// once with FileLockRefused, which names the path: no lock is taken and the
+// caller writes nothing. Waiting would be wrong for each of them: a FIFO would
+// block the open that reads the holder, and a link or folder is never a lock
+// anyone can release, so it would cost the whole timeout and then blame
+// "another process". The holder is read with O_NOFOLLOW|O_NONBLOCK and checked
+// to be a regular file (fstat), so a FIFO swapped in meanwhile never blocks.
+//
 // While held, the lock file's modification time is refreshed every few
 // seconds (`keep_fresh_every`) by a small thread: Qwen Code judges a lock by
 // its age alone, and would otherwise break ours during a refresh slower than
@@ -29,6 +38,7 @@
 #define QWEN_SDK_FILE_LOCK_HPP
 
 #include <qwen/plugin.hpp>
+#include <qwen/sdk/safe_file.hpp>
 
 #include <fcntl.h>
 #include <signal.h>
@@ -60,6 +70,15 @@ class FileLockTimeout : public Error {
   explicit FileLockTimeout(const std::string &message) : Error(QWEN_ERR_INTERNAL, message) {}
 };
 
+// Thrown at once when the lock's path holds something that is not a regular file (a symbolic link, a FIFO, a
+// folder, a device): no lock was taken, and the message names the path and says nothing was written. Status
+// QWEN_ERR_CONFIG. A caller that goes on without a lock when none can be made (a read-only folder) must not do
+// so for this one: someone else put that thing there, and may be watching for the write.
+class FileLockRefused : public Error {
+ public:
+  explicit FileLockRefused(const std::string &message) : Error(QWEN_ERR_CONFIG, message) {}
+};
+
 // What a lock file says about its holder. Qwen Code's files have only `id`.
 struct LockHolder {
   std::string id;
@@ -83,9 +102,17 @@ inline std::string this_host_name() {
   return name;
 }
 
-inline bool read_small_file(const std::string &path, std::string &out) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+// The first 512 bytes of the regular file at `path` (its status in `status`, when given); false for anything
+// else. O_NONBLOCK: opening a FIFO to read must not wait for a writer; O_NOFOLLOW: a link is not read.
+inline bool read_small_file(const std::string &path, std::string &out, struct stat *status = nullptr) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0) return false;
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return false;
+  }
+  if (status) *status = st;
   char buf[512];
   ssize_t n = ::read(fd, buf, sizeof buf);
   ::close(fd);
@@ -194,8 +221,9 @@ class FileLock {
     std::chrono::milliseconds announce_after{1000};
   };
 
-  // Takes the lock at `path`, waiting as the options say. Throws FileLockTimeout,
-  // Error(QWEN_ERR_CANCELLED), or Error(QWEN_ERR_INTERNAL) when the file cannot be created at all.
+  // Takes the lock at `path`, waiting as the options say. Throws FileLockTimeout, FileLockRefused (at once) when
+  // something other than a regular file is at `path`, Error(QWEN_ERR_CANCELLED), or Error(QWEN_ERR_INTERNAL)
+  // when the file cannot be created at all.
   static FileLock acquire(const std::string &path, const Options &options) {
     using namespace std::chrono;
     auto wait = options.wait ? options.wait : [](uint32_t ms) {
@@ -210,7 +238,8 @@ class FileLock {
     LockHolder last_holder;
     bool announced = false;
     for (;;) {
-      int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+      // O_EXCL fails with EEXIST for anything at `path`, a link (even dangling) included: nothing is followed.
+      int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK, 0600);
       if (fd >= 0) {
         bool written = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
         if (!written) {
@@ -278,13 +307,21 @@ class FileLock {
   FileLock(std::string path, std::string id, std::unique_ptr<detail::KeepFresh> fresh)
       : path_(std::move(path)), id_(std::move(id)), fresh_(std::move(fresh)) {}
 
-  // Judges the current lock file; when stale, moves it away and returns true.
+  // Judges the current lock file; when stale, moves it away and returns true. Throws FileLockRefused for
+  // anything at `path` that is not a regular file.
   static bool break_if_stale(const std::string &path, const std::string &my_id, const Options &options,
                              LockHolder &holder) {
     struct stat before {};
     if (::lstat(path.c_str(), &before) != 0) return errno == ENOENT;  // gone meanwhile: try again at once
+    if (!S_ISREG(before.st_mode))
+      throw FileLockRefused(not_a_file_message(path, before.st_mode) +
+                            ": it cannot serve as a lock, so the lock was not taken and nothing was written; "
+                            "remove it, then try again");
     std::string text;
-    if (!detail::read_small_file(path, text)) return false;
+    struct stat opened {};
+    // Unreadable (not ours, say), or replaced since the look above: judged again on the next try.
+    if (!detail::read_small_file(path, text, &opened)) return false;
+    if (opened.st_ino != before.st_ino || opened.st_dev != before.st_dev) return false;
     holder = parse_lock_holder(text);
     auto mtime = std::chrono::system_clock::time_point(std::chrono::duration_cast<std::chrono::system_clock::duration>(
         std::chrono::seconds(before.st_mtim.tv_sec) + std::chrono::nanoseconds(before.st_mtim.tv_nsec)));
