@@ -8,7 +8,9 @@
 #include <qwen/sdk/terminal_text.hpp>
 
 #include <string>
+#include <vector>
 
+#include "code_highlight.hpp"
 #include "markdown_stream.hpp"
 
 namespace {
@@ -60,8 +62,28 @@ void BM_markdown_stream_raw(benchmark::State &state) {
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * a.size()));
 }
 
+// The share of the rendering that is the code blocks' syntax colours (GNU source-highlight): the answer's
+// code blocks highlighted on their own, as the renderer does at each closing fence.
+void BM_code_colours_only(benchmark::State &state) {
+  const std::string &a = answer();
+  std::vector<std::string_view> blocks;
+  for (size_t at = a.find("```python\n"); at != std::string::npos; at = a.find("```python\n", at)) {
+    const size_t start = at + 10;
+    const size_t end = a.find("\n```\n", start);
+    blocks.push_back(std::string_view(a).substr(start, end - start));
+    at = end + 5;
+  }
+  for (auto _ : state) {
+    size_t lines = 0;
+    for (const std::string_view b : blocks) lines += tty_frontend::highlight_code(b, "python").value_or(std::vector<std::string>{}).size();
+    benchmark::DoNotOptimize(lines);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * a.size()));
+}
+
 }  // namespace
 
 BENCHMARK(BM_markdown_stream_rendered)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_markdown_stream_raw)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_code_colours_only)->Unit(benchmark::kMillisecond);
 BENCHMARK_MAIN();

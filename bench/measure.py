@@ -198,6 +198,21 @@ try:
     for name, label in (("BM_sse_decoder", "SSE decoder"), ("BM_chat_stream_parser", "SSE decoder + JSON per event")):
         rows.append((f"{label} throughput", f"{agg[name]:.0f} MB/s", f"{memchr:.0f} MB/s (memchr over the bytes)",
                      f"{agg[name] / memchr:.2f}x"))
+
+    # The terminal's Markdown rendering in-process (bench/markdown_bench.cpp): the same 1 MB answer in 4-byte
+    # deltas through the renderer with colour, against the raw path's work per delta; and the part of it that is
+    # the code blocks' syntax colours.
+    md = subprocess.run([os.path.join(build, "bin", "qwen_markdown_bench"), "--benchmark_format=json",
+                         "--benchmark_repetitions=5", "--benchmark_report_aggregates_only=true"],
+                        capture_output=True, text=True, check=True)
+    cpu_ms = {b["run_name"]: b["cpu_time"] for b in json.loads(md.stdout)["benchmarks"]
+              if b.get("aggregate_name") == "median"}
+    rendered, raw_path, colours = (cpu_ms[n] for n in ("BM_markdown_stream_rendered", "BM_markdown_stream_raw",
+                                                       "BM_code_colours_only"))
+    rows.append(("1 MB Markdown answer through the renderer in-process, CPU", f"{rendered:.0f} ms",
+                 f"{raw_path:.1f} ms (the raw path's work)", f"{rendered / raw_path:.0f}x"))
+    rows.append(("of which the code blocks' syntax colours", f"{colours:.0f} ms", f"{rendered:.0f} ms (all of it)",
+                 f"{colours / rendered:.2f}x"))
 finally:
     for p in (server, fb_server):
         p.terminate()

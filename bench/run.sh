@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 bash scripts/setup-deps.sh
 cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DQWEN_BUILD_TESTS=ON -DQWEN_BUILD_BENCH=ON >/dev/null
 cmake --build build-bench -j"$(nproc 2>/dev/null || echo 2)" \
-  --target qwen qwen_default_plugins qwen-fake-provider qwen_stream_bench qwen_test_fixture_plugins >/dev/null
+  --target qwen qwen_default_plugins qwen-fake-provider qwen_stream_bench qwen_markdown_bench qwen_test_fixture_plugins >/dev/null
 if [ -z "${QWEN_BENCH_NO_NODE:-}" ] && command -v node >/dev/null && command -v npm >/dev/null &&
   [ ! -e bench/.node/node_modules/.bin/qwen ]; then
   npm install --prefix bench/.node @qwen-code/qwen-code --no-audit --no-fund --loglevel=error >&2 ||

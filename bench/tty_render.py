@@ -74,8 +74,11 @@ def run_tty(qwen, env, question, first_marker, end_marker, timeout=120):
         end_at = _read_until(master, buf, end_marker.encode(), first_at, deadline)
         _read_until(master, buf, b"> ", end_at, deadline)
         os.write(master, b"\x04")
+        # Bounded: a qwen that does not leave after Ctrl-D is a finding to report, not a bench that hangs
+        # (one did: a Ctrl-D pressed as the prompt appeared was lost, fixed in the tty front-end).
+        exit_deadline = time.monotonic() + 10
         while True:  # drain until the program has closed the terminal
-            r, _, _ = select.select([master], [], [], max(0.0, deadline - time.monotonic()))
+            r, _, _ = select.select([master], [], [], max(0.0, exit_deadline - time.monotonic()))
             if not r:
                 break
             try:
@@ -83,7 +86,13 @@ def run_tty(qwen, env, question, first_marker, end_marker, timeout=120):
                     break
             except OSError:
                 break
-        _, status, usage = os.wait4(p.pid, 0)
+        while True:
+            pid, status, usage = os.wait4(p.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.monotonic() > exit_deadline:
+                raise SystemExit(f"bench: qwen did not leave after Ctrl-D; last output: {bytes(buf[-300:])!r}")
+            time.sleep(0.01)
     finally:
         if p.poll() is None:
             p.kill()
