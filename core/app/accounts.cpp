@@ -1,11 +1,21 @@
+// accounts.json is read-modify-written by every `qwen auth login --account` (and logout), and several may run at
+// once (a script signing in N accounts in parallel): each add or remove takes accounts.json.lock beside it
+// (qwen/sdk/file_lock.hpp, as secrets.json does) and reads the file again under it, so none works from a copy
+// another has since replaced. Reads take no lock: the file is only ever replaced whole, by rename.
 #include "app/accounts.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <mutex>
 
 #include <nlohmann/json.hpp>
 #include <qwen/plugin.hpp>
 #include <qwen/sdk/atomic_file.hpp>
+#include <qwen/sdk/file_lock.hpp>
 #include <qwen/sdk/safe_file.hpp>
+
+#include "services/cancellation.hpp"
+#include "util/log.hpp"
 
 namespace qwen::app {
 namespace {
@@ -49,6 +59,58 @@ Loaded load(const std::filesystem::path &file) {
   return out;
 }
 
+// Whether the file's list for `method` holds `account`.
+bool lists(const ordered_json &doc, const std::string &method, const std::string &account) {
+  const auto &all = doc.at("accounts");
+  auto it = all.find(method);
+  return it != all.end() && std::find(it->begin(), it->end(), account) != it->end();
+}
+
+Loaded load_for_writing(const std::filesystem::path &file) {
+  Loaded l = load(file);
+  if (l.error) throw sdk::Error(QWEN_ERR_CONFIG, *l.error + "; qwen does not overwrite it: repair or remove it");
+  return l;
+}
+
+// Threads of one process wait for each other here rather than polling the lock file with backoff.
+std::mutex &writers_in_this_process() {
+  static std::mutex m;
+  return m;
+}
+
+// Holds accounts.json.lock while a change is read, made and written. A link, FIFO or folder at the lock's path
+// is refused at once (FileLockRefused); a lock that cannot be made or had in time is an error that says the
+// file was not changed.
+class WriteLock {
+ public:
+  explicit WriteLock(const std::filesystem::path &file) : in_process_(writers_in_this_process()) {
+    const std::string lock_path = file.string() + ".lock";
+    sdk::make_private_dirs(file.parent_path().string());  // the first sign-in: the lock needs its folder
+    sdk::FileLock::Options o;
+    // A holder keeps it for one small write, so waiters try again sooner than Qwen Code's 100 ms steps.
+    o.first_retry = std::chrono::milliseconds(10);
+    o.max_retry = std::chrono::milliseconds(500);
+    o.wait = [](uint32_t ms) { return services::interruptible_sleep(ms); };
+    o.on_wait = [lock_path](const sdk::LockHolder &holder, std::chrono::milliseconds timeout) {
+      util::log_info("waiting for " + sdk::describe_lock_holder(holder) + ", which holds " + lock_path +
+                     "; qwen waits up to " +
+                     std::to_string(std::chrono::duration_cast<std::chrono::seconds>(timeout).count()) + " s");
+    };
+    try {
+      held_.emplace(sdk::FileLock::acquire(lock_path, o));
+    } catch (const sdk::FileLockRefused &) {
+      throw;  // says already that nothing was written
+    } catch (const sdk::Error &e) {
+      if (e.status() == QWEN_ERR_CANCELLED) throw;
+      throw sdk::Error(e.status(), std::string(e.what()) + "; " + file.string() + " was not changed");
+    }
+  }
+
+ private:
+  std::lock_guard<std::mutex> in_process_;
+  std::optional<sdk::FileLock> held_;
+};
+
 }  // namespace
 
 AccountRegistry::Names AccountRegistry::names() const {
@@ -87,11 +149,13 @@ bool AccountRegistry::has(const std::string &method, const std::string &account)
 void AccountRegistry::add(const std::string &method, const std::string &account) {
   if (account.empty()) return;
   read_once_.reset();
-  Loaded l = load(file_);
-  if (l.error) throw sdk::Error(QWEN_ERR_CONFIG, *l.error + "; qwen does not overwrite it: repair or remove it");
+  // A damaged file or a link is refused before any folder or lock is made; a name listed already takes no lock.
+  if (lists(load_for_writing(file_).doc, method, account)) return;
+  const WriteLock held(file_);
+  Loaded l = load_for_writing(file_);  // again, under the lock: another process may have written since
+  if (lists(l.doc, method, account)) return;
   auto &names = l.doc["accounts"][method];
   if (!names.is_array()) names = ordered_json::array();
-  if (std::find(names.begin(), names.end(), account) != names.end()) return;
   names.push_back(account);
   sdk::write_file_atomically(file_.string(), l.doc.dump(2) + "\n", 0600);
 }
@@ -99,14 +163,13 @@ void AccountRegistry::add(const std::string &method, const std::string &account)
 void AccountRegistry::remove(const std::string &method, const std::string &account) {
   if (account.empty()) return;
   read_once_.reset();
-  Loaded l = load(file_);
-  if (l.error) throw sdk::Error(QWEN_ERR_CONFIG, *l.error + "; qwen does not overwrite it: repair or remove it");
+  if (!lists(load_for_writing(file_).doc, method, account)) return;  // nothing to forget, and no lock to take
+  const WriteLock held(file_);
+  Loaded l = load_for_writing(file_);  // again, under the lock
+  if (!lists(l.doc, method, account)) return;
   auto &all = l.doc["accounts"];
   auto it = all.find(method);
-  if (it == all.end()) return;
-  auto pos = std::find(it->begin(), it->end(), account);
-  if (pos == it->end()) return;
-  it->erase(pos);
+  it->erase(std::find(it->begin(), it->end(), account));
   if (it->empty()) all.erase(method);
   sdk::write_file_atomically(file_.string(), l.doc.dump(2) + "\n", 0600);
 }

@@ -3,7 +3,7 @@
 // An account is a name the user gives a login (`qwen auth login --account work`); "" is the default
 // account, the one a method always had. The host knows which named accounts exist from the logins it ran:
 // <qwen home>/accounts.json, {"version": 1, "accounts": {"<method id>": ["work", ...]}} (0600, written
-// atomically). The secrets themselves stay with the plugins (the secret store, or their own files).
+// atomically, each change made under accounts.json.lock so parallel sign-ins lose none). The secrets themselves stay with the plugins (the secret store, or their own files).
 //
 // Which account is active: --account, else `account` in the project's .qwen/config.toml (a directory bound
 // to an account), else `account` in the user's config.toml (what `qwen auth switch` writes), else the
@@ -36,7 +36,8 @@ class AccountRegistry {
   bool has(const std::string &method, const std::string &account) const;
 
   // Record / forget a named account ("" is ignored: the default account always exists). Throws
-  // sdk::Error(QWEN_ERR_CONFIG) naming the file when it is damaged (never overwritten) or cannot be written.
+  // sdk::Error(QWEN_ERR_CONFIG) naming the file when it is damaged (never overwritten) or cannot be written,
+  // and sdk::Error naming the lock when its lock cannot be had (a link, FIFO or folder there, or a 30 s wait).
   void add(const std::string &method, const std::string &account);
   void remove(const std::string &method, const std::string &account);
 

@@ -112,14 +112,9 @@ class FileSecretBackend : public SecretBackend {
   }
 
   // The lock over secrets.json's read-modify-write. Anything but a regular file at the lock's path (a link, a
-  // FIFO, a folder) is refused at once: FileLock would wait its whole timeout on a link it cannot read, and
-  // could block opening a FIFO to read its holder. A lock that cannot be made or had in time is an error that
-  // says secrets.json was not changed.
+  // FIFO, a folder) is refused at once by FileLock itself (FileLockRefused, which names it and says nothing was
+  // written). A lock that cannot be made or had in time is an error that says secrets.json was not changed.
   sdk::FileLock lock() const {
-    struct stat st {};
-    if (::lstat(lock_path_.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
-      throw Error(QWEN_ERR_CONFIG, sdk::not_a_file_message(lock_path_, st.st_mode) + ": it is not used as " +
-                                       path_ + "'s lock, and nothing was written; remove it, then try again");
     sdk::FileLock::Options o;
     // Each holder keeps the lock for one small write, so waiters try again sooner than Qwen Code's 100 ms
     // steps (its timeout and stale rules are kept: a crashed holder's lock is broken at once).
@@ -133,6 +128,8 @@ class FileSecretBackend : public SecretBackend {
     };
     try {
       return sdk::FileLock::acquire(lock_path_, o);
+    } catch (const sdk::FileLockRefused &) {
+      throw;  // says already that nothing was written
     } catch (const Error &e) {
       if (e.status() == QWEN_ERR_CANCELLED) throw;
       throw Error(e.status(), std::string(e.what()) + "; " + path_ + " was not changed");

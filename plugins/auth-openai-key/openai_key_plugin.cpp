@@ -12,7 +12,9 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 #include <vector>
@@ -132,8 +134,8 @@ class OpenAiKeyPlugin : public qwen::sdk::AuthPlugin {
       removed = host().secret_get(account, kKeyName).has_value();
       host().secret_delete(account, kKeyName);
     }
-    SavedAccounts saved = read_saved_accounts(home());
-    if (saved.erase(saved_account_name(account))) write_saved_accounts(home(), saved);
+    update_saved_accounts(
+        home(), [&](SavedAccounts &saved) { saved.erase(saved_account_name(account)); }, lock_wait());
     OpenAiSettings s = settings(Command::Skip);
     std::string text = removed ? "Removed the API key of " + account_words(account) + " from the secret store. "
                                : "No API key of " + account_words(account) + " was kept by qwen. ";
@@ -251,6 +253,10 @@ class OpenAiKeyPlugin : public qwen::sdk::AuthPlugin {
   }
 
   std::string home() const { return host().home_dir(); }
+  // Waits for openai_accounts.json.lock sleep through the host, so Ctrl-C ends them.
+  std::function<bool(uint32_t)> lock_wait() const {
+    return [this](uint32_t ms) { return host().wait(ms); };
+  }
 
   // A key of [plugins.openai] for the default account, of [plugins.openai.accounts.<name>] for a named one.
   std::optional<std::string> account_config(const std::string &account, const std::string &name) const {
@@ -354,12 +360,10 @@ class OpenAiKeyPlugin : public qwen::sdk::AuthPlugin {
         host().warning("this qwen has no secret store: the API key serves this session only");
       }
     }
-    SavedAccounts saved = read_saved_accounts(home());
-    SavedAccount &entry = saved[saved_account_name(account)];
+    std::optional<std::string> base_url, model;  // what goes into this account's entry
     std::string written;  // "the base URL", "the model", or "the base URL and the model"
-    for (auto [name, words, field, now] :
-         {std::make_tuple("base_url", "the base URL", &entry.base_url, &before.base_url),
-          std::make_tuple("model", "the model", &entry.model, &before.model)}) {
+    for (auto [name, words, field, now] : {std::make_tuple("base_url", "the base URL", &base_url, &before.base_url),
+                                           std::make_tuple("model", "the model", &model, &before.model)}) {
       auto it = typed.find(name);
       if (it == typed.end()) continue;
       kept.insert(name);  // equal to what a run finds anyway: nothing to write, and nothing session-only
@@ -369,7 +373,14 @@ class OpenAiKeyPlugin : public qwen::sdk::AuthPlugin {
       }
     }
     if (!written.empty()) {
-      write_saved_accounts(home(), saved);
+      update_saved_accounts(
+          home(),
+          [&](SavedAccounts &saved) {
+            SavedAccount &entry = saved[saved_account_name(account)];
+            if (base_url) entry.base_url = *base_url;
+            if (model) entry.model = *model;
+          },
+          lock_wait());
       told += std::string(told.empty() ? "Kept " : ", and ") + written + " in " + saved_accounts_path(home());
     }
     if (!told.empty()) host().notice(told + ".");

@@ -2,11 +2,13 @@
 
 #include <qwen/plugin.hpp>
 #include <qwen/sdk/atomic_file.hpp>
+#include <qwen/sdk/file_lock.hpp>
 #include <qwen/sdk/safe_file.hpp>
 
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <nlohmann/json.hpp>
 
@@ -60,6 +62,37 @@ void write_saved_accounts(const std::string &qwen_home, const SavedAccounts &acc
     return;
   }
   qwen::sdk::write_file_atomically(path, format_saved_accounts(accounts), 0600);
+}
+
+void update_saved_accounts(const std::string &qwen_home, const std::function<void(SavedAccounts &)> &change,
+                           const std::function<bool(uint32_t ms)> &wait) {
+  // Compared as written, so "changed" means a different file.
+  auto changed_by = [&](SavedAccounts &accounts) {
+    const std::string before = format_saved_accounts(accounts);
+    change(accounts);
+    return format_saved_accounts(accounts) != before;
+  };
+  // A damaged file or a link is refused before any folder or lock is made; nothing to change takes no lock.
+  SavedAccounts now = read_saved_accounts(qwen_home);
+  if (!changed_by(now)) return;
+  const std::string path = saved_accounts_path(qwen_home);
+  qwen::sdk::make_private_dirs(qwen_home);  // the first sign-in: the lock needs its folder
+  qwen::sdk::FileLock::Options o;
+  // A holder keeps it for one small write, so waiters try again sooner than Qwen Code's 100 ms steps.
+  o.first_retry = std::chrono::milliseconds(10);
+  o.max_retry = std::chrono::milliseconds(500);
+  o.wait = wait;
+  std::optional<qwen::sdk::FileLock> held;
+  try {
+    held.emplace(qwen::sdk::FileLock::acquire(path + ".lock", o));
+  } catch (const qwen::sdk::FileLockRefused &) {
+    throw;  // says already that nothing was written
+  } catch (const qwen::sdk::Error &e) {
+    if (e.status() == QWEN_ERR_CANCELLED) throw;
+    throw qwen::sdk::Error(e.status(), std::string(e.what()) + "; " + path + " was not changed");
+  }
+  SavedAccounts accounts = read_saved_accounts(qwen_home);  // again, under the lock: another may have written
+  if (changed_by(accounts)) write_saved_accounts(qwen_home, accounts);
 }
 
 }  // namespace openai_key

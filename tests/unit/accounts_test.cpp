@@ -4,6 +4,9 @@
 
 #include <sys/stat.h>
 
+#include <chrono>
+#include <filesystem>
+
 #include <qwen/plugin.hpp>
 
 #include "app/accounts.hpp"
@@ -108,4 +111,38 @@ TEST_CASE("account registry: under read_once the file is read once, then afresh;
   CHECK(r.named("m") == std::vector<std::string>{"work", "home"});
   d.write("accounts.json", "{\"version\": 1, \"accounts\": {}}");
   CHECK(r.named("m").empty());
+}
+
+TEST_CASE("account registry: a change takes accounts.json.lock, one that changes nothing takes none, and a FIFO "
+          "or link there is refused at once",
+          "[accounts]") {
+  TempDir d;
+  AccountRegistry r(d.path() / "qwen-home" / "accounts.json");
+  r.remove("openai", "absent");  // nothing to forget: no folder, file or lock made
+  CHECK_FALSE(std::filesystem::exists(d.path() / "qwen-home"));
+  r.add("openai", "work");
+  CHECK(r.named("openai") == std::vector<std::string>{"work"});
+  CHECK_FALSE(std::filesystem::exists(d.path() / "qwen-home" / "accounts.json.lock"));  // released
+
+  for (const std::string kind : {"fifo", "dangling link", "folder"}) {
+    INFO(kind);
+    const auto lock = d.path() / "qwen-home" / "accounts.json.lock";
+    if (kind == "fifo") REQUIRE(::mkfifo(lock.c_str(), 0600) == 0);
+    if (kind == "dangling link") std::filesystem::create_symlink(d.path() / "nothing-here", lock);
+    if (kind == "folder") std::filesystem::create_directory(lock);
+    const std::string before = qwen::test::read_file(r.file());
+    r.add("openai", "work");  // listed already: no lock needed, so nothing to refuse
+    const auto start = std::chrono::steady_clock::now();
+    std::string message;
+    try {
+      r.add("openai", "home");
+    } catch (const qwen::sdk::Error &e) {
+      message = e.what();
+    }
+    CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(2));
+    CHECK(message.find(lock.string()) != std::string::npos);
+    CHECK(message.find("nothing was written") != std::string::npos);
+    CHECK(qwen::test::read_file(r.file()) == before);
+    std::filesystem::remove(lock);
+  }
 }
