@@ -83,7 +83,7 @@ TEST_CASE("account registry: a damaged file lists nothing, says why, and is neve
   CHECK(r.load_error()->find("directory") != std::string::npos);
 }
 
-TEST_CASE("account registry: under read_once the file is read once, then afresh; add and remove end it",
+TEST_CASE("account registry: under read_once the file is read once, then afresh, and add and remove end it",
           "[accounts]") {
   TempDir d;
   const auto file = d.write("accounts.json", "{\"version\": 1, \"accounts\": {\"m\": [\"work\"], \"n\": [\"ci\"]}}");
