@@ -5,17 +5,13 @@
 #include "app/accounts.hpp"
 
 #include <algorithm>
-#include <chrono>
-#include <mutex>
 
 #include <nlohmann/json.hpp>
 #include <qwen/plugin.hpp>
 #include <qwen/sdk/atomic_file.hpp>
-#include <qwen/sdk/file_lock.hpp>
 #include <qwen/sdk/safe_file.hpp>
 
-#include "services/cancellation.hpp"
-#include "util/log.hpp"
+#include "services/file_write_lock.hpp"
 
 namespace qwen::app {
 namespace {
@@ -72,45 +68,6 @@ Loaded load_for_writing(const std::filesystem::path &file) {
   return l;
 }
 
-// Threads of one process wait for each other here rather than polling the lock file with backoff.
-std::mutex &writers_in_this_process() {
-  static std::mutex m;
-  return m;
-}
-
-// Holds accounts.json.lock while a change is read, made and written. A link, FIFO or folder at the lock's path
-// is refused at once (FileLockRefused); a lock that cannot be made or had in time is an error that says the
-// file was not changed.
-class WriteLock {
- public:
-  explicit WriteLock(const std::filesystem::path &file) : in_process_(writers_in_this_process()) {
-    const std::string lock_path = file.string() + ".lock";
-    sdk::make_private_dirs(file.parent_path().string());  // the first sign-in: the lock needs its folder
-    sdk::FileLock::Options o;
-    // A holder keeps it for one small write, so waiters try again sooner than Qwen Code's 100 ms steps.
-    o.first_retry = std::chrono::milliseconds(10);
-    o.max_retry = std::chrono::milliseconds(500);
-    o.wait = [](uint32_t ms) { return services::interruptible_sleep(ms); };
-    o.on_wait = [lock_path](const sdk::LockHolder &holder, std::chrono::milliseconds timeout) {
-      util::log_info("waiting for " + sdk::describe_lock_holder(holder) + ", which holds " + lock_path +
-                     "; qwen waits up to " +
-                     std::to_string(std::chrono::duration_cast<std::chrono::seconds>(timeout).count()) + " s");
-    };
-    try {
-      held_.emplace(sdk::FileLock::acquire(lock_path, o));
-    } catch (const sdk::FileLockRefused &) {
-      throw;  // says already that nothing was written
-    } catch (const sdk::Error &e) {
-      if (e.status() == QWEN_ERR_CANCELLED) throw;
-      throw sdk::Error(e.status(), std::string(e.what()) + "; " + file.string() + " was not changed");
-    }
-  }
-
- private:
-  std::lock_guard<std::mutex> in_process_;
-  std::optional<sdk::FileLock> held_;
-};
-
 }  // namespace
 
 AccountRegistry::Names AccountRegistry::names() const {
@@ -151,7 +108,7 @@ void AccountRegistry::add(const std::string &method, const std::string &account)
   read_once_.reset();
   // A damaged file or a link is refused before any folder or lock is made; a name listed already takes no lock.
   if (lists(load_for_writing(file_).doc, method, account)) return;
-  const WriteLock held(file_);
+  const services::FileWriteLock held(file_);
   Loaded l = load_for_writing(file_);  // again, under the lock: another process may have written since
   if (lists(l.doc, method, account)) return;
   auto &names = l.doc["accounts"][method];
@@ -164,7 +121,7 @@ void AccountRegistry::remove(const std::string &method, const std::string &accou
   if (account.empty()) return;
   read_once_.reset();
   if (!lists(load_for_writing(file_).doc, method, account)) return;  // nothing to forget, and no lock to take
-  const WriteLock held(file_);
+  const services::FileWriteLock held(file_);
   Loaded l = load_for_writing(file_);  // again, under the lock
   if (!lists(l.doc, method, account)) return;
   auto &all = l.doc["accounts"];

@@ -9,18 +9,13 @@
 // so a reader opens either the old whole file or the new whole file, never a half-written one.
 #include <sys/stat.h>
 
-#include <chrono>
-#include <mutex>
-
 #include <nlohmann/json.hpp>
 #include <qwen/plugin.hpp>
 #include <qwen/sdk/atomic_file.hpp>
-#include <qwen/sdk/file_lock.hpp>
 #include <qwen/sdk/safe_file.hpp>
 
-#include "services/cancellation.hpp"
+#include "services/file_write_lock.hpp"
 #include "services/secret_store.hpp"
-#include "util/log.hpp"
 
 namespace qwen::services {
 namespace {
@@ -31,22 +26,13 @@ using sdk::Error;
 // Far above what any set of logins takes; a larger file is someone else's, or damage.
 constexpr size_t kMaxFileBytes = 4 * 1024 * 1024;
 
-// Threads of one process wait for each other here rather than polling the lock file with backoff.
-std::mutex &writers_in_this_process() {
-  static std::mutex m;
-  return m;
-}
-
 class FileSecretBackend : public SecretBackend {
  public:
-  explicit FileSecretBackend(std::string dir)
-      : dir_(std::move(dir)), path_(dir_ + "/secrets.json"), lock_path_(path_ + ".lock") {}
+  explicit FileSecretBackend(const std::string &dir) : path_(dir + "/secrets.json") {}
 
   void put(const SecretKey &key, const std::string &secret) override {
     load();  // a damaged file or a link is refused before any folder or lock file is made
-    sdk::make_private_dirs(dir_);  // the first sign-in: the lock file needs its folder
-    std::lock_guard<std::mutex> in_process(writers_in_this_process());
-    const sdk::FileLock held = lock();
+    const FileWriteLock held(path_);
     json doc = load();  // again, under the lock: another process may have written since
     doc["secrets"][key.plugin][key.account][key.name] = secret;
     save(doc);
@@ -67,8 +53,7 @@ class FileSecretBackend : public SecretBackend {
   void remove(const SecretKey &key) override {
     // Absent now: nothing to delete, and no lock to take (a put racing with this one may land either side).
     if (!holds(load(), key)) return;
-    std::lock_guard<std::mutex> in_process(writers_in_this_process());
-    const sdk::FileLock held = lock();
+    const FileWriteLock held(path_);
     json doc = load();
     if (!holds(doc, key)) return;
     json &all = doc["secrets"];
@@ -111,38 +96,11 @@ class FileSecretBackend : public SecretBackend {
     return doc;
   }
 
-  // The lock over secrets.json's read-modify-write. Anything but a regular file at the lock's path (a link, a
-  // FIFO, a folder) is refused at once by FileLock itself (FileLockRefused, which names it and says nothing was
-  // written). A lock that cannot be made or had in time is an error that says secrets.json was not changed.
-  sdk::FileLock lock() const {
-    sdk::FileLock::Options o;
-    // Each holder keeps the lock for one small write, so waiters try again sooner than Qwen Code's 100 ms
-    // steps (its timeout and stale rules are kept: a crashed holder's lock is broken at once).
-    o.first_retry = std::chrono::milliseconds(10);
-    o.max_retry = std::chrono::milliseconds(500);
-    o.wait = [](uint32_t ms) { return interruptible_sleep(ms); };
-    o.on_wait = [this](const sdk::LockHolder &holder, std::chrono::milliseconds timeout) {
-      util::log_info("waiting for " + sdk::describe_lock_holder(holder) + ", which holds " + lock_path_ +
-                     "; qwen waits up to " +
-                     std::to_string(std::chrono::duration_cast<std::chrono::seconds>(timeout).count()) + " s");
-    };
-    try {
-      return sdk::FileLock::acquire(lock_path_, o);
-    } catch (const sdk::FileLockRefused &) {
-      throw;  // says already that nothing was written
-    } catch (const Error &e) {
-      if (e.status() == QWEN_ERR_CANCELLED) throw;
-      throw Error(e.status(), std::string(e.what()) + "; " + path_ + " was not changed");
-    }
-  }
-
   void save(const json &doc) const {
     sdk::write_file_atomically(path_, doc.dump(2) + "\n", 0600);
   }
 
-  std::string dir_;
   std::string path_;
-  std::string lock_path_;
 };
 
 }  // namespace
