@@ -26,7 +26,7 @@ enum Style : unsigned {
   kHeading = 64,
 };
 
-std::string sgr(unsigned style) {
+std::string make_sgr(unsigned style) {
   std::string codes;
   auto add = [&codes](const char *c) { codes += codes.empty() ? c : std::string(";") + c; };
   if (style & (kBold | kHeading)) add("1");
@@ -37,6 +37,16 @@ std::string sgr(unsigned style) {
   if (style & kUrl) add("2");
   if (style & kHeading) add("35");
   return codes.empty() ? std::string() : "\x1b[" + codes + "m";
+}
+
+// The SGR of each combination of the seven attributes, made once: one is needed for every styled word.
+const std::string &sgr(unsigned style) {
+  static const auto table = [] {
+    std::vector<std::string> t(128);
+    for (unsigned s = 0; s < t.size(); ++s) t[s] = make_sgr(s);
+    return t;
+  }();
+  return table[style & 127u];
 }
 const char *const kReset = "\x1b[0m";
 
