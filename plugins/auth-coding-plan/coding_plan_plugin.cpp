@@ -12,6 +12,7 @@
 // plan, without the key unless the user asks for it.
 #include <qwen/plugin.hpp>
 #include <qwen/sdk/dashscope.hpp>
+#include <qwen/sdk/key_check.hpp>
 #include <qwen/sdk/safe_file.hpp>
 #include <qwen/sdk/url.hpp>
 
@@ -289,50 +290,23 @@ class CodingPlanPlugin : public qwen::sdk::AuthPlugin {
     throw qwen::sdk::Error(QWEN_ERR_INVALID_ARGUMENT, problem);
   }
 
-  // GET <base>/models with the key: only a 2xx answer lets the sign-in go on. Nothing is kept before.
+  // GET <base>/models with the key (qwen/sdk/key_check.hpp): only a 2xx answer lets the sign-in go on. Nothing is
+  // kept before: a server of the plan that cannot say whether it takes the key is not trusted with a sign-in.
   void verify_key(const std::string &base_url, const std::string &key) const {
-    const std::string url = base_url + "/models";
-    const std::string shown = qwen::sdk::url_without_password(url);
-    struct Answer {
-      int32_t status = 0;
-      uint64_t bytes = 0;
-    } answer;
-    const std::string authorization = "Authorization: Bearer " + key;
-    const char *headers[] = {authorization.c_str(), "Accept: application/json"};
-    qwen_http_request req{};
-    req.struct_size = sizeof req;
-    req.method = "GET";
-    req.url = url.c_str();
-    req.headers = headers;
-    req.header_count = 2;
-    req.timeout_ms = kVerifyTimeoutMs;
-    qwen_http_callbacks cb{};
-    cb.struct_size = sizeof cb;
-    cb.ctx = &answer;
-    cb.on_status = [](void *c, int32_t status) -> int32_t {
-      static_cast<Answer *>(c)->status = status;
-      return 0;
-    };
-    // The body is not needed, only bounded: an endless answer is cut once the status is known.
-    cb.on_body = [](void *c, const uint8_t *, uint64_t size) -> int32_t {
-      auto *a = static_cast<Answer *>(c);
-      a->bytes += size;
-      return a->bytes > kMaxVerifyAnswerBytes ? 1 : 0;
-    };
-    qwen_error err = qwen::sdk::make_error();
-    host().notice("Checking the key with " + shown + " ...", QWEN_UI_PROGRESS);
-    const qwen_host *h = host().raw();
-    qwen_status s = h->http_request(h, &req, &cb, &err);
-    const bool cut = s == QWEN_ERR_CANCELLED && answer.bytes > kMaxVerifyAnswerBytes && !host().cancelled();
-    if (s != QWEN_OK && !cut) {
-      if (s == QWEN_ERR_CANCELLED) throw qwen::sdk::Error(s, "cancelled; nothing was saved");
-      throw qwen::sdk::Error(QWEN_ERR_NETWORK, "could not check the key with " + shown + ": " + err.message +
+    qwen::sdk::KeyCheckOptions options;
+    options.timeout_ms = kVerifyTimeoutMs;
+    options.max_answer_bytes = kMaxVerifyAnswerBytes;
+    const qwen::sdk::KeyCheck c = qwen::sdk::check_key_with_models(host(), base_url, key, options);
+    const std::string &shown = c.url;
+    using Outcome = qwen::sdk::KeyCheck::Outcome;
+    if (c.outcome == Outcome::Cancelled) throw qwen::sdk::Error(c.transport, "cancelled; nothing was saved");
+    if (c.outcome == Outcome::NoAnswer)
+      throw qwen::sdk::Error(QWEN_ERR_NETWORK, "could not check the key with " + shown + ": " + c.error +
                                                    "; nothing was saved");
-    }
-    const int status = answer.status;
-    if (status >= 200 && status < 300) return;
+    if (c.outcome == Outcome::Accepted) return;
+    const int status = c.status;
     const std::string http = "HTTP " + std::to_string(status);
-    if (status == 401 || status == 403)
+    if (c.outcome == Outcome::Refused)
       throw qwen::sdk::Error(QWEN_ERR_AUTH_REQUIRED, "the server refused this key (" + http + ") at " + shown +
                                                          "; nothing was saved. Check the key, and that it is for " +
                                                          region_words(base_url) + "'s Coding Plan");

@@ -7,6 +7,7 @@
 // rewritten. Accounts (plugin.h 1.5): the account is read from the host in
 // every call; a named one takes nothing from the environment.
 #include <qwen/plugin.hpp>
+#include <qwen/sdk/key_check.hpp>
 #include <qwen/sdk/key_command.hpp>
 #include <qwen/sdk/url.hpp>
 
@@ -78,15 +79,16 @@ class OpenAiKeyPlugin : public qwen::sdk::AuthPlugin {
   }
 
   // The key (and base URL) given to `qwen auth api-key -k/--with-key/-u` are kept as they are; else asks for
-  // what is missing: the key (hidden), then the base URL and model with their current values offered. The key
-  // goes to the secret store, the base URL and model (when they differ from what a run would find) to
-  // openai_accounts.json.
+  // what is missing: the key (hidden), then the base URL and model with their current values offered. A key
+  // given or typed is tried first (check_entered_key): one the server refuses is not kept. The key goes to the
+  // secret store, the base URL and model (when they differ from what a run would find) to openai_accounts.json.
   void login() override {
     const std::string account = host().account();
     entered_.erase(account);  // a new sign-in starts from what later runs find
     kept_.erase(account);
     const OpenAiSettings before = settings(Command::Skip);
     auto &typed = entered_[account];
+    bool checked = false;
     const auto given_key = host().config("qwen.login.key");
     const auto given_url = host().config("qwen.login.base_url");
     if ((given_key && !given_key->empty()) || (given_url && !given_url->empty())) {
@@ -108,6 +110,8 @@ class OpenAiKeyPlugin : public qwen::sdk::AuthPlugin {
         return;
       }
       ask_what_is_missing(before, typed);
+      check_entered_key(account);  // before the question about keeping: a refused key is not worth keeping
+      checked = true;
       if (!want_to_keep()) {  // this session only: the host does not remember the choice (session_only)
         const std::string problem = problem_with(settings(Command::Skip));
         if (!problem.empty()) throw qwen::sdk::Error(QWEN_ERR_AUTH_REQUIRED, problem);
@@ -120,6 +124,7 @@ class OpenAiKeyPlugin : public qwen::sdk::AuthPlugin {
       kept_.erase(account);
       throw qwen::sdk::Error(QWEN_ERR_AUTH_REQUIRED, problem);
     }
+    if (!checked) check_entered_key(account);
     keep(account, before);
   }
 
@@ -328,6 +333,42 @@ class OpenAiKeyPlugin : public qwen::sdk::AuthPlugin {
     if (!url.empty()) typed["base_url"] = url;
     std::string model = host().ask("Model:", QWEN_UI_ASK, {}, before.model.value);
     if (!model.empty()) typed["model"] = model;
+  }
+
+  // The key given or typed for `account` in this sign-in, tried with GET <base>/models (qwen/sdk/key_check.hpp,
+  // coding-plan's bounds) when the base URL was given or found (the built-in default is left alone: a key given
+  // without one is not sent anywhere the user did not name) and problem_with() lets the key go there (plain
+  // http to another machine only with allow_insecure_http). 401/403 end the sign-in with nothing kept; any other
+  // outcome keeps the key with one notice, as not every OpenAI-compatible server has /models and an offline
+  // set-up must keep working.
+  void check_entered_key(const std::string &account) {
+    const auto typed = entered_.find(account);
+    if (typed == entered_.end()) return;
+    const auto key = typed->second.find("api_key");
+    if (key == typed->second.end() || key->second.empty()) return;
+    const OpenAiSettings s = settings(Command::Skip);
+    if (s.base_url.source == "default" || !problem_with(s).empty()) return;
+    const qwen::sdk::KeyCheck c = qwen::sdk::check_key_with_models(host(), s.base_url.value, key->second);
+    using Outcome = qwen::sdk::KeyCheck::Outcome;
+    switch (c.outcome) {
+      case Outcome::Accepted:
+        return;
+      case Outcome::Refused:
+      case Outcome::Cancelled:
+        entered_.erase(account);
+        kept_.erase(account);
+        if (c.outcome == Outcome::Cancelled) throw qwen::sdk::Error(c.transport, "cancelled; nothing was saved");
+        throw qwen::sdk::Error(QWEN_ERR_AUTH_REQUIRED, "the server refused this key (HTTP " + std::to_string(c.status) +
+                                                           ") at " + c.url + "; nothing was saved");
+      case Outcome::Answered:
+        host().notice("The key could not be checked: " + c.url + " answered HTTP " + std::to_string(c.status) +
+                      " (not every OpenAI-compatible server has /models); going on with it unchecked.");
+        return;
+      case Outcome::NoAnswer:
+        host().notice("The key could not be checked: no answer from " + c.url + " (" + c.error +
+                      "); going on with it unchecked.");
+        return;
+    }
   }
 
   // Asked after /auth's questions: yes keeps what was typed for later runs. Nobody to ask: this session only.

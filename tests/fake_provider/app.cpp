@@ -25,6 +25,7 @@ App::App(const Options &options, RequestLog &log)
     : log_(log), chat_(options, counters_, faults_, tokens_), oauth_(options, counters_, tokens_) {
   for (const auto &key : options.api_keys) tokens_.add_api_key(key);
   for (const auto &fault : options.faults) faults_.push(fault);
+  no_models_ = options.no_models;
 }
 
 Reply App::handle(const Request &req) {
@@ -32,7 +33,7 @@ Reply App::handle(const Request &req) {
   const std::string_view path = split_target(req.target()).first;
   const bool get = req.method() == http::verb::get, post = req.method() == http::verb::post;
   if (path == "/v1/chat/completions") return post ? chat_.completions(req) : wrong_method("POST");
-  if (path == "/v1/models") return get ? chat_.models(req) : wrong_method("GET");
+  if (path == "/v1/models" && !no_models_) return get ? chat_.models(req) : wrong_method("GET");
   if (path == "/api/v1/oauth2/device/code") return post ? oauth_.device_code(req) : wrong_method("POST");
   if (path == "/api/v1/oauth2/token" || path == "/oauth/token") return post ? oauth_.token(req) : wrong_method("POST");
   if (path == "/authorize") return get ? oauth_.authorize(req) : wrong_method("GET");

@@ -26,6 +26,7 @@ class App {
   TokenStore tokens_;
   ChatApi chat_;
   OAuthServer oauth_;
+  bool no_models_ = false;  // --no-models
 };
 
 }  // namespace fake

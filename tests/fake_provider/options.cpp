@@ -13,6 +13,7 @@ constexpr const char *kUsage =
     "                          [--reply TEXT] [--reply-file FILE] [--log FILE] [--fault SPEC]... [--oauth-mode MODE]\n"
     "                          [--token-lifetime SECONDS] [--device-expires SECONDS] [--interval SECONDS|none]\n"
     "                          [--strict-rfc8628] [--slow-down N] [--resource-url VALUE] [--client ID:SECRET]...\n"
+    "                          [--no-models]\n"
     "faults: 401 429 429:S 500 500:S html cut slow:MS stall garbage close trickle:MS redirect[:LOCATION]\n"
     "oauth modes: normal html deny-all refresh-slow:MS\n";
 
@@ -104,6 +105,9 @@ std::optional<Options> parse_options(int argc, char **argv) {
     } else if (flag == "--strict-rfc8628") {
       if (has_inline_value) throw std::invalid_argument(flag + " takes no value");
       o.strict_rfc8628 = true;
+    } else if (flag == "--no-models") {
+      if (has_inline_value) throw std::invalid_argument(flag + " takes no value");
+      o.no_models = true;
     } else if (flag == "--slow-down") {
       o.injected_slow_downs = parse_number(flag, next(), 0, 1000);
     } else if (flag == "--resource-url") {

@@ -28,6 +28,7 @@ struct Options {
   long interval_seconds = 1;
   bool send_interval = true;      // false with `--interval none`: the device answer has no `interval` (RFC: 5 s)
   bool strict_rfc8628 = false;    // --strict-rfc8628: section 3.5 enforced, see README.md
+  bool no_models = false;         // --no-models: GET /v1/models is an unknown path (404), as on many servers
   long injected_slow_downs = 0;   // --slow-down N: the first N timely polls of each code answer slow_down
   std::optional<std::string> resource_url;
   // --client ID:SECRET (repeatable): confidential clients the client_credentials grant accepts; none = any.
