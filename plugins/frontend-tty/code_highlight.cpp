@@ -16,6 +16,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -25,12 +26,19 @@ namespace tty_frontend {
 
 namespace {
 
-// Bounds on the work for one block. The library runs its regular expressions (boost::regex, some with
-// backtracking) over every line, and an answer is a stranger's text: one line of tens of kilobytes, or a
-// block of megabytes, could keep the terminal busy for seconds where printing it plain takes microseconds.
-// Such a block is shown plain; real code has short lines and blocks far below these.
-constexpr size_t kMaxBlockBytes = 256 * 1024;
-constexpr size_t kMaxLineBytes = 4096;
+// Bounds on the work, because an answer is a stranger's text and the library is slow on some of it. It
+// runs its regular expressions (boost::regex, with backtracking) from each token to the line's end, so a
+// line costs more than in proportion to its length, and far more on crafted text: measured, 128 '/' in a
+// `sh` block take 13 ms, 256 take 120 ms, 1024 take 7 s (ordinary Python: ~1.6 us a byte, ~1.6 s a MB).
+// So: a block with a line over kMaxLineBytes (real code rarely has one) or over kMaxBlockBytes in all is
+// shown plain; and the time spent colouring in the process is kept under kTimeFloor plus kTimePerByte for
+// each byte of code offered (about twice what ordinary code costs): a block that would go over is given up
+// and shown plain, and later ones too until code offered has earned time again. A hostile answer thus costs
+// at most about twice what an honest one of its size would, never a hang.
+constexpr size_t kMaxBlockBytes = 128 * 1024;
+constexpr size_t kMaxLineBytes = 256;
+constexpr std::chrono::milliseconds kTimeFloor{100};
+constexpr std::chrono::nanoseconds kTimePerByte{3000};
 
 const char *const kReset = "\x1b[0m";
 
@@ -135,24 +143,32 @@ class Highlighters {
     return h;
   }
 
-  std::optional<std::vector<std::string>> highlight(const std::vector<std::string_view> &lines,
-                                                    std::string_view language) {
+  // `lines`: made safe already.
+  std::optional<std::vector<std::string>> highlight(const std::vector<std::string> &lines, std::string_view language) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!ready()) return std::nullopt;
-    const srchilite::HighlightStatePtr state = state_for(language);
+    const srchilite::HighlightStatePtr state = state_for(language);  // a first use's loading is not counted
     if (!state.get()) return std::nullopt;
+    for (const std::string &line : lines) allowance_ += kTimePerByte * static_cast<long>(line.size() + 1);
+    if (spent_ >= allowance_) return std::nullopt;
+    const auto start = std::chrono::steady_clock::now();
+    struct Charge {  // the time spent is charged however the block ends
+      std::chrono::steady_clock::time_point start;
+      std::chrono::nanoseconds &spent;
+      ~Charge() { spent += std::chrono::steady_clock::now() - start; }
+    } charge{start, spent_};
     srchilite::SourceHighlighter highlighter(state);
     highlighter.setFormatterManager(formatters_.get());
     highlighter.setOptimize(true);  // a run of one element's text in one SGR, not one per token
     std::vector<std::string> out;
     out.reserve(lines.size());
-    for (const std::string_view line : lines) {
-      const std::string safe = qwen::sdk::terminal_safe(line);
+    for (const std::string &safe : lines) {
       buffer_.clear();
       highlighter.highlightParagraph(safe);
       buffer_.end_line();
       if (!same_text(buffer_.text, safe)) return std::nullopt;
       out.push_back(buffer_.text);
+      if (spent_ + (std::chrono::steady_clock::now() - start) > allowance_) return std::nullopt;
     }
     return out;
   }
@@ -226,16 +242,18 @@ class Highlighters {
   std::unique_ptr<srchilite::RegexRuleFactory> rule_factory_;
   std::unique_ptr<srchilite::LangDefManager> lang_defs_;
   std::map<std::string, srchilite::HighlightStatePtr> states_;
+  std::chrono::nanoseconds spent_{0};                 // time spent colouring, in this process
+  std::chrono::nanoseconds allowance_{kTimeFloor};  // what it may be: the floor and the code offered's share
 };
 
 }  // namespace
 
 std::optional<std::vector<std::string>> highlight_code(std::string_view code, std::string_view language) {
   if (language.empty() || code.size() > kMaxBlockBytes) return std::nullopt;
-  std::vector<std::string_view> lines;
+  std::vector<std::string> lines;  // made safe before the library sees them
   for (std::string_view rest = code;;) {
     const size_t nl = rest.find('\n');
-    lines.push_back(rest.substr(0, nl));
+    lines.push_back(qwen::sdk::terminal_safe(rest.substr(0, nl)));
     if (lines.back().size() > kMaxLineBytes) return std::nullopt;
     if (nl == std::string_view::npos) break;
     rest.remove_prefix(nl + 1);

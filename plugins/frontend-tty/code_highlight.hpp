@@ -8,8 +8,9 @@
 // before it is highlighted, and each coloured line is checked to be that safe
 // line with only SGR sequences (ESC [ digits ; m) added. Whenever the block
 // cannot be coloured so — no tag, a tag the library does not know, the data
-// files missing, the library throwing, a block too large to be worth it — the
-// answer is "no colours" and the caller shows the block plain.
+// files missing, the library throwing, a block too large or too slow to colour
+// (a time budget, see the .cpp) — the answer is "no colours" and the caller
+// shows the block plain.
 #pragma once
 
 #include <optional>

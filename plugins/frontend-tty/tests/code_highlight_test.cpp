@@ -114,11 +114,31 @@ TEST_CASE("code colours: a huge block or a very long line is plain (and returns)
   while (big.size() <= 300 * 1024) big += "def f(x):\n    return x * 2\n";
   CHECK_FALSE(highlight_code(big, "python"));
   CHECK_FALSE(highlight_code("x = '" + std::string(100000, 'a') + "'", "python"));
+  CHECK_FALSE(highlight_code("x = '" + std::string(300, 'a') + "'\ny = 1", "python"));  // one line over 256 bytes
+  CHECK_FALSE(highlight_code("x = '" + std::string(130, '\x1b') + "'", "python"));  // 136 bytes, 266 once made safe
   CHECK_FALSE(highlight_code(std::string(100000, '('), "cpp"));
   const std::string md = "```python\n" + big + "```\n";
   const std::string out = render_markdown(md, RenderOptions{80, true});
   CHECK(out.find("\x1b[36mdef f(x):\x1b[0m") != std::string::npos);  // the one code colour
   CHECK(out.find("\x1b[1;34m") == std::string::npos);
+}
+
+TEST_CASE("code colours: crafted slow code is given up within the time budget and shown plain", "[highlight]") {
+  // 128 '/' on a line take the library ~13 ms in `sh`: 200 such lines would take seconds.
+  std::string slow;
+  for (int i = 0; i < 200; ++i) slow += std::string(128, '/') + "\n";
+  slow.pop_back();
+  for (int i = 0; i < 3; ++i) CHECK_FALSE(highlight_code(slow, "sh"));
+  // Honest code offered earns the time back: colours again (and the tests after this one have theirs).
+  std::string honest;
+  while (honest.size() < 64 * 1024) honest += "def f(x):\n    return [i * 2 for i in range(x)]  # twice\n";
+  honest.pop_back();
+  bool again = false;
+  for (int i = 0; i < 50 && !again; ++i) {
+    (void)highlight_code(honest, "python");
+    again = highlight_code("def f(x): pass", "python").has_value();
+  }
+  CHECK(again);
 }
 
 // Not run by CTest (hidden): the cost, for the record. `qwen_tty_unit_tests "[.bench]" -s`
@@ -132,12 +152,12 @@ TEST_CASE("code colours: cost per MB of python and of a language's first use", "
   REQUIRE(highlight_code("x = 1", "cpp"));
   const double first_cpp = ms(clock::now() - t0);
   std::string block;
-  while (block.size() < 200 * 1024)
+  while (block.size() < 100 * 1024)
     block += "def f(x, y=2):\n    \"\"\"Twice x.\"\"\"\n    # a comment\n    return [i * y for i in range(x)] + 'a'\n";
   block.pop_back();
   t0 = clock::now();
-  for (int i = 0; i < 5; ++i) REQUIRE(highlight_code(block, "python"));
-  const double per_mb = ms(clock::now() - t0) / (5.0 * static_cast<double>(block.size()) / (1 << 20));
+  for (int i = 0; i < 10; ++i) REQUIRE(highlight_code(block, "python"));
+  const double per_mb = ms(clock::now() - t0) / (10.0 * static_cast<double>(block.size()) / (1 << 20));
   std::printf("first use: python %.1f ms, cpp %.1f ms; python: %.0f ms per MB\n", first_python, first_cpp, per_mb);
 
   // bench/tty_render.py's answer: ~1 MB of Markdown, a 2-line python block per section.
