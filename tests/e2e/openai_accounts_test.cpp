@@ -87,7 +87,8 @@ TEST_CASE("openai store: --with-key keeps the key in secrets.json (0600), no .en
 
 TEST_CASE("openai store: a user's ~/.qwen/.env key still wins, and neither login nor logout rewrites the file",
           "[openai][secrets][auth]") {
-  FakeProvider p({"--api-key", kEnvKey});
+  // The server takes both keys: the sign-in's check of kKey (GET /models) passes, and the chat shows which is sent.
+  FakeProvider p({"--api-key", kEnvKey, "--api-key", kKey});
   TempDir home;
   const std::string mine = "# mine\nOTHER_TOOL_TOKEN=keep-me\nOPENAI_API_KEY=" + kEnvKey + "\n";
   const auto env_file = home.write(".qwen/.env", mine);
