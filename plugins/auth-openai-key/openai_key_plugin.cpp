@@ -1,7 +1,8 @@
 // openai — the OpenAI-compatible sign-in method: an API key, a base URL and a
 // model, from flags, a key_command, the environment (.env included), what a
 // sign-in kept, or config.toml. A key typed at /auth or given to `qwen auth
-// api-key` (-k, --with-key) goes to the host's secret store (the keyring, else
+// api-key` (-k, --with-key) is tried with GET <base>/models first (refused:
+// nothing is kept), then goes to the host's secret store (the keyring, else
 // secrets.json), the base URL and model typed with it to openai_accounts.json;
 // an existing ~/.qwen/.env line is still read (the host loads it) and never
 // rewritten. Accounts (plugin.h 1.5): the account is read from the host in
