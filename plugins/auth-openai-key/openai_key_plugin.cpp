@@ -366,8 +366,10 @@ class OpenAiKeyPlugin : public qwen::sdk::AuthPlugin {
                       " (not every OpenAI-compatible server has /models); going on with it unchecked.");
         return;
       case Outcome::NoAnswer:
-        host().notice("The key could not be checked: no answer from " + c.url + " (" + c.error +
-                      "); going on with it unchecked.");
+        // The host's message names the URL as a rule; said once either way.
+        host().notice("The key could not be checked: " +
+                      (c.error.find(c.url) != std::string::npos ? c.error : "no answer from " + c.url + ": " + c.error) +
+                      "; going on with it unchecked.");
         return;
     }
   }

@@ -14,6 +14,7 @@
 
 #include "support/fake_provider.hpp"
 #include "support/qwen_runner.hpp"
+#include "support/terminal_session.hpp"
 
 using namespace qwen::test;
 namespace fs = std::filesystem;
@@ -145,7 +146,8 @@ TEST_CASE("openai key check: an unreachable base URL keeps the key, with one not
   const auto r = sign_in(home, url, kKey);
   INFO(r.out << r.err);
   REQUIRE(r.exit_code == 0);
-  CHECK(lines_holding(r.err, "The key could not be checked: no answer from " + url + "/models (") == 1);
+  CHECK(lines_holding(r.err, "The key could not be checked: ") == 1);
+  CHECK(lines_holding(r.err, url + "/models") == 2);  // "Checking the key with ..." and the notice
   CHECK(lines_holding(r.err, "going on with it unchecked") == 1);
   check_kept(home, "default", url, kKey);
   CHECK((r.out + r.err).find(kKey) == std::string::npos);
@@ -165,4 +167,30 @@ TEST_CASE("openai key check: a password in the base URL is not shown in the refu
   CHECK((r.out + r.err).find(kWrongKey) == std::string::npos);
   CHECK(files_holding(home.path(), kWrongKey).empty());
   CHECK(files_holding(home.path(), password).empty());
+}
+
+TEST_CASE("openai key check: a wrong key typed at the terminal's sign-in is refused before the question about "
+          "keeping it",
+          "[openai][auth][key-check][tty][terminal]") {
+  FakeProvider p({"--api-key", kKey});
+  TempDir home;
+  TerminalSession t(qwen_terminal(home, {}, {{"QWEN_OAUTH_BASE_URL", p.root_url()}}));
+  REQUIRE(t.wait_for("Choose 1-3"));
+  t.type_line("3");
+  REQUIRE(t.wait_for("API key (input hidden"));
+  t.type_line(kWrongKey);
+  REQUIRE(t.wait_for("Base URL: [https://"));
+  t.type_line(p.base_url());
+  REQUIRE(t.wait_for("Model: ["));
+  t.press("Enter");
+  REQUIRE(t.wait_for("the server refused this key (HTTP 401) at " + p.base_url() + "/models; nothing was saved"));
+  INFO(t.transcript());
+  CHECK(t.transcript().find("Keep these settings") == std::string::npos);
+  CHECK(t.transcript().find(kWrongKey) == std::string::npos);
+  const auto asked = p.logged_requests("/v1/models");
+  REQUIRE(asked.size() == 1);
+  CHECK(asked[0]["headers"].value("authorization", "") == "Bearer " + kWrongKey);
+  t.press("C-d");
+  t.wait_for_exit();
+  CHECK(files_holding(home.path(), kWrongKey).empty());
 }
