@@ -55,10 +55,9 @@ const char *const kReset = "\x1b[0m";
 // "default" (black): such elements keep the terminal's colour.
 std::string colour_code(const std::string &name) {
   static const std::map<std::string, std::string> kColours = {
-      {"red", "31"},      {"darkred", "31"},    {"brown", "31"},        {"orange", "31"},
-      {"brightorange", "31"}, {"green", "32"},  {"brightgreen", "32"},  {"darkgreen", "32"},
-      {"yellow", "33"},   {"blue", "34"},       {"darkblue", "34"},     {"pink", "35"},
-      {"purple", "35"},   {"cyan", "36"},
+      {"red", "31"},    {"darkred", "31"},     {"brown", "31"},       {"orange", "31"}, {"brightorange", "31"},
+      {"green", "32"},  {"brightgreen", "32"}, {"darkgreen", "32"},   {"yellow", "33"}, {"blue", "34"},
+      {"darkblue", "34"}, {"pink", "35"},      {"purple", "35"},      {"cyan", "36"},
   };
   const auto it = kColours.find(name);
   return it == kColours.end() ? std::string() : it->second;
