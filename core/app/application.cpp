@@ -81,7 +81,7 @@ Application::Application(cli::Options options, config::Config config, config::En
       provider_settings_(load_provider_settings_ ? load_provider_settings_() : config::ProviderSettings{}),
       home_(config::qwen_home().string()),
       registry_(config::plugin_search_path()),
-      plugins_(registry_, *this),
+      plugins_(registry_, *this, plugin_host::PluginKindCache(config::cache_dir() / "plugin-kinds.json")),
       conversations_({config_.network, services::cancel_requested, services::interruptible_sleep, options_.model,
                       config_.model}),
       accounts_(std::filesystem::path(home_) / "accounts.json") {

@@ -13,6 +13,7 @@ const char *kind_noun(int32_t kind) {
 
 PluginSet::~PluginSet() {
   deinit_all();
+  kinds_.save();
 }
 
 plugin_host::LoadedPlugin *PluginSet::get(const std::string &id, int32_t kind, std::string &error) {
@@ -23,6 +24,11 @@ plugin_host::LoadedPlugin *PluginSet::get(const std::string &id, int32_t kind, s
         return nullptr;
       }
       return a.plugin.get();
+    }
+  if (const auto file = registry_.file_of(id))
+    if (const auto known = kinds_.kind_of(*file); known && *known != kind) {
+      error = "'" + id + "' is a " + kind_noun(*known) + " plugin, not a " + kind_noun(kind);
+      return nullptr;
     }
   plugin_host::PluginRejection rejection;
   auto plugin = registry_.open(id, rejection);
@@ -37,6 +43,7 @@ plugin_host::LoadedPlugin *PluginSet::get(const std::string &id, int32_t kind, s
     }
     return nullptr;
   }
+  kinds_.remember(plugin->file(), plugin->kind());
   if (plugin->kind() != kind) {
     error = "'" + id + "' is a " + kind_noun(plugin->kind()) + " plugin, not a " + kind_noun(kind);
     return nullptr;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "plugin_host/plugin_kind_cache.hpp"
 #include "plugin_host/plugin_registry.hpp"
 #include "services/host_table.hpp"
 
@@ -19,8 +20,11 @@ struct ActivePlugin {
 
 class PluginSet {
  public:
-  PluginSet(const plugin_host::PluginRegistry &registry, services::HostBackend &backend)
-      : registry_(registry), backend_(backend) {}
+  // `kinds` remembers what each plugin file is across runs (plugin_kind_cache.hpp): a front-end is not opened
+  // to learn that it is no sign-in method.
+  PluginSet(const plugin_host::PluginRegistry &registry, services::HostBackend &backend,
+            plugin_host::PluginKindCache kinds = {})
+      : registry_(registry), backend_(backend), kinds_(std::move(kinds)) {}
   ~PluginSet();
 
   // The initialised plugin with this id and kind, opening it on first use.
@@ -33,6 +37,7 @@ class PluginSet {
  private:
   const plugin_host::PluginRegistry &registry_;
   services::HostBackend &backend_;
+  plugin_host::PluginKindCache kinds_;
   std::vector<ActivePlugin> active_;
 };
 

@@ -21,6 +21,11 @@ std::filesystem::path qwen_home() {
   return user_home() / ".qwen";
 }
 
+std::filesystem::path cache_dir() {
+  if (const char *c = std::getenv("XDG_CACHE_HOME"); c && *c == '/') return std::filesystem::path(c) / "qwen";
+  return user_home() / ".cache" / "qwen";
+}
+
 std::filesystem::path executable_dir() {
   std::error_code ec;
   auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);

@@ -12,6 +12,9 @@ std::filesystem::path user_home();
 // $QWEN_HOME when set (as Qwen Code 0.15+), else ~/.qwen.
 std::filesystem::path qwen_home();
 
+// $XDG_CACHE_HOME/qwen when that is an absolute path, else ~/.cache/qwen: what qwen may rebuild at any time.
+std::filesystem::path cache_dir();
+
 // The directory of the running executable (from /proc/self/exe).
 std::filesystem::path executable_dir();
 

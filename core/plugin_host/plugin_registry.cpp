@@ -34,6 +34,16 @@ std::vector<std::string> PluginRegistry::candidate_ids() const {
   return {ids.begin(), ids.end()};
 }
 
+std::optional<std::filesystem::path> PluginRegistry::file_of(const std::string &id) const {
+  if (!is_plugin_id(id)) return std::nullopt;
+  for (const auto &dir : search_path_) {
+    std::error_code ec;
+    auto file = dir / (id + ".so");
+    if (std::filesystem::exists(file, ec)) return file;
+  }
+  return std::nullopt;
+}
+
 std::unique_ptr<LoadedPlugin> PluginRegistry::open(const std::string &id, PluginRejection &rejection) const {
   if (!is_plugin_id(id)) {  // a path would be joined to the plugin folders: never let one through
     rejection.file.clear();

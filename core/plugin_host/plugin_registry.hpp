@@ -7,6 +7,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -37,6 +38,9 @@ class PluginRegistry {
 
   // The ids of every candidate, without opening anything (for "available: ...").
   std::vector<std::string> candidate_ids() const;
+
+  // The first file named <id>.so on the search path, without opening it or judging it (open() does).
+  std::optional<std::filesystem::path> file_of(const std::string &id) const;
 
   // Opens the first file named <id>.so. nullptr with `rejection` filled when
   // there is none (reason "not found") or it is unusable.

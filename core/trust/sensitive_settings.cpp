@@ -22,7 +22,7 @@ std::string upper(std::string s) {
 // obey. (DEBUG and DEBUG_MODE are the seed's own exclusion list, applied by config/env_files.cpp.)
 constexpr std::array kNeverEnv = {"PATH",        "HOME",      "BROWSER",     "SHELL",       "EDITRC",
                                   "TMPDIR",      "GCONV_PATH", "LOCPATH",    "NLSPATH",     "GLIBC_TUNABLES",
-                                  "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_RUNTIME_DIR",
+                                  "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_RUNTIME_DIR", "XDG_CACHE_HOME", "XDG_STATE_HOME",
                                   "DBUS_SESSION_BUS_ADDRESS", "CURL_HOME", "SSLKEYLOGFILE", "OPENSSL_CONF"};
 // Where TLS trust comes from, and proxies (libcurl reads these from the environment).
 constexpr std::array kTrustedEnv = {"SSL_CERT_FILE", "SSL_CERT_DIR", "CURL_CA_BUNDLE", "HTTP_PROXY", "HTTPS_PROXY",

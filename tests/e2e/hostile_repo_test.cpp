@@ -60,10 +60,12 @@ struct HostileRepo {
 
 // Name, type, mode and bytes of every file under `root`, except under `skip` (qwen's own home): what must
 // not change when qwen runs in a stranger's repository.
+// Everything under `root` but `skip` and ~/.cache (qwen's cache of plugin kinds lives there: rebuilt at will,
+// nothing a repository chooses).
 std::string tree_state(const fs::path &root, const fs::path &skip) {
   std::ostringstream s;
   for (auto it = fs::recursive_directory_iterator(root); it != fs::recursive_directory_iterator(); ++it) {
-    if (it->path() == skip) {
+    if (it->path() == skip || it->path() == root / ".cache") {
       it.disable_recursion_pending();
       continue;
     }

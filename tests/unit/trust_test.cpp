@@ -16,7 +16,7 @@ using qwen::test::TempDir;
 
 TEST_CASE("trust: variables that name code or qwen's state are never taken from a project", "[trust]") {
   for (const char *name : {"QWEN_HOME", "QWEN_PLUGIN_PATH", "qwen_home", "QWEN_ANYTHING_NEW", "LD_PRELOAD",
-                           "LD_LIBRARY_PATH", "PATH", "BROWSER", "HOME", "EDITRC", "GLIBC_TUNABLES"})
+                           "LD_LIBRARY_PATH", "PATH", "BROWSER", "HOME", "EDITRC", "GLIBC_TUNABLES", "XDG_CACHE_HOME"})
     CHECK(classify_env_var(name) == Sensitivity::Never);
   for (const char *name : {"QWEN_OAUTH_BASE_URL", "OPENAI_BASE_URL", "ACME_API_BASE", "ACME_ENDPOINT", "http_proxy",
                            "HTTPS_PROXY", "ALL_PROXY", "no_proxy", "SSL_CERT_FILE", "CURL_CA_BUNDLE"})
