@@ -89,6 +89,9 @@ set(CPACK_INSTALL_DEFAULT_DIRECTORY_PERMISSIONS
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "${CMAKE_PROJECT_NAME} built using CMake")
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_NAME qwen)
 set(CPACK_DEBIAN_RUNTIME_PACKAGE_SECTION utils)
+# Opened at run time for the desktop keyring (not linked, so shlibdeps cannot see it); without it keys go to
+# the 0600 file store.
+set(CPACK_DEBIAN_RUNTIME_PACKAGE_RECOMMENDS "libsecret-1-0")
 set(CPACK_DEBIAN_RUNTIME_DESCRIPTION "command-line client for Qwen and OpenAI-compatible models
 qwen signs a user in to a model provider (Qwen OAuth, Alibaba Cloud Coding
 Plan, any OpenAI-compatible server with an API key) and lets them talk to the

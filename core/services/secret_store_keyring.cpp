@@ -1,6 +1,12 @@
 // The keyring backend: the freedesktop Secret Service through libsecret (GNOME Keyring, KWallet,
 // KeePassXC). Every call runs on a worker thread with a GCancellable and a time limit: a session bus
 // with no keyring, or a keyring waiting for an unlock prompt no one can see, must never hang qwen.
+//
+// libsecret is opened (dlopen) the first time the keyring is wanted, not linked: linked, it brought GLib, GIO
+// and eight more libraries into every start of qwen, ~5 ms of `qwen --version` on a machine with no keyring at
+// all. Its header still gives the types; the functions come from the library found at run time, and without
+// it the keyring is simply unavailable (the file store is used, as with no session bus).
+#include <dlfcn.h>
 #include <libsecret/secret.h>
 
 #include <chrono>
@@ -20,6 +26,51 @@ namespace {
 
 using sdk::Error;
 
+// The functions qwen calls, from libsecret-1.so.0 and the GLib it loads; all null when it cannot be loaded.
+struct LibSecret {
+  decltype(&secret_password_lookup_sync) lookup = nullptr;
+  decltype(&secret_password_store_sync) store = nullptr;
+  decltype(&secret_password_clear_sync) clear = nullptr;
+  decltype(&secret_password_free) password_free = nullptr;
+  decltype(&g_cancellable_new) cancellable_new = nullptr;
+  decltype(&g_cancellable_cancel) cancellable_cancel = nullptr;
+  decltype(&g_object_unref) object_unref = nullptr;
+  decltype(&g_error_free) error_free = nullptr;
+  std::string why_not;  // set when unusable
+};
+
+template <typename F>
+bool bind(void *library, const char *name, F &out, std::string &why_not) {
+  out = reinterpret_cast<F>(dlsym(library, name));
+  if (!out && why_not.empty()) why_not = std::string("libsecret-1.so.0 has no ") + name;
+  return out != nullptr;
+}
+
+const LibSecret &libsecret() {
+  static const LibSecret lib = [] {
+    LibSecret l;
+    // Never closed: GLib registers types and threads that must outlive any unloading.
+    void *library = dlopen("libsecret-1.so.0", RTLD_NOW | RTLD_LOCAL | RTLD_NODELETE);
+    if (!library) {
+      const char *e = dlerror();
+      l.why_not = std::string("libsecret is not installed (") + (e ? e : "libsecret-1.so.0") + ")";
+      return l;
+    }
+    // dlsym on the library's handle also searches what it loaded (GLib, GObject, GIO).
+    const bool all = bind(library, "secret_password_lookup_sync", l.lookup, l.why_not) &
+                     bind(library, "secret_password_store_sync", l.store, l.why_not) &
+                     bind(library, "secret_password_clear_sync", l.clear, l.why_not) &
+                     bind(library, "secret_password_free", l.password_free, l.why_not) &
+                     bind(library, "g_cancellable_new", l.cancellable_new, l.why_not) &
+                     bind(library, "g_cancellable_cancel", l.cancellable_cancel, l.why_not) &
+                     bind(library, "g_object_unref", l.object_unref, l.why_not) &
+                     bind(library, "g_error_free", l.error_free, l.why_not);
+    if (!all) l.lookup = nullptr;  // unusable as a whole
+    return l;
+  }();
+  return lib;
+}
+
 const SecretSchema *schema() {
   static const SecretSchema s = {"org.qwen_cpp.Secret",
                                  SECRET_SCHEMA_NONE,
@@ -37,11 +88,11 @@ struct Call {
   std::string secret;  // put: what to store; get: what was found
   bool found = false;
   std::string error;   // empty = success
-  GCancellable *cancellable = g_cancellable_new();
+  GCancellable *cancellable = libsecret().cancellable_new();
   std::mutex m;
   std::condition_variable cv;
   bool done = false;
-  ~Call() { g_object_unref(cancellable); }
+  ~Call() { libsecret().object_unref(cancellable); }
 };
 
 using Body = void (*)(Call &);
@@ -57,7 +108,7 @@ bool run_bounded(const std::shared_ptr<Call> &call, Body body, int timeout_ms) {
   }).detach();
   std::unique_lock<std::mutex> lock(call->m);
   if (call->cv.wait_for(lock, std::chrono::milliseconds(timeout_ms), [&] { return call->done; })) return true;
-  g_cancellable_cancel(call->cancellable);
+  libsecret().cancellable_cancel(call->cancellable);
   // Cancelled, it usually returns at once; wait a moment so it does not run on behind our back.
   call->cv.wait_for(lock, std::chrono::milliseconds(500), [&] { return call->done; });
   return false;
@@ -66,19 +117,19 @@ bool run_bounded(const std::shared_ptr<Call> &call, Body body, int timeout_ms) {
 void take_error(Call &c, GError *error) {
   if (error) {
     c.error = error->message ? error->message : "unknown error";
-    g_error_free(error);
+    libsecret().error_free(error);
   }
 }
 
 void do_lookup(Call &c) {
   GError *error = nullptr;
-  gchar *found = secret_password_lookup_sync(schema(), c.cancellable, &error, "plugin", c.key.plugin.c_str(),
+  gchar *found = libsecret().lookup(schema(), c.cancellable, &error, "plugin", c.key.plugin.c_str(),
                                              "account", c.key.account.c_str(), "name", c.key.name.c_str(), nullptr);
   take_error(c, error);
   if (found) {
     c.found = true;
     c.secret = found;
-    secret_password_free(found);
+    libsecret().password_free(found);
   }
 }
 
@@ -87,7 +138,7 @@ void do_store(Call &c) {
   const std::string label = "qwen: " + c.key.plugin + " " + c.key.name + " (" +
                             (c.key.account.empty() ? std::string("default") : c.key.account) + ")";
   const gboolean ok =
-      secret_password_store_sync(schema(), SECRET_COLLECTION_DEFAULT, label.c_str(), c.secret.c_str(),
+      libsecret().store(schema(), SECRET_COLLECTION_DEFAULT, label.c_str(), c.secret.c_str(),
                                  c.cancellable, &error, "plugin", c.key.plugin.c_str(), "account",
                                  c.key.account.c_str(), "name", c.key.name.c_str(), nullptr);
   take_error(c, error);
@@ -97,7 +148,7 @@ void do_store(Call &c) {
 
 void do_clear(Call &c) {
   GError *error = nullptr;
-  secret_password_clear_sync(schema(), c.cancellable, &error, "plugin", c.key.plugin.c_str(), "account",
+  libsecret().clear(schema(), c.cancellable, &error, "plugin", c.key.plugin.c_str(), "account",
                              c.key.account.c_str(), "name", c.key.name.c_str(), nullptr);
   take_error(c, error);
 }
@@ -139,6 +190,10 @@ std::unique_ptr<SecretBackend> make_keyring_secret_backend(int timeout_ms, std::
   // Without it GLib would try to autolaunch a bus (X11's dbus-launch): qwen never starts one.
   if (!bus || !*bus) {
     why_not = "no session bus: DBUS_SESSION_BUS_ADDRESS is not set";
+    return nullptr;
+  }
+  if (!libsecret().lookup) {
+    why_not = libsecret().why_not;
     return nullptr;
   }
   // The probe: a lookup of something that is never stored. It answers "none" from a working keyring, an
