@@ -37,12 +37,14 @@ bool AnswerView::on_event(const qwen_event &event) {
     case QWEN_EVENT_DELTA:
       if (!qwen::sdk::event_text(event).empty()) {
         std::string_view piece = qwen::sdk::event_text(event);  // all of it, a NUL byte included
-        spinner_.stop();
+        const std::string erase_spinner = spinner_.take_line();  // in the same write as the token
         wrote_text_ = true;
         text_.append(piece);
         at_line_start_ = piece.back() == '\n';
         // false: nobody can read the answer any more, stop the request
-        if (!write_out(markdown_ ? markdown_->feed(piece) : shown(piece))) return false;
+        const bool written = write_out(erase_spinner + (markdown_ ? markdown_->feed(piece) : shown(piece)));
+        if (!erase_spinner.empty()) spinner_.stop();  // its thread joined after the token is out
+        if (!written) return false;
       }
       break;
     case QWEN_EVENT_RETRY: {

@@ -29,7 +29,8 @@ Spinner::~Spinner() {
 }
 
 void Spinner::start() {
-  if (thread_.joinable() || !terminal_can_redraw()) return;
+  if (thread_.joinable()) stop();  // a line taken by a token earlier: its thread joined first
+  if (!terminal_can_redraw()) return;
   started_ = std::chrono::steady_clock::now();
   stopping_ = false;
   write_out(line(0));  // at once: the first frame is the sign that the question left
@@ -41,15 +42,24 @@ void Spinner::say(const std::string &words) {
   words_ = words;
 }
 
-void Spinner::stop() {
-  if (!thread_.joinable()) return;
+std::string Spinner::take_line() {
+  if (!thread_.joinable() || erased_) return {};
   {
+    // The thread writes its frames holding the lock: once stopping_ is set under it, none follows.
     std::lock_guard<std::mutex> lock(mutex_);
     stopping_ = true;
   }
   wake_.notify_all();
+  erased_ = true;
+  return "\r\x1b[K";
+}
+
+void Spinner::stop() {
+  if (!thread_.joinable()) return;
+  const std::string erase = take_line();
   thread_.join();
-  write_out("\r\x1b[K");
+  erased_ = false;
+  if (!erase.empty()) write_out(erase);
 }
 
 std::string Spinner::line(int frame) const {

@@ -26,7 +26,11 @@ class Spinner {
   void say(const std::string &words);
   // Erases the line and stops; idempotent. Called before anything else is written.
   void stop();
-  bool running() const { return thread_.joinable(); }
+  // For the first token: stops the animation at once (no frame is written after this returns) and gives the
+  // bytes that erase the line, to go out in the same write as the token: a join and a write of its own took
+  // a quarter of a millisecond from the token's way to the screen. The thread is joined by stop() later.
+  std::string take_line();
+  bool running() const { return thread_.joinable() && !erased_; }
 
  private:
   void run();
@@ -35,6 +39,7 @@ class Spinner {
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
+  bool erased_ = false;  // take_line() gave the erasing bytes away
   std::string words_ = "waiting for the answer";
   std::chrono::steady_clock::time_point started_{};
   std::thread thread_;
