@@ -32,6 +32,7 @@ plugin_host::LoadedPlugin *PluginSet::get(const std::string &id, int32_t kind, s
     }
   plugin_host::PluginRejection rejection;
   auto plugin = registry_.open(id, rejection);
+  if (!plugin && rejection.kind) kinds_.remember(rejection.file, rejection.kind);  // refused, but its kind is known
   if (!plugin) {
     if (rejection.file.empty() && rejection.reason != "not found") {
       error = std::string("the ") + kind_noun(kind) + " " + rejection.reason;

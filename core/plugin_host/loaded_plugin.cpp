@@ -144,6 +144,7 @@ std::unique_ptr<LoadedPlugin> LoadedPlugin::open(const std::filesystem::path &fi
     return nullptr;
   }
   if (file.stem().string() != e.id) {
+    rejection.kind = e.kind;  // what it is is known; only its name is wrong
     rejection.reason = "says its id is '" + std::string(e.id) + "' but the file is named " + file.filename().string() +
                        " (name it " + e.id + ".so)";
     return nullptr;

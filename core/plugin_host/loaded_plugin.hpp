@@ -21,6 +21,7 @@ namespace qwen::plugin_host {
 struct PluginRejection {
   std::filesystem::path file;
   std::string reason;
+  int32_t kind = 0;  // the kind the file declared, when it was refused after that (a wrong file name); else 0
 };
 
 class LoadedPlugin {

@@ -103,3 +103,22 @@ TEST_CASE("plugins: a headless run opens a front-end once to learn its kind, the
   CHECK_FALSE(fs::exists(home.path() / "repo/cache"));
   CHECK(fs::exists(home.path() / ".cache/qwen/plugin-kinds.json"));
 }
+
+TEST_CASE("plugins: a front-end refused for its file name is not opened again by each headless run",
+          "[e2e][plugins]") {
+  FakeProvider provider({"--api-key", kKey});
+  TempDir home;
+  const fs::path good = install_marked_frontend(home);
+  fs::rename(good, good.parent_path() / "renamed.so");  // says its id is cmarked: refused when used
+  QwenRunOptions o = with_env({{"OPENAI_API_KEY", kKey}, {"OPENAI_BASE_URL", provider.base_url()},
+                               {"QWEN_PLUGIN_PATH", (home.path() / "plugins").string()}});
+  for (int run = 0; run < 3; ++run) {
+    const auto r = run_qwen(home, {"-p", "hi"}, o);
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK(loaded(home) == (run == 0));  // its kind was learned the first time, though its name is wrong
+  }
+  const auto named = run_qwen(home, {"-p", "hi", "--frontend", "renamed"}, o);
+  CHECK(named.exit_code != 0);
+  CHECK(named.err.find("name it cmarked.so") != std::string::npos);
+}
