@@ -13,47 +13,14 @@
 
 using namespace tty_frontend;
 
+#include "sgr_text.hpp"
+
+using tty_frontend::test::only_sgr;
+using tty_frontend::test::strip_sgr;
+
 namespace {
 
-// `text` without SGR sequences (ESC [ digits/; m); any other ESC is kept, so a comparison sees it.
-std::string strip_sgr(const std::string &text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\x1b' && i + 1 < text.size() && text[i + 1] == '[') {
-      size_t j = i + 2;
-      while (j < text.size() && (std::isdigit(static_cast<unsigned char>(text[j])) || text[j] == ';')) ++j;
-      if (j < text.size() && text[j] == 'm') {
-        i = j;
-        continue;
-      }
-    }
-    out += text[i];
-  }
-  return out;
-}
-
-// True when the only control characters in `text` are ESCs starting SGR sequences, tabs and line ends.
-bool only_sgr(const std::string &text) {
-  for (size_t i = 0; i < text.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c == '\n' || c == '\t') continue;
-    if (c == 0x1b) {
-      if (i + 1 >= text.size() || text[i + 1] != '[') return false;
-      size_t j = i + 2;
-      while (j < text.size() && (std::isdigit(static_cast<unsigned char>(text[j])) || text[j] == ';')) ++j;
-      if (j >= text.size() || text[j] != 'm') return false;
-      i = j;
-      continue;
-    }
-    if (c < 0x20 || c == 0x7f || (c >= 0x80 && c <= 0x9f)) return false;  // C0, DEL, a stray C1 byte
-    if (c >= 0xC2) {
-      const size_t n = qwen::sdk::detail::utf8_sequence_length(text, i);
-      if (c == 0xC2 && n == 2 && static_cast<unsigned char>(text[i + 1]) <= 0x9F) return false;  // C1 as UTF-8
-      if (n) i += n - 1;
-    }
-  }
-  return true;
-}
+bool only_sgr_tabs(const std::string &text) { return only_sgr(text, /*tabs=*/true); }
 
 }  // namespace
 
@@ -95,7 +62,7 @@ TEST_CASE("code colours: a stranger's control bytes in a known language are show
   REQUIRE(lines->size() == 4);
   std::string all;
   for (const auto &l : *lines) all += l + "\n";
-  CHECK(only_sgr(all));
+  CHECK(only_sgr_tabs(all));
   CHECK(all.find("^[]52;c;aGk=^G") != std::string::npos);
   CHECK(all.find("^[[2J^[[H") != std::string::npos);
   CHECK(all.find("\\u009b") != std::string::npos);
@@ -105,7 +72,7 @@ TEST_CASE("code colours: a stranger's control bytes in a known language are show
   // Through the renderer, fenced: the same, and the rule's tag made safe too.
   const std::string out =
       render_markdown(std::string("```python\n") + hostile + "```\n```py\x1b]0;t\x07\nx\n```\n", RenderOptions{80, true});
-  CHECK(only_sgr(out));
+  CHECK(only_sgr_tabs(out));
   CHECK(out.find("^[]52;c;aGk=^G") != std::string::npos);
 }
 

@@ -11,49 +11,17 @@
 
 using namespace tty_frontend;
 
+#include "sgr_text.hpp"
+
+using tty_frontend::test::only_sgr;
+using tty_frontend::test::strip_sgr;
+
 namespace {
 
 std::vector<std::string> lines_of(const std::string &text) {
   std::vector<std::string> out;
   std::istringstream in(text);
   for (std::string line; std::getline(in, line);) out.push_back(line);
-  return out;
-}
-
-// True when every ESC in `text` starts one of the renderer's own SGR sequences (ESC [ digits/; m) and no other
-// control character but the line end is there.
-bool only_sgr(const std::string &text) {
-  for (size_t i = 0; i < text.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c == '\n') continue;
-    if (c == 0x1b) {
-      if (i + 1 >= text.size() || text[i + 1] != '[') return false;
-      size_t j = i + 2;
-      while (j < text.size() && (std::isdigit(static_cast<unsigned char>(text[j])) || text[j] == ';')) ++j;
-      if (j >= text.size() || text[j] != 'm') return false;
-      i = j;
-      continue;
-    }
-    if (c < 0x20 || c == 0x7f) return false;
-    if (c == 0xC2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) <= 0x9F) return false;  // C1
-  }
-  return true;
-}
-
-// `text` without the renderer's SGR sequences.
-std::string strip_sgr(const std::string &text) {
-  std::string out;
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '\x1b' && i + 1 < text.size() && text[i + 1] == '[') {
-      size_t j = i + 2;
-      while (j < text.size() && (std::isdigit(static_cast<unsigned char>(text[j])) || text[j] == ';')) ++j;
-      if (j < text.size() && text[j] == 'm') {
-        i = j;
-        continue;
-      }
-    }
-    out += text[i];
-  }
   return out;
 }
 
