@@ -57,14 +57,16 @@ const LibSecret &libsecret() {
       return l;
     }
     // dlsym on the library's handle also searches what it loaded (GLib, GObject, GIO).
-    const bool all = bind(library, "secret_password_lookup_sync", l.lookup, l.why_not) &
-                     bind(library, "secret_password_store_sync", l.store, l.why_not) &
-                     bind(library, "secret_password_clear_sync", l.clear, l.why_not) &
-                     bind(library, "secret_password_free", l.password_free, l.why_not) &
-                     bind(library, "g_cancellable_new", l.cancellable_new, l.why_not) &
-                     bind(library, "g_cancellable_cancel", l.cancellable_cancel, l.why_not) &
-                     bind(library, "g_object_unref", l.object_unref, l.why_not) &
-                     bind(library, "g_error_free", l.error_free, l.why_not);
+    // Every name is looked up (not stopping at the first missing one), so why_not names the first that is.
+    bool all = true;
+    all = bind(library, "secret_password_lookup_sync", l.lookup, l.why_not) && all;
+    all = bind(library, "secret_password_store_sync", l.store, l.why_not) && all;
+    all = bind(library, "secret_password_clear_sync", l.clear, l.why_not) && all;
+    all = bind(library, "secret_password_free", l.password_free, l.why_not) && all;
+    all = bind(library, "g_cancellable_new", l.cancellable_new, l.why_not) && all;
+    all = bind(library, "g_cancellable_cancel", l.cancellable_cancel, l.why_not) && all;
+    all = bind(library, "g_object_unref", l.object_unref, l.why_not) && all;
+    all = bind(library, "g_error_free", l.error_free, l.why_not) && all;
     if (!all) l.lookup = nullptr;  // unusable as a whole
     return l;
   }();
