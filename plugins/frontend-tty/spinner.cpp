@@ -29,8 +29,8 @@ Spinner::~Spinner() {
 }
 
 void Spinner::start() {
-  if (thread_.joinable()) stop();  // a line taken by a token earlier: its thread joined first
-  if (!terminal_can_redraw()) return;
+  if (thread_.joinable() && erased_) stop();  // a line taken by a token earlier: its thread joined first
+  if (thread_.joinable() || !terminal_can_redraw()) return;  // running already: it goes on counting
   started_ = std::chrono::steady_clock::now();
   stopping_ = false;
   write_out(line(0));  // at once: the first frame is the sign that the question left
