@@ -9,6 +9,10 @@ const char *kind_noun(int32_t kind) {
   return kind == QWEN_PLUGIN_KIND_AUTH ? "sign-in method" : "front-end";
 }
 
+std::string wrong_kind(const std::string &id, int32_t is, int32_t wanted) {
+  return "'" + id + "' is a " + kind_noun(is) + " plugin, not a " + kind_noun(wanted);
+}
+
 }  // namespace
 
 PluginSet::~PluginSet() {
@@ -20,14 +24,14 @@ plugin_host::LoadedPlugin *PluginSet::get(const std::string &id, int32_t kind, s
   for (auto &a : active_)
     if (a.plugin->id() == id) {
       if (a.plugin->kind() != kind) {
-        error = "'" + id + "' is a " + kind_noun(a.plugin->kind()) + " plugin, not a " + kind_noun(kind);
+        error = wrong_kind(id, a.plugin->kind(), kind);
         return nullptr;
       }
       return a.plugin.get();
     }
   if (const auto file = registry_.file_of(id))
     if (const auto known = kinds_.kind_of(*file); known && *known != kind) {
-      error = "'" + id + "' is a " + kind_noun(*known) + " plugin, not a " + kind_noun(kind);
+      error = wrong_kind(id, *known, kind);
       return nullptr;
     }
   plugin_host::PluginRejection rejection;
@@ -46,7 +50,7 @@ plugin_host::LoadedPlugin *PluginSet::get(const std::string &id, int32_t kind, s
   }
   kinds_.remember(plugin->file(), plugin->kind());
   if (plugin->kind() != kind) {
-    error = "'" + id + "' is a " + kind_noun(plugin->kind()) + " plugin, not a " + kind_noun(kind);
+    error = wrong_kind(id, plugin->kind(), kind);
     return nullptr;
   }
   auto host = std::make_unique<services::HostTable>(backend_, id, kind);

@@ -2,8 +2,9 @@
 // (two terminals, a script signing in N accounts in parallel) read, change and replace: secrets.json,
 // accounts.json. Held while the change is read, made and written, so none works from a copy another has since
 // replaced: <file>.lock beside it, taken by qwen/sdk/file_lock.hpp as qwen-oauth takes oauth_creds.lock (O_EXCL
-// create; a dead holder's lock broken at once, a live one's after 30 s; at most 30 s of waiting, Ctrl-C ends it),
-// and, for the threads of this process, a mutex per file, so they queue instead of polling the file.
+// create; a dead holder's lock broken at once, a live one's after 30 s; at most 30 s of waiting, Ctrl-C ends it;
+// sdk::lock_for_update), and, for the threads of this process, a mutex per file, so they queue instead of
+// polling the file.
 //
 // Anything but a regular file at the lock's path (a link, a FIFO, a folder) is refused at once
 // (sdk::FileLockRefused, which names it and says nothing was written); a lock that cannot be made or had in time

@@ -28,8 +28,6 @@
 namespace coding_plan {
 namespace {
 
-constexpr uint32_t kVerifyTimeoutMs = 10000;
-constexpr uint64_t kMaxVerifyAnswerBytes = 1u << 20;  // a models list is a few KiB
 constexpr int kKeyAttempts = 3;
 constexpr const char *kKeyName = "api_key";  // the secret's name in the host's store
 
@@ -293,10 +291,7 @@ class CodingPlanPlugin : public qwen::sdk::AuthPlugin {
   // GET <base>/models with the key (qwen/sdk/key_check.hpp): only a 2xx answer lets the sign-in go on. Nothing is
   // kept before: a server of the plan that cannot say whether it takes the key is not trusted with a sign-in.
   void verify_key(const std::string &base_url, const std::string &key) const {
-    qwen::sdk::KeyCheckOptions options;
-    options.timeout_ms = kVerifyTimeoutMs;
-    options.max_answer_bytes = kMaxVerifyAnswerBytes;
-    const qwen::sdk::KeyCheck c = qwen::sdk::check_key_with_models(host(), base_url, key, options);
+    const qwen::sdk::KeyCheck c = qwen::sdk::check_key_with_models(host(), base_url, key);  // 10 s, 1 MiB
     const std::string &shown = c.url;
     using Outcome = qwen::sdk::KeyCheck::Outcome;
     if (c.outcome == Outcome::Cancelled) throw qwen::sdk::Error(c.transport, "cancelled; nothing was saved");

@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 #include <nlohmann/json.hpp>
 
@@ -78,19 +77,8 @@ void update_saved_accounts(const std::string &qwen_home, const std::function<voi
   const std::string path = saved_accounts_path(qwen_home);
   qwen::sdk::make_private_dirs(qwen_home);  // the first sign-in: the lock needs its folder
   qwen::sdk::FileLock::Options o;
-  // A holder keeps it for one small write, so waiters try again sooner than Qwen Code's 100 ms steps.
-  o.first_retry = std::chrono::milliseconds(10);
-  o.max_retry = std::chrono::milliseconds(500);
   o.wait = wait;
-  std::optional<qwen::sdk::FileLock> held;
-  try {
-    held.emplace(qwen::sdk::FileLock::acquire(path + ".lock", o));
-  } catch (const qwen::sdk::FileLockRefused &) {
-    throw;  // says already that nothing was written
-  } catch (const qwen::sdk::Error &e) {
-    if (e.status() == QWEN_ERR_CANCELLED) throw;
-    throw qwen::sdk::Error(e.status(), std::string(e.what()) + "; " + path + " was not changed");
-  }
+  const qwen::sdk::FileLock held = qwen::sdk::lock_for_update(path, o);
   SavedAccounts accounts = read_saved_accounts(qwen_home);  // again, under the lock: another may have written
   if (changed_by(accounts)) write_saved_accounts(qwen_home, accounts);
 }

@@ -350,6 +350,24 @@ class FileLock {
   std::unique_ptr<detail::KeepFresh> fresh_;
 };
 
+// The lock over one small file's read-modify-write (a list of accounts, a store of keys) that several processes
+// may change at once: <file>.lock, taken with `options` (their wait and on_wait are the caller's) but tried again
+// sooner than Qwen Code's 100 ms steps, since each holder keeps it for one small write; the timeout and stale
+// rules stay. The folder must exist. FileLockRefused and a cancel pass as they are; any other failure to have
+// the lock is an Error saying that `file` was not changed.
+inline FileLock lock_for_update(const std::string &file, FileLock::Options options = {}) {
+  options.first_retry = std::chrono::milliseconds(10);
+  options.max_retry = std::chrono::milliseconds(500);
+  try {
+    return FileLock::acquire(file + ".lock", options);
+  } catch (const FileLockRefused &) {
+    throw;  // says already that nothing was written
+  } catch (const Error &e) {
+    if (e.status() == QWEN_ERR_CANCELLED) throw;
+    throw Error(e.status(), std::string(e.what()) + "; " + file + " was not changed");
+  }
+}
+
 }  // namespace qwen::sdk
 
 #endif  // QWEN_SDK_FILE_LOCK_HPP
