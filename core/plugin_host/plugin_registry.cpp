@@ -34,14 +34,19 @@ std::vector<std::string> PluginRegistry::candidate_ids() const {
   return {ids.begin(), ids.end()};
 }
 
-std::optional<std::filesystem::path> PluginRegistry::file_of(const std::string &id) const {
+std::optional<PluginRegistry::Location> PluginRegistry::locate(const std::string &id) const {
   if (!is_plugin_id(id)) return std::nullopt;
   for (const auto &dir : search_path_) {
     std::error_code ec;
     auto file = dir / (id + ".so");
-    if (std::filesystem::exists(file, ec)) return file;
+    if (std::filesystem::exists(file, ec)) return Location{dir, file};
   }
   return std::nullopt;
+}
+
+std::optional<std::filesystem::path> PluginRegistry::file_of(const std::string &id) const {
+  const auto where = locate(id);
+  return where ? std::optional(where->file) : std::nullopt;
 }
 
 std::unique_ptr<LoadedPlugin> PluginRegistry::open(const std::string &id, PluginRejection &rejection) const {
@@ -50,21 +55,19 @@ std::unique_ptr<LoadedPlugin> PluginRegistry::open(const std::string &id, Plugin
     rejection.reason = "'" + id + "' is not " + kPluginIdRule;
     return nullptr;
   }
-  for (const auto &dir : search_path_) {
-    std::error_code ec;
-    auto file = dir / (id + ".so");
-    if (!std::filesystem::exists(file, ec)) continue;
-    // The first file with the id is the one: in a folder others can change, it is refused, not skipped.
-    if (auto problem = unsafe_plugin_folder(dir, geteuid())) {
-      rejection.file = file;
-      rejection.reason = "is in the folder " + dir.string() + ", which " + *problem;
-      return nullptr;
-    }
-    return LoadedPlugin::open(file, rejection);
+  const auto where = locate(id);
+  if (!where) {
+    rejection.file.clear();
+    rejection.reason = "not found";
+    return nullptr;
   }
-  rejection.file.clear();
-  rejection.reason = "not found";
-  return nullptr;
+  // The first file with the id is the one: in a folder others can change, it is refused, not skipped.
+  if (auto problem = unsafe_plugin_folder(where->dir, geteuid())) {
+    rejection.file = where->file;
+    rejection.reason = "is in the folder " + where->dir.string() + ", which " + *problem;
+    return nullptr;
+  }
+  return LoadedPlugin::open(where->file, rejection);
 }
 
 ScanResult PluginRegistry::scan() const {

@@ -50,6 +50,13 @@ class PluginRegistry {
   ScanResult scan() const;
 
  private:
+  struct Location {
+    std::filesystem::path dir;   // the search-path folder, as given
+    std::filesystem::path file;  // <dir>/<id>.so
+  };
+  // The first folder on the search path holding <id>.so (nothing judged or opened).
+  std::optional<Location> locate(const std::string &id) const;
+
   std::vector<std::filesystem::path> search_path_;
 };
 
