@@ -20,18 +20,6 @@ bool stdout_is_terminal() {
   return isatty(STDOUT_FILENO);
 }
 
-int terminal_columns() {
-  winsize ws{};
-  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) return ws.ws_col;
-  return 80;
-}
-
-int terminal_rows() {
-  winsize ws{};
-  if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0) return ws.ws_row;
-  return 24;
-}
-
 namespace {
 
 volatile sig_atomic_t g_resized = 0;
@@ -52,6 +40,12 @@ void ask_size(int *columns, int *rows) {
 }
 
 }  // namespace
+
+int terminal_columns() {
+  int columns = 80, rows = 24;
+  ask_size(&columns, &rows);
+  return columns;
+}
 
 TerminalSizeWatch::TerminalSizeWatch() {
   struct sigaction ours {};
@@ -125,7 +119,7 @@ void TerminalSnapshot::restore() const {
 void hold_keys_for_line_editor() {
   termios now{};
   if (tcgetattr(STDIN_FILENO, &now) != 0 || !(now.c_lflag & ICANON)) return;
-  now.c_lflag &= static_cast<tcflag_t>(~(ICANON | ECHO | ECHONL));
+  now.c_lflag &= static_cast<tcflag_t>(~(ICANON | ECHO | ECHONL | ISIG));
   now.c_cc[VMIN] = 1;
   now.c_cc[VTIME] = 0;
   tcsetattr(STDIN_FILENO, TCSADRAIN, &now);

@@ -19,8 +19,6 @@ bool interactive_terminal();
 bool stdout_is_terminal();
 // Columns of the terminal on standard output (80 when unknown).
 int terminal_columns();
-// Rows of the terminal on standard output (24 when unknown).
-int terminal_rows();
 
 // The size of the terminal on standard output while an answer streams, asked of the kernel again only after
 // a SIGWINCH: an answer arrives in hundreds of thousands of small pieces, and two ioctls for each were 7% of
@@ -65,6 +63,8 @@ std::string shown(std::string_view text);
 // the editor, and a Ctrl-D became an end-of-file mark that reached the editor as a NUL byte, so `qwen` stayed
 // at its prompt (a script pressing Ctrl-D as soon as "> " showed hung half of the time). libedit adopts only
 // settings it finds in canonical mode as the ones to give back, so the real ones return after the line.
+// Signal keys are off too, as in the editor: a Ctrl-C pressed as an answer ends is a key the prompt reads (the
+// second Ctrl-C that leaves), not a SIGINT that reached nobody and left qwen at its prompt.
 // Does nothing when the terminal is not in canonical mode (the editor's own, or this one already).
 void hold_keys_for_line_editor();
 

@@ -163,3 +163,25 @@ TEST_CASE("tty: a word typed the moment the prompt shows is echoed once and sent
     REQUIRE(pty.wait_exit(10s).has_value());
   }
 }
+
+TEST_CASE("tty: a second Ctrl-C pressed the moment a cancelled answer ends leaves, every time", "[e2e][tty][keys]") {
+  FakeProvider provider({"--api-key", kKey});
+  TempDir home;
+  for (int run = 0; run < 6; ++run) {
+    INFO("run " << run);
+    provider.post("/__control/fault", "slow:300");  // a fault serves one request
+    BarePty pty(home, provider);
+    REQUIRE(pty.read_until("> ", 0));
+    const size_t asked = pty.output().size();
+    pty.send("a slow answer\r");
+    REQUIRE(pty.read_until("Hello", asked));
+    pty.send("\x03");
+    REQUIRE(pty.read_until("[answer cancelled]", asked));
+    // Before the prompt is back: the key must still reach the prompt as Ctrl-C, not as a signal nobody reads.
+    pty.send("\x03");
+    const auto status = pty.wait_exit(10s);
+    INFO("output: " << pty.output());
+    REQUIRE(status.has_value());
+    CHECK(*status == 0);
+  }
+}
